@@ -1,0 +1,103 @@
+# voxsiam build, set-up and test entry points.
+#
+#   make setup   Debian packages, Python venv with the pinned TensorFlow wheel,
+#                libtensorflow laid out for cgo, Go modules (idempotent)
+#   make build   bin/voxsiam (runs without environment variables: rpath)
+#   make test    setup + short fuzz runs + go test ./...
+#   make demo    setup + build + synthesize, train, export, embed, cluster, report
+#   make bench   setup + build + benchmarks against the Keras reference
+#   eval "$$(make -s env)"   exports for plain `go build ./...` / `go test ./...`
+
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := $(CURDIR)/.venv
+TFLIB   := $(CURDIR)/.tflib
+VPY     := $(VENV)/bin/python
+STAMP_PY  := $(VENV)/.stamp-requirements
+STAMP_APT := $(CURDIR)/.tflib/.stamp-apt
+APT_PACKAGES := espeak-ng sox libsox-fmt-all flite festival \
+	festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts festvox-italp16k festvox-itapc16k \
+	festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
+	festvox-suopuhe-lj festvox-suopuhe-mv festvox-ru festvox-hi-nsk festvox-mr-nsk \
+	festvox-te-nsk festvox-ca-ona-hts
+
+export CGO_ENABLED := 1
+export CGO_CFLAGS  := -I$(TFLIB)/include
+export CGO_LDFLAGS := -L$(TFLIB) -l:libtensorflow_framework.so.2 -Wl,-rpath,$(TFLIB)
+export LD_LIBRARY_PATH := $(TFLIB)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+export VOXSIAM_PYTHON  := $(VPY)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PATH := $(VENV)/bin:$(PATH)
+
+GO      ?= go
+FUZZTIME ?= 10s
+
+.PHONY: setup apt venv tflib gomod build test fuzz demo bench env clean
+
+setup: apt venv tflib gomod
+
+apt: $(STAMP_APT)
+$(STAMP_APT):
+	@mkdir -p $(TFLIB)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "apt-get install:" $$missing; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+	@touch $@
+
+venv: $(STAMP_PY)
+$(STAMP_PY): requirements.txt
+	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements.txt
+	@touch $@
+
+# libtensorflow from the wheel: -ltensorflow resolves to libtensorflow_cc.so.2
+# (it carries the C API), headers from the wheel's include/.
+tflib: $(TFLIB)/libtensorflow.so
+$(TFLIB)/libtensorflow.so: $(STAMP_PY)
+	@mkdir -p $(TFLIB)
+	@tf=$$($(VPY) -c 'import os, tensorflow as t; print(os.path.dirname(t.__file__))' 2>/dev/null); \
+	test -f $$tf/libtensorflow_cc.so.2 || { echo "tensorflow wheel has no libtensorflow_cc.so.2 in $$tf" >&2; exit 1; }; \
+	ln -sf $$tf/libtensorflow_cc.so.2 $(TFLIB)/libtensorflow.so; \
+	ln -sf $$tf/libtensorflow_cc.so.2 $(TFLIB)/libtensorflow_cc.so.2; \
+	ln -sf $$tf/libtensorflow_framework.so.2 $(TFLIB)/libtensorflow_framework.so.2; \
+	ln -sfn $$tf/include $(TFLIB)/include; \
+	nm -D --defined-only $(TFLIB)/libtensorflow.so | grep -q TF_AddGradientsWithPrefix || { echo "libtensorflow lacks TF_AddGradientsWithPrefix" >&2; exit 1; }
+
+gomod:
+	@$(GO) mod download
+
+build: setup
+	$(GO) build -o bin/voxsiam ./cmd/voxsiam
+
+env:
+	@echo 'export CGO_ENABLED=1'
+	@echo 'export CGO_CFLAGS="$(CGO_CFLAGS)"'
+	@echo 'export CGO_LDFLAGS="$(CGO_LDFLAGS)"'
+	@echo 'export LD_LIBRARY_PATH="$(LD_LIBRARY_PATH)"'
+	@echo 'export VOXSIAM_PYTHON="$(VPY)"'
+	@echo 'export TF_CPP_MIN_LOG_LEVEL=$(TF_CPP_MIN_LOG_LEVEL)'
+	@echo 'export PATH="$(VENV)/bin:$$PATH"'
+
+# Short coverage-guided fuzz runs of every parser (seed corpora in testdata/).
+fuzz: setup
+	@grep -rl --include='*_test.go' '^func Fuzz' tools eval embed 2>/dev/null | while read f; do \
+	  d=./$$(dirname $$f); for fz in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
+	    echo "fuzz $$d $$fz ($(FUZZTIME))"; \
+	    $(GO) test -run='^$$' -fuzz="^$$fz$$" -fuzztime=$(FUZZTIME) $$d >/dev/null || { $(GO) test -run='^$$' -fuzz="^$$fz$$" -fuzztime=$(FUZZTIME) $$d; exit 1; }; \
+	  done; done
+
+test: setup
+	VOXSIAM_REQUIRE_PYTHON=1 $(MAKE) --no-print-directory fuzz
+	VOXSIAM_REQUIRE_PYTHON=1 $(GO) test -count=1 -timeout 40m ./...
+
+demo: build
+	./scripts/demo.sh
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf bin .tflib

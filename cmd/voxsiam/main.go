@@ -1,0 +1,53 @@
+// Command voxsiam trains siamese BLSTM speaker-embedding networks with the
+// pairwise KL loss, extracts embeddings, clusters speakers, evaluates, and
+// exports TensorFlow SavedModels. Each subcommand lives in cmd_<verb>.go;
+// this file only wires them and maps errors to exit codes (exit.go).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "voxsiam",
+		Usage:     "siamese BLSTM speaker embeddings with the pairwise KL loss, on TensorFlow",
+		Version:   version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands: []*cli.Command{
+			newCorpusCommand(),
+			newFeaturesCommand(),
+			newTrainCommand(),
+			newPlotCommand(),
+			newExportCommand(),
+			newEmbedCommand(),
+			newClusterCommand(),
+			newScoreCommand(),
+			newEvalCommand(),
+		},
+		EnableBashCompletion: true,
+		ExitErrHandler:       func(*cli.Context, error) {}, // exit codes are mapped in main
+		CustomAppHelpTemplate: cli.AppHelpTemplate + exitStatusHelp,
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := newApp(os.Stdout, os.Stderr).RunContext(ctx, os.Args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "voxsiam:", err)
+	}
+	os.Exit(exitCode(ctx, err))
+}

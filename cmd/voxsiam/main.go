@@ -28,6 +28,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			newCorpusCommand(),
 			newFeaturesCommand(),
+			newSplitCommand(),
 			newTrainCommand(),
 			newPlotCommand(),
 			newExportCommand(),

@@ -1,0 +1,92 @@
+package tbevent
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/voxsiam/voxsiam/internal/testenv"
+)
+
+// readBack loads the event file with TensorBoard's own EventAccumulator
+// (the reference reader) and returns scalars and histograms per tag.
+const readBack = `
+import json, sys
+from tensorboard.backend.event_processing import event_accumulator as ea
+acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0, ea.HISTOGRAMS: 0})
+acc.Reload()
+out = {"scalars": {}, "histos": {}}
+for t in acc.Tags()["scalars"]:
+    out["scalars"][t] = [[e.step, e.value] for e in acc.Scalars(t)]
+for t in acc.Tags()["histograms"]:
+    out["histos"][t] = [{"step": e.step, "num": e.histogram_value.num, "sum": e.histogram_value.sum,
+        "min": e.histogram_value.min, "max": e.histogram_value.max,
+        "counts": sum(e.histogram_value.bucket)} for e in acc.Histograms(t)]
+print(json.dumps(out))
+`
+
+type histo struct {
+	Step                      int64
+	Num, Sum, Min, Max, Counts float64
+}
+
+func TestWriterTensorBoard(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	norms := []float64{0.5, 1.25, 1.25, 3, 7.5, -2}
+	wantScalars := map[string][][2]float64{"loss": {}, "val/eer": {}}
+	for step := int64(0); step < 5; step++ {
+		loss, eer := 1/float64(step+1), float64(step)*0.01
+		if err := w.Scalars(step, map[string]float64{"loss": loss, "val/eer": eer}); err != nil {
+			t.Fatal(err)
+		}
+		wantScalars["loss"] = append(wantScalars["loss"], [2]float64{float64(step), float64(float32(loss))})
+		wantScalars["val/eer"] = append(wantScalars["val/eer"], [2]float64{float64(step), float64(float32(eer))})
+	}
+	if err := w.Histogram(3, "embedding/norm", norms); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Scalars map[string][][2]float64
+		Histos  map[string][]histo
+	}
+	out := testenv.RunPython(t, readBack, w.Path())
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	// Expected: the float32-rounded values written (simple_value is a float).
+	if d := cmp.Diff(wantScalars, got.Scalars, cmpopts.EquateApprox(0, 1e-7)); d != "" {
+		t.Errorf("scalars (-want +tensorboard):\n%s", d)
+	}
+	want := []histo{{Step: 3, Num: 6, Sum: 11.5, Min: -2, Max: 7.5, Counts: 6}}
+	if d := cmp.Diff(want, got.Histos["embedding/norm"]); d != "" {
+		t.Errorf("histogram (-want +tensorboard):\n%s", d)
+	}
+}
+
+func TestHistogramBuckets(t *testing.T) {
+	// Expected buckets worked out from TF's limits: 1 lies in [1.1^k·1e-12) just
+	// above it; 0 falls in the bucket whose lower limit is 0 ([0, 1e-12)).
+	h := NewHistogram([]float64{0, 1, 1})
+	if h.Num != 3 || h.Counts[0] != 1 || h.Counts[len(h.Counts)-1] != 2 {
+		t.Fatalf("counts %v", h.Counts)
+	}
+	if h.Limits[0] != 1e-12 {
+		t.Errorf("first limit %g, want 1e-12", h.Limits[0])
+	}
+	last := h.Limits[len(h.Limits)-1]
+	if !(last > 1 && last/1.1 <= 1+1e-9) {
+		t.Errorf("last limit %g does not bound 1 from above by one 1.1 step", last)
+	}
+	if math.IsInf(h.Min, 0) || h.SumSquares != 2 {
+		t.Errorf("stats %+v", h)
+	}
+}

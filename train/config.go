@@ -1,0 +1,141 @@
+package train
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the effective training configuration, read from train.toml,
+// overridden by command-line flags and written to <run>/config.toml.
+type Config struct {
+	Model ModelConfig `toml:"model"` // network, loss, optimiser and device
+	Train Options     `toml:"train"` // the loop
+	Data  DataConfig  `toml:"data"`  // where segments come from
+}
+
+// Options configure the training loop. Step counts are mini-batches.
+type Options struct {
+	Batch      int    `toml:"batch"`                   // segments per mini-batch; 100 (Stadelmann et al. 2018)
+	Steps      int64  `toml:"steps"`                   // total mini-batches; 10000
+	Segment    int    `toml:"segment"`                 // frames per segment (10 ms each); 40
+	Seed       uint64 `toml:"seed"`                    // seeds weights, batches, dropout and the val split; 1
+	Sampling   string `toml:"sampling"`                // "random" (published) or "balanced" (half same-speaker pairs)
+	Prefetch   int    `toml:"prefetch"`                // batches prepared ahead of the TF step; 4
+	LogEvery   int64  `toml:"log_every"`               // steps between loss log lines and metrics rows; 100
+	ValEvery   int64  `toml:"val_every"`               // steps between validations (loss, accuracy, EER); 500
+	MREvery    int64  `toml:"mr_every"`                // steps between clustering MR validations; 2000
+	CkptEvery  int64  `toml:"checkpoint_every"`        // steps between checkpoints; 500
+	Keep       int    `toml:"keep"`                    // checkpoints kept besides the best; 5
+	BestMetric string `toml:"best_metric"`             // "val_eer" (default), "val_loss", "val_acc" or "val_mr"
+	Patience   int    `toml:"early_stopping_patience"` // validations without improvement before stopping; 0 = off
+	IntraOp    int    `toml:"intra_op_threads"`        // TF intra-op threads; 0 = TF default
+	InterOp    int    `toml:"inter_op_threads"`        // TF inter-op threads; 0 = TF default
+	HistEvery  int64  `toml:"histogram_every"`         // steps between embedding-norm histograms; 0 = at validation
+}
+
+// DataConfig names the feature store and the speaker split.
+type DataConfig struct {
+	Store         string  `toml:"store"`          // feature store directory (tools/store)
+	TrainSpeakers string  `toml:"train_speakers"` // speaker list file; "" = all speakers not held out
+	ValSpeakers   string  `toml:"val_speakers"`   // speaker list file; "" = hold out ValFraction of groups
+	ValFraction   float64 `toml:"val_fraction"`   // fraction of speaker groups held out when no lists; 0.1
+	ValUtterances int     `toml:"val_utterances"` // validation utterances per speaker (0 = all); 4
+	ValSegments   int     `toml:"val_segments"`   // validation segments for loss/EER/accuracy; 400
+}
+
+// DefaultConfig returns the reference configuration (design.md).
+func DefaultConfig() Config {
+	return Config{
+		Model: DefaultModelConfig(),
+		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random",
+			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
+			Keep: 5, BestMetric: "val_eer"},
+		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
+	}
+}
+
+// LoadConfig reads a TOML file over DefaultConfig. Keys the file has that
+// Config lacks are an error naming them.
+func LoadConfig(path string) (Config, error) {
+	cfg := DefaultConfig()
+	md, err := toml.DecodeFile(path, &cfg)
+	if err != nil {
+		return cfg, fmt.Errorf("train: config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return cfg, fmt.Errorf("train: config %s: unknown key %s", path, strings.Join(keys, ", "))
+	}
+	return cfg, nil
+}
+
+// Validate reports the first invalid setting.
+func (c *Config) Validate() error {
+	t := &c.Train
+	switch {
+	case t.Batch < 2:
+		return fmt.Errorf("train: batch %d: need at least 2 segments for pairs", t.Batch)
+	case t.Steps < 1:
+		return fmt.Errorf("train: steps %d: must be positive", t.Steps)
+	case t.Segment < 1:
+		return fmt.Errorf("train: segment %d: must be positive", t.Segment)
+	case t.Sampling != "random" && t.Sampling != "balanced":
+		return fmt.Errorf("train: sampling %q: want \"random\" or \"balanced\"", t.Sampling)
+	case t.LogEvery < 1 || t.ValEvery < 0 || t.MREvery < 0 || t.CkptEvery < 1:
+		return fmt.Errorf("train: log_every must be >= 1, checkpoint_every >= 1, val_every and mr_every >= 0")
+	case t.Keep < 1:
+		return fmt.Errorf("train: keep %d: must be at least 1", t.Keep)
+	case t.Patience < 0:
+		return fmt.Errorf("train: early_stopping_patience %d: must be >= 0", t.Patience)
+	case c.Data.ValFraction < 0 || c.Data.ValFraction >= 1:
+		return fmt.Errorf("train: val_fraction %g: want [0, 1)", c.Data.ValFraction)
+	}
+	if _, ok := metricDirection[t.BestMetric]; !ok {
+		return fmt.Errorf("train: best_metric %q: want val_eer, val_loss, val_acc or val_mr", t.BestMetric)
+	}
+	return c.validateModel()
+}
+
+// metricDirection is +1 where larger is better, -1 where smaller is.
+var metricDirection = map[string]float64{"val_eer": -1, "val_loss": -1, "val_acc": +1, "val_mr": -1}
+
+// WriteConfig writes cfg as TOML to path atomically (temp file + rename).
+func WriteConfig(path string, cfg Config) error {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+		return fmt.Errorf("train: encode config: %w", err)
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// writeAtomic writes data to path via a synced temporary file and a rename.
+func writeAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("train: write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("train: sync %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("train: close %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("train: rename %s: %w", path, err)
+	}
+	return nil
+}

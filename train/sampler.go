@@ -1,0 +1,143 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/voxsiam/voxsiam/tools/store"
+)
+
+// Source is what the sampler reads: *store.Store satisfies it.
+type Source interface {
+	Utterances() []store.Utterance
+	NMels() int
+	// Crop copies rows [start, start+n) of u into dst: [n, NMels] float32.
+	Crop(dst []float32, u store.Utterance, start, n int) []float32
+}
+
+// Batch is one mini-batch as the graph is fed.
+type Batch struct {
+	Step     int64
+	X        []float32 // spectrogram: [Size, Segment, NMels] float32, log-mel
+	Labels   []int32   // labels: [Size] speaker index into the sampler's speakers
+	PairI    []int32   // balanced mode: pair_i [Size/2] segment indices
+	PairJ    []int32   // balanced mode: pair_j [Size/2]
+	PairSame []float32 // balanced mode: pair_same [Size/2], 1 same speaker, 0 different
+	Size     int       // segments in the batch
+}
+
+// Sampler draws mini-batches of random segments from a set of speakers. A
+// batch depends only on (seed, step): a resumed run sees the same data.
+type Sampler struct {
+	src      Source
+	speakers []string            // label k is speakers[k]
+	utts     [][]store.Utterance // per speaker, utterances with at least Segment rows
+	seed     uint64
+	batch    int
+	seg      int
+	balanced bool
+}
+
+// NewSampler samples from the utterances of speakers (each needs one
+// utterance of at least o.Segment frames). Labels follow the order of speakers.
+func NewSampler(src Source, speakers []string, o Options) (*Sampler, error) {
+	s := &Sampler{src: src, speakers: speakers, seed: o.Seed, batch: o.Batch,
+		seg: o.Segment, balanced: o.Sampling == "balanced"}
+	var err error
+	if s.utts, err = groupUtterances(src.Utterances(), speakers, o.Segment); err != nil {
+		return nil, err
+	}
+	if s.balanced && len(speakers) < 2 {
+		return nil, fmt.Errorf("train: balanced sampling needs 2 speakers, have %d", len(speakers))
+	}
+	return s, nil
+}
+
+// groupUtterances lists, per speaker, the utterances long enough for one segment.
+func groupUtterances(all []store.Utterance, speakers []string, seg int) ([][]store.Utterance, error) {
+	idx := make(map[string]int, len(speakers))
+	for k, sp := range speakers {
+		idx[sp] = k
+	}
+	utts := make([][]store.Utterance, len(speakers))
+	for _, u := range all {
+		if k, ok := idx[u.Speaker]; ok && u.Rows >= int64(seg) {
+			utts[k] = append(utts[k], u)
+		}
+	}
+	for k, us := range utts {
+		if len(us) == 0 {
+			return nil, fmt.Errorf("train: speaker %q has no utterance of %d frames or more", speakers[k], seg)
+		}
+		sort.Slice(us, func(a, b int) bool { return us[a].ID < us[b].ID })
+	}
+	return utts, nil
+}
+
+// Speakers is the label order.
+func (s *Sampler) Speakers() []string { return s.speakers }
+
+// rngFor is the batch RNG of step: PCG seeded with (seed, step).
+func (s *Sampler) rngFor(step int64) *rand.Rand {
+	return rand.New(rand.NewPCG(s.seed, uint64(step)))
+}
+
+// Make fills b (reusing its buffers) with the batch of step.
+func (s *Sampler) Make(step int64, b *Batch) {
+	nm := s.src.NMels()
+	b.Step, b.Size = step, s.batch
+	b.X = grow(b.X, s.batch*s.seg*nm)
+	b.Labels = b.Labels[:0]
+	r := s.rngFor(step)
+	if !s.balanced {
+		// Speakers first, then one of their utterances, then a crop: the ZHAW
+		// batch_generator_divergence_optimised order (equal to their plain
+		// generator when every speaker has as many utterances).
+		for j := 0; j < s.batch; j++ {
+			s.crop(r, r.IntN(len(s.utts)), b, j)
+		}
+		b.PairI, b.PairJ, b.PairSame = b.PairI[:0], b.PairJ[:0], b.PairSame[:0]
+		return
+	}
+	s.makePairs(r, b)
+}
+
+// makePairs fills segments 2p, 2p+1 as pair p: same speaker for even p,
+// different speakers for odd p (the original Keras code's explicit pairs).
+func (s *Sampler) makePairs(r *rand.Rand, b *Batch) {
+	b.PairI, b.PairJ, b.PairSame = b.PairI[:0], b.PairJ[:0], b.PairSame[:0]
+	for p := 0; 2*p+1 < s.batch; p++ {
+		a := r.IntN(len(s.utts))
+		c, same := a, float32(1)
+		if p%2 == 1 {
+			c = (a + 1 + r.IntN(len(s.utts)-1)) % len(s.utts)
+			same = 0
+		}
+		s.crop(r, a, b, 2*p)
+		s.crop(r, c, b, 2*p+1)
+		b.PairI = append(b.PairI, int32(2*p))
+		b.PairJ = append(b.PairJ, int32(2*p+1))
+		b.PairSame = append(b.PairSame, same)
+	}
+	if s.batch%2 == 1 {
+		s.crop(r, r.IntN(len(s.utts)), b, s.batch-1)
+	}
+}
+
+// crop writes a random crop of a random utterance of speaker k as segment j.
+func (s *Sampler) crop(r *rand.Rand, k int, b *Batch, j int) {
+	us := s.utts[k]
+	u := us[r.IntN(len(us))]
+	start := r.IntN(int(u.Rows) - s.seg + 1)
+	n := s.seg * s.src.NMels()
+	s.src.Crop(b.X[j*n:(j+1)*n], u, start, s.seg)
+	b.Labels = append(b.Labels, int32(k))
+}
+
+func grow(x []float32, n int) []float32 {
+	if cap(x) < n {
+		return make([]float32, n)
+	}
+	return x[:n]
+}

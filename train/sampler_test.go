@@ -1,0 +1,216 @@
+package train
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/voxsiam/voxsiam/tools/store"
+)
+
+// fakeSource holds utterances whose frame (row r, mel m) is 1000*r + m in
+// global row numbering, so every crop tells where it came from.
+type fakeSource struct {
+	utts  []store.Utterance
+	nMels int
+}
+
+func newFakeSource(nMels int, spec map[string][]int64) *fakeSource {
+	f := &fakeSource{nMels: nMels}
+	var first int64
+	for _, sp := range sortedKeys(spec) {
+		for i, rows := range spec[sp] {
+			id := sp + "-" + string(rune('a'+i))
+			f.utts = append(f.utts, store.Utterance{ID: id, Speaker: sp, First: first, Rows: rows})
+			first += rows
+		}
+	}
+	return f
+}
+
+func sortedKeys(m map[string][]int64) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+func (f *fakeSource) Utterances() []store.Utterance { return f.utts }
+func (f *fakeSource) NMels() int                    { return f.nMels }
+func (f *fakeSource) Crop(dst []float32, u store.Utterance, start, n int) []float32 {
+	if start < 0 || int64(start+n) > u.Rows {
+		panic("fake: crop out of range")
+	}
+	dst = dst[:n*f.nMels]
+	for r := 0; r < n; r++ {
+		for m := 0; m < f.nMels; m++ {
+			dst[r*f.nMels+m] = float32(1000*(u.First+int64(start+r)) + int64(m))
+		}
+	}
+	return dst
+}
+
+// owner finds the utterance holding global row r.
+func (f *fakeSource) owner(r int64) store.Utterance {
+	for _, u := range f.utts {
+		if r >= u.First && r < u.First+u.Rows {
+			return u
+		}
+	}
+	panic("no owner")
+}
+
+func testOptions(batch int, sampling string) Options {
+	o := DefaultConfig().Train
+	o.Batch, o.Segment, o.Seed, o.Sampling = batch, 5, 7, sampling
+	return o
+}
+
+// checkSegments verifies every segment is a contiguous crop of one utterance
+// of the speaker its label names.
+func checkSegments(t *testing.T, f *fakeSource, s *Sampler, b *Batch) {
+	t.Helper()
+	n := 5 * f.nMels
+	for j := 0; j < b.Size; j++ {
+		seg := b.X[j*n : (j+1)*n]
+		r0 := int64(seg[0]) / 1000
+		u := f.owner(r0)
+		if u.Speaker != s.Speakers()[b.Labels[j]] {
+			t.Fatalf("segment %d from %s labelled %s", j, u.Speaker, s.Speakers()[b.Labels[j]])
+		}
+		if r0+5 > u.First+u.Rows {
+			t.Fatalf("segment %d runs past utterance %s", j, u.ID)
+		}
+		for r := 0; r < 5; r++ {
+			if want := float32(1000*(r0+int64(r)) + 1); seg[r*f.nMels+1] != want {
+				t.Fatalf("segment %d row %d = %v, want %v", j, r, seg[r*f.nMels+1], want)
+			}
+		}
+	}
+}
+
+func TestSamplerRandom(t *testing.T) {
+	// speaker "a" has 1 utterance, "b" 9, "c" one too short to crop plus one long
+	f := newFakeSource(3, map[string][]int64{"a": {50}, "b": {6, 6, 6, 6, 6, 6, 6, 6, 6}, "c": {4, 30}})
+	s, err := NewSampler(f, []string{"a", "b", "c"}, testOptions(100, "random"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b1, b2, b3 Batch
+	s.Make(12, &b1)
+	s.Make(12, &b2)
+	s.Make(13, &b3)
+	if !cmp.Equal(b1, b2) {
+		t.Fatal("same (seed, step) gave different batches")
+	}
+	if cmp.Equal(b1.X, b3.X) {
+		t.Fatal("steps 12 and 13 gave the same batch")
+	}
+	checkSegments(t, f, s, &b1)
+	// Speakers are drawn first: each of the 3 has probability 1/3 whatever its
+	// utterance count. Over 200 batches (20000 draws) the count of each is
+	// Binomial(20000, 1/3): sd 66.7; allow 5 sd.
+	counts := make([]float64, 3)
+	var b Batch
+	for step := int64(0); step < 200; step++ {
+		s.Make(step, &b)
+		for _, l := range b.Labels {
+			counts[l]++
+		}
+	}
+	for k, c := range counts {
+		if math.Abs(c-20000.0/3) > 5*66.7 {
+			t.Errorf("speaker %d drawn %v times of 20000, want ~6667", k, c)
+		}
+	}
+}
+
+func TestSamplerBalanced(t *testing.T) {
+	f := newFakeSource(2, map[string][]int64{"a": {20}, "b": {20, 9}, "c": {12}, "d": {40}})
+	s, err := NewSampler(f, []string{"a", "b", "c", "d"}, testOptions(11, "balanced"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Batch
+	for step := int64(0); step < 50; step++ {
+		s.Make(step, &b)
+		checkSegments(t, f, s, &b)
+		if len(b.PairI) != 5 || len(b.Labels) != 11 {
+			t.Fatalf("pairs %d labels %d, want 5 and 11", len(b.PairI), len(b.Labels))
+		}
+		for p := range b.PairI {
+			same := b.Labels[b.PairI[p]] == b.Labels[b.PairJ[p]]
+			if same != (b.PairSame[p] == 1) || same != (p%2 == 0) {
+				t.Fatalf("step %d pair %d: same=%v flag=%v", step, p, same, b.PairSame[p])
+			}
+		}
+	}
+}
+
+func TestSamplerErrors(t *testing.T) {
+	f := newFakeSource(2, map[string][]int64{"a": {20}, "b": {3}})
+	if _, err := NewSampler(f, []string{"a", "b"}, testOptions(4, "random")); err == nil {
+		t.Error("speaker b has no 5-frame utterance: want error")
+	}
+	if _, err := NewSampler(f, []string{"a"}, testOptions(4, "balanced")); err == nil {
+		t.Error("balanced with one speaker: want error")
+	}
+}
+
+func TestPrefetchOrder(t *testing.T) {
+	f := newFakeSource(2, map[string][]int64{"a": {20}, "b": {30}})
+	s, err := NewSampler(f, []string{"a", "b"}, testOptions(8, "random"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := int64(5)
+	for got := range s.Prefetch(context.Background(), 5, 25, 4) {
+		var want Batch
+		s.Make(step, &want)
+		if got.Step != step || !cmp.Equal(got.X, want.X) {
+			t.Fatalf("prefetched batch %d differs from Make(%d)", got.Step, step)
+		}
+		step++
+	}
+	if step != 25 {
+		t.Fatalf("stream ended at %d, want 25", step)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := s.Prefetch(ctx, 0, 1<<40, 2)
+	<-ch
+	cancel()
+	for range ch { // must close after cancel
+	}
+}
+
+func TestSplitSpeakers(t *testing.T) {
+	groups := map[string]string{}
+	for i := 0; i < 20; i++ {
+		g := string(rune('A' + i))
+		groups[g+"1"], groups[g+"2"] = g, g
+	}
+	tr, va := SplitSpeakers(groups, 0.1, 3)
+	if len(va) != 4 || len(tr) != 36 {
+		t.Fatalf("split %d/%d, want 36/4 (2 of 20 groups, 2 speakers each)", len(tr), len(va))
+	}
+	for _, v := range va {
+		for _, x := range tr {
+			if groups[v] == groups[x] {
+				t.Fatalf("group %s on both sides", groups[v])
+			}
+		}
+	}
+	tr2, va2 := SplitSpeakers(groups, 0.1, 3)
+	if !cmp.Equal(tr, tr2) || !cmp.Equal(va, va2) {
+		t.Fatal("split not deterministic")
+	}
+}

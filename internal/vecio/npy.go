@@ -1,0 +1,164 @@
+package vecio
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"codeberg.org/sbinet/npyio"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// ReadNpy reads a 2-D .npy matrix (dtype <f4 or <f8, C order) as row-major
+// float32 data of shape [rows, cols]. A 1-D array of length n reads as
+// [n, 1]. Truncated data, other dtypes, Fortran order and more than two
+// dimensions are data errors naming path.
+func ReadNpy(path string) (data []float32, rows, cols int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("vecio: %w", err)
+	}
+	defer f.Close()
+	r, err := newNpyReader(f)
+	if err != nil {
+		return nil, 0, 0, errs.BadData("vecio: %s: not a .npy file: %v", path, err)
+	}
+	h := r.Header.Descr
+	h.Type = strings.Trim(h.Type, "'\"")
+	rows, cols, err = npyShape(h.Shape)
+	if err == nil && h.Fortran {
+		err = fmt.Errorf("Fortran order is not supported")
+	}
+	if err == nil {
+		err = checkNpySize(f, path, rows*cols*npyItemSize(h.Type))
+	}
+	if err != nil {
+		return nil, 0, 0, errs.BadData("vecio: %s: %v", path, err)
+	}
+	data, err = readNpyData(r, h.Type, rows*cols)
+	if err != nil {
+		return nil, 0, 0, errs.BadData("vecio: %s: %v", path, err)
+	}
+	return data, rows, cols, nil
+}
+
+// newNpyReader parses the header; npyio panics on some malformed headers,
+// which are data errors here.
+func newNpyReader(f *os.File) (r *npyio.Reader, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			r, err = nil, fmt.Errorf("malformed header (%v)", p)
+		}
+	}()
+	return npyio.NewReader(bufio.NewReaderSize(f, 1<<16))
+}
+
+func npyShape(shape []int) (rows, cols int, err error) {
+	switch len(shape) {
+	case 1:
+		return shape[0], 1, nil
+	case 2:
+		return shape[0], shape[1], nil
+	}
+	return 0, 0, fmt.Errorf("shape %v: want a 2-D array [N, D]", shape)
+}
+
+func npyItemSize(dtype string) int {
+	switch dtype {
+	case "<f4":
+		return 4
+	case "<f8":
+		return 8
+	}
+	return 0
+}
+
+// checkNpySize compares the bytes after the header with the header's shape.
+func checkNpySize(f *os.File, path string, want int) error {
+	if want == 0 {
+		return nil
+	}
+	var pre [12]byte
+	if _, err := f.ReadAt(pre[:], 0); err != nil {
+		return fmt.Errorf("short header: %v", err)
+	}
+	hlen := 10 + int(binary.LittleEndian.Uint16(pre[8:10]))
+	if pre[6] >= 2 {
+		hlen = 12 + int(binary.LittleEndian.Uint32(pre[8:12]))
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if got := st.Size() - int64(hlen); got < int64(want) {
+		return fmt.Errorf("truncated data: %d of %d bytes", got, want)
+	}
+	return nil
+}
+
+func readNpyData(r *npyio.Reader, dtype string, n int) ([]float32, error) {
+	if n == 0 {
+		return []float32{}, nil
+	}
+	switch dtype {
+	case "<f4":
+		data := make([]float32, n)
+		if err := r.Read(&data); err != nil && err != io.EOF {
+			return nil, err
+		}
+		return data, nil
+	case "<f8":
+		d64 := make([]float64, n)
+		if err := r.Read(&d64); err != nil && err != io.EOF {
+			return nil, err
+		}
+		data := make([]float32, n)
+		for i, v := range d64 {
+			data[i] = float32(v)
+		}
+		return data, nil
+	}
+	return nil, fmt.Errorf("dtype %q: want float32 (<f4) or float64 (<f8)", dtype)
+}
+
+// WriteNpy writes data, row-major [rows, cols] float32, to path as a .npy v1
+// file, atomically (a temporary file renamed into place).
+func WriteNpy(path string, data []float32, rows, cols int) error {
+	if rows <= 0 || cols <= 0 || len(data) != rows*cols {
+		panic(fmt.Sprintf("vecio: WriteNpy: %d values for shape [%d, %d]", len(data), rows, cols))
+	}
+	view := make([][]float32, rows)
+	for i := range view {
+		view[i] = data[i*cols : (i+1)*cols : (i+1)*cols]
+	}
+	return writeAtomic(path, func(w io.Writer) error { return npyio.Write(w, view) })
+}
+
+// writeAtomic writes path through a temporary file in the same directory.
+func writeAtomic(path string, write func(w io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("vecio: %w", err)
+	}
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("vecio: write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,172 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+)
+
+// Config describes the siamese BLSTM network, its loss and its optimiser.
+// The zero value of a field means its default (DefaultConfig fills them in);
+// Speakers has no default.
+type Config struct {
+	// Frames is the segment length in spectrogram frames. Default 40 (400 ms at 10 ms hop).
+	Frames int `toml:"frames" json:"frames"`
+	// Bins is the number of mel bins per frame. Default 128.
+	Bins int `toml:"bins" json:"bins"`
+	// LSTM1 is the number of units per direction of the first BLSTM. Default 256.
+	LSTM1 int `toml:"lstm1" json:"lstm1"`
+	// LSTM2 is the number of units per direction of the second BLSTM. Default 256.
+	LSTM2 int `toml:"lstm2" json:"lstm2"`
+	// Speakers is S, the number of training speakers (softmax width). Required, >= 2.
+	Speakers int `toml:"speakers" json:"speakers"`
+	// Dense1 is the width of the first dense layer. 0 means 10*Speakers.
+	Dense1 int `toml:"dense1" json:"dense1"`
+	// Dense2 is the width of the second dense layer. 0 means 5*Speakers.
+	Dense2 int `toml:"dense2" json:"dense2"`
+	// Dropout1 is the dropout rate after the first BLSTM. Default 0.5.
+	Dropout1 float64 `toml:"dropout1" json:"dropout1"`
+	// Dropout2 is the dropout rate after the first dense layer. Default 0.25.
+	Dropout2 float64 `toml:"dropout2" json:"dropout2"`
+	// DenseActivation of Dense1 and Dense2: "linear" (default, reference),
+	// "relu", "softplus" or "prelu".
+	DenseActivation string `toml:"dense_activation" json:"dense_activation"`
+	// OutputActivation of the S-wide output layer: "softmax" (default,
+	// reference), "linear", "prelu" or "softplus" (the latter three reproduce
+	// the original Keras question; their outputs are not distributions).
+	OutputActivation string `toml:"output_activation" json:"output_activation"`
+	// Loss is "pkld" (default, published), "symmetric" or "seed".
+	Loss string `toml:"loss" json:"loss"`
+	// Hinge is "hinge" (default, max(0,x)) or "softplus" (smooth).
+	Hinge string `toml:"hinge" json:"hinge"`
+	// Margin of the hinge on the KL divergence. Default 3.
+	Margin float64 `toml:"margin" json:"margin"`
+	// Epsilon is added to every output probability before the logarithm
+	// (no clipping, no renormalisation). Default 1e-7.
+	Epsilon float64 `toml:"epsilon" json:"epsilon"`
+	// LearningRate of Adam. Default 1e-3.
+	LearningRate float64 `toml:"learning_rate" json:"learning_rate"`
+	// Beta1 of Adam. Default 0.9.
+	Beta1 float64 `toml:"beta1" json:"beta1"`
+	// Beta2 of Adam. Default 0.999.
+	Beta2 float64 `toml:"beta2" json:"beta2"`
+	// AdamEpsilon of Adam. Default 1e-8.
+	AdamEpsilon float64 `toml:"adam_epsilon" json:"adam_epsilon"`
+	// Seed of the (stateless) variable initialisers. Default 0.
+	Seed int64 `toml:"seed" json:"seed"`
+	// LSTMImpl is "unrolled" (default, measured faster; see doc.go) or
+	// "block" (fused BlockLSTMV2 with a hand-wired BlockLSTMGradV2).
+	LSTMImpl string `toml:"lstm_impl" json:"lstm_impl"`
+	// EmbeddingLayer is the layer exported as "embedding". Default "L3"
+	// (second BLSTM, last output, 2*LSTM2 wide); any of L1..L7 is accepted
+	// (L1, L2 are sequences [batch, Frames, 2*LSTM1]).
+	EmbeddingLayer string `toml:"embedding_layer" json:"embedding_layer"`
+	// Device is applied to every op built by Build ("" = default placement,
+	// e.g. "/device:GPU:0"). Gradient ops added by AddGradients are unplaced.
+	Device string `toml:"device" json:"device"`
+	// DType of inputs, variables and activations: "float32" (default) or
+	// "float64" (gradient checks).
+	DType string `toml:"dtype" json:"dtype"`
+}
+
+// DefaultConfig returns the reference configuration (Stadelmann et al. 2018)
+// for the given number of training speakers.
+func DefaultConfig(speakers int) Config {
+	return Config{Speakers: speakers}.withDefaults()
+}
+
+// withDefaults fills zero-valued fields with their documented defaults.
+func (c Config) withDefaults() Config {
+	setInt := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setF := func(p *float64, v float64) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	setS := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	setInt(&c.Frames, 40)
+	setInt(&c.Bins, 128)
+	setInt(&c.LSTM1, 256)
+	setInt(&c.LSTM2, 256)
+	setInt(&c.Dense1, 10*c.Speakers)
+	setInt(&c.Dense2, 5*c.Speakers)
+	setF(&c.Dropout1, 0.5)
+	setF(&c.Dropout2, 0.25)
+	setS(&c.DenseActivation, "linear")
+	setS(&c.OutputActivation, "softmax")
+	setS(&c.Loss, "pkld")
+	setS(&c.Hinge, "hinge")
+	setF(&c.Margin, 3)
+	setF(&c.Epsilon, 1e-7)
+	setF(&c.LearningRate, 1e-3)
+	setF(&c.Beta1, 0.9)
+	setF(&c.Beta2, 0.999)
+	setF(&c.AdamEpsilon, 1e-8)
+	setS(&c.LSTMImpl, "unrolled")
+	setS(&c.EmbeddingLayer, "L3")
+	setS(&c.DType, "float32")
+	return c
+}
+
+// Validate reports every invalid field of c (after applying defaults).
+// Dropout rates must lie in [0,1); a negative rate is rejected (use a tiny
+// rate such as 1e-9 to disable dropout, since 0 means the default).
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("graph: config: "+format, a...)) }
+	if c.Speakers < 2 {
+		bad("speakers = %d, need >= 2", c.Speakers)
+	}
+	for name, v := range map[string]int{"frames": c.Frames, "bins": c.Bins, "lstm1": c.LSTM1,
+		"lstm2": c.LSTM2, "dense1": c.Dense1, "dense2": c.Dense2} {
+		if v < 1 {
+			bad("%s = %d, need >= 1", name, v)
+		}
+	}
+	for name, v := range map[string]float64{"dropout1": c.Dropout1, "dropout2": c.Dropout2} {
+		if v < 0 || v >= 1 {
+			bad("%s = %g, need 0 <= rate < 1", name, v)
+		}
+	}
+	oneOf := func(field, v string, allowed ...string) {
+		for _, a := range allowed {
+			if v == a {
+				return
+			}
+		}
+		bad("%s = %q, want one of %s", field, v, strings.Join(allowed, ", "))
+	}
+	oneOf("dense_activation", c.DenseActivation, "linear", "relu", "softplus", "prelu")
+	oneOf("output_activation", c.OutputActivation, "softmax", "linear", "prelu", "softplus")
+	oneOf("loss", c.Loss, "pkld", "symmetric", "seed")
+	oneOf("hinge", c.Hinge, "hinge", "softplus")
+	oneOf("lstm_impl", c.LSTMImpl, "unrolled", "block")
+	oneOf("embedding_layer", c.EmbeddingLayer, "L1", "L2", "L3", "L4", "L5", "L6", "L7")
+	oneOf("dtype", c.DType, "float32", "float64")
+	if c.Margin < 0 || c.Epsilon < 0 || c.LearningRate < 0 || c.AdamEpsilon < 0 {
+		bad("margin, epsilon, learning_rate and adam_epsilon must be >= 0")
+	}
+	if c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1 {
+		bad("beta1 = %g, beta2 = %g, need [0,1)", c.Beta1, c.Beta2)
+	}
+	return errors.Join(errs...)
+}
+
+// dtype is the TensorFlow type of activations and variables.
+func (c Config) dtype() tf.DataType {
+	if c.DType == "float64" {
+		return tf.Double
+	}
+	return tf.Float
+}

@@ -1,0 +1,136 @@
+package graph
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+)
+
+// Mode selects what Build adds on top of the network.
+type Mode int
+
+const (
+	// Train adds labels, pair inputs, the loss, gradients, Adam and global_step.
+	Train Mode = iota
+	// Inference adds a second input sharing the weights and the pair distance.
+	Inference
+)
+
+// Model is a built graph and handles to its named inputs and outputs.
+type Model struct {
+	Config Config    // effective configuration (defaults applied)
+	Graph  *tf.Graph // the graph; run it with NewSession
+
+	Input       tf.Output // "spectrogram" [batch, Frames, Bins] float32 (float64 with DType "float64")
+	Labels      tf.Output // "labels" [batch] int32 speaker index (Train)
+	Training    tf.Output // "training" bool scalar, PlaceholderWithDefault(false): dropout on when true
+	DropoutSeed tf.Output // "dropout_seed" [2] int64 PlaceholderWithDefault([0 0]): feed [seed, step]
+
+	PairI, PairJ tf.Output // "pair_i", "pair_j" [P] int32 indices into the batch (Train, seed loss)
+	PairSame     tf.Output // "pair_same" [P] float32, 1 = same speaker (Train, seed loss)
+
+	Layers       map[string]tf.Output // "L1".."L7", "distribution" of the Input tower (see tower)
+	Embedding    tf.Output            // Identity "embedding" of Layers[Config.EmbeddingLayer]
+	Distribution tf.Output            // Identity "distribution" [batch, S]
+
+	InputB       tf.Output // Inference: "spectrogram_b", same shape as Input
+	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
+
+	Loss       tf.Output // Train: "loss" scalar
+	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar (fetch it without "train")
+
+	Init    *tf.Operation // "init": runs every initialiser
+	TrainOp *tf.Operation // Train: "train": one Adam step and global_step += 1
+
+	Vars []Var // every variable: model weights, then Adam slots, beta powers, global_step
+
+	grads  map[string]tf.Output // d loss / d Read per trainable variable (Train)
+	byName map[string]Var
+	saver  saverOps
+}
+
+// Build constructs the network of cfg in a new graph. Train mode adds the
+// loss and the Adam train op; Inference mode adds the siamese second input
+// and pair distance. Both have "init" and the save/restore ops. Every
+// panic raised while building becomes the returned error.
+func Build(cfg Config, mode Mode) (m *Model, err error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	defer recoverErr(&err)
+	g := tf.NewGraph()
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype()}
+	m = &Model{Config: cfg, Graph: g}
+	b.inputs(m, mode)
+	w := b.newNet()
+	m.Layers = b.tower("model", w, m.Input, m.Training, m.DropoutSeed)
+	m.Embedding = b.identity("embedding", m.Layers[cfg.EmbeddingLayer])
+	m.Distribution = b.identity("distribution", m.Layers["distribution"])
+	m.Layers["distribution"] = m.Distribution
+	if mode == Train {
+		if err := b.trainPart(m); err != nil {
+			return nil, err
+		}
+	} else {
+		b.inferencePart(m, w)
+	}
+	m.Vars = b.vars
+	m.byName = make(map[string]Var, len(b.vars))
+	inits := make([]*tf.Operation, len(b.vars))
+	for i, v := range b.vars {
+		m.byName[v.Name] = v
+		inits[i] = v.Initializer
+	}
+	m.Init = b.root.AddOperation(tf.OpSpec{Type: "NoOp", Name: "init", ControlDependencies: inits})
+	m.saver = b.saver()
+	if err := b.root.Err(); err != nil {
+		return nil, fmt.Errorf("graph: build: %w", err)
+	}
+	return m, nil
+}
+
+// inputs adds the placeholders of mode.
+func (b *builder) inputs(m *Model, mode Mode) {
+	c := b.cfg
+	m.Input = b.placeholder("spectrogram", b.dt, -1, int64(c.Frames), int64(c.Bins))
+	m.Training = b.withDefault("training", false)
+	m.DropoutSeed = b.withDefault("dropout_seed", []int64{0, 0}, 2)
+	if mode == Train {
+		m.Labels = b.placeholder("labels", tf.Int32, -1)
+		m.PairI = b.placeholder("pair_i", tf.Int32, -1)
+		m.PairJ = b.placeholder("pair_j", tf.Int32, -1)
+		m.PairSame = b.placeholder("pair_same", tf.Float, -1)
+	} else {
+		m.InputB = b.placeholder("spectrogram_b", b.dt, -1, int64(c.Frames), int64(c.Bins))
+	}
+}
+
+// trainPart adds the loss, gradients and Adam.
+func (b *builder) trainPart(m *Model) error {
+	loss := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
+	m.Loss = b.identity("loss", loss)
+	if err := b.root.Err(); err != nil {
+		return fmt.Errorf("graph: build: %w", err)
+	}
+	grads, train, err := b.gradients(m.Loss)
+	if err != nil {
+		return err
+	}
+	m.grads = grads
+	m.TrainOp, m.GlobalStep = b.adam(grads, train)
+	return nil
+}
+
+// inferencePart adds the second tower on "spectrogram_b" (shared weights,
+// dropout off) and "pair_distance" [batch] = KL(pa||pb) + KL(pb||pa) with
+// p = distribution + Epsilon.
+func (b *builder) inferencePart(m *Model, w netWeights) {
+	tb := b.tower("model_b", w, m.InputB, m.Training, m.DropoutSeed)
+	s := b.root.SubScope("pair_distance_fn")
+	eps := b.scalar(s, b.cfg.Epsilon)
+	pa, pb := add(s, m.Distribution, eps), add(s, tb["distribution"], eps)
+	la, lb := op.Log(s.SubScope("log_a"), pa), op.Log(s.SubScope("log_b"), pb)
+	m.PairDistance = b.identity("pair_distance", sum(s, mul(s, sub(s, pa, pb), sub(s, la, lb)), 1))
+}

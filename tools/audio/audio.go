@@ -117,7 +117,7 @@ type decoder struct {
 // readFull reads n bytes (n already checked against d.size by the caller).
 func (d *decoder) readFull(n int64, what string) ([]byte, error) {
 	if n < 0 || n > d.size {
-		return nil, errs.BadData("audio: %s: %s of %d bytes exceeds the file size %d", d.name, what, n, d.size)
+		return nil, errs.BadData("audio: %s: truncated %s (%d bytes needed, the file has %d)", d.name, what, n, d.size)
 	}
 	buf := make([]byte, n)
 	got, err := io.ReadFull(d.r, buf)

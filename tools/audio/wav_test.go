@@ -67,6 +67,9 @@ func TestDecodeMatchesSoundfile(t *testing.T) {
 		{"s16.flac", "FLAC", "PCM_16", 1, 16000},
 		{"s24_stereo.flac", "FLAC", "PCM_24", 2, 44100},
 		{"s8.flac", "FLAC", "PCM_S8", 1, 8000},
+		{"s16.sph", "NIST", "PCM_16", 2, 16000},
+		{"s24.sph", "NIST", "PCM_24", 1, 16000},
+		{"s8.sph", "NIST", "PCM_S8", 1, 16000},
 	}
 	dir := t.TempDir()
 	arg, _ := json.Marshal(specs)

@@ -1,0 +1,35 @@
+// Package eval measures speaker embeddings: agglomerative and spectral
+// clustering, clustering metrics (MR, ACP, ARI, NMI, purity, coverage, DER),
+// speaker verification scoring of trial lists (cosine or symmetric KL, mean
+// subtraction, AS-norm) with EER, minDCF and DET curves, and decision
+// thresholds tuned on development pairs.
+//
+// The numeric API takes plain slices, like gonum/stat: scores []float64 with
+// target []bool, labels []int, condensed distance matrices []float64 in
+// scipy's pdist order. Linkage matrices follow scipy's convention (merge
+// rows A, B, height, size; cluster n+i is formed by row i) and the cuts
+// reproduce scipy's fcluster labels.
+//
+// Conventions: a verification score is a similarity (higher = same
+// speaker); distances are turned into scores by negation, cosine distance
+// into cosine similarity 1-d.
+//
+// References:
+//   - D. Müllner, "Modern hierarchical, agglomerative clustering
+//     algorithms", arXiv:1109.2378, 2011 (NN-chain, MST single linkage).
+//   - scipy.cluster.hierarchy linkage/fcluster (numbering and cut semantics).
+//   - T. Stadelmann et al., "Capturing Suprasegmental Features of a Voice
+//     with RNNs for Improved Speaker Clustering", ANNPR 2018, and
+//     Y. Lukic et al., "Speaker identification and clustering using
+//     convolutional neural networks", MLSP 2016 (MR, the legacy MR).
+//   - M. Kotti et al., "Speaker segmentation and clustering", Signal
+//     Processing 88(5), 2008 (MR definition).
+//   - L. Hubert, P. Arabie, "Comparing partitions", 1985 (ARI); scikit-learn
+//     adjusted_rand_score and normalized_mutual_info_score (arithmetic mean).
+//   - NIST SRE detection cost and Kaldi compute-eer / compute_min_dcf.py
+//     (EER and normalised minDCF); pyannote.metrics (DER).
+//   - P. Matějka et al., "Analysis of score normalization in multilingual
+//     speaker recognition", Interspeech 2017 (AS-norm).
+//   - T. J. Park et al., "Auto-tuning spectral clustering for speaker
+//     diarization using normalized maximum eigengap", IEEE SPL 2019.
+package eval

@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/voxsiam/voxsiam/graph"
 )
 
 // Config is the effective training configuration, read from train.toml,
 // overridden by command-line flags and written to <run>/config.toml.
 type Config struct {
-	Model ModelConfig `toml:"model"` // network, loss, optimiser and device
+	Model graph.Config `toml:"model"` // network, loss, optimiser and device (package graph)
 	Train Options     `toml:"train"` // the loop
 	Data  DataConfig  `toml:"data"`  // where segments come from
 }
@@ -50,8 +51,10 @@ type DataConfig struct {
 
 // DefaultConfig returns the reference configuration (design.md).
 func DefaultConfig() Config {
+	model := graph.DefaultConfig(0)
+	model.Frames, model.Bins = 0, 0 // from train.segment and the store
 	return Config{
-		Model: DefaultModelConfig(),
+		Model: model, // Speakers, Frames, Bins are set from the data
 		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random",
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
 			Keep: 5, BestMetric: "val_eer"},
@@ -101,7 +104,10 @@ func (c *Config) Validate() error {
 	if _, ok := metricDirection[t.BestMetric]; !ok {
 		return fmt.Errorf("train: best_metric %q: want val_eer, val_loss, val_acc or val_mr", t.BestMetric)
 	}
-	return c.validateModel()
+	if m := c.Model; m.Frames != 0 && m.Frames != t.Segment {
+		return fmt.Errorf("train: model.frames %d differs from train.segment %d", m.Frames, t.Segment)
+	}
+	return nil
 }
 
 // metricDirection is +1 where larger is better, -1 where smaller is.

@@ -1,0 +1,178 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/train/metrics"
+	"github.com/voxsiam/voxsiam/train/tbevent"
+)
+
+// errStop ends the loop early without error (early stopping).
+var errStop = errors.New("train: early stop")
+
+// loop is one training run in progress.
+type loop struct {
+	cfg     Config
+	run     string
+	out     io.Writer
+	net     Net
+	smp     *Sampler
+	val     *valSet
+	ckpt    *ckptDir
+	tb      *tbevent.Writer
+	log     *metrics.Log
+	bar     *progress.Bar
+	lines   bool // plain log lines (stdout is not a terminal)
+	row     metrics.Row
+	best    bestState
+	lossSum float64
+	lossN   int
+	saved   int64 // step of the last checkpoint written
+	t0      time.Time
+	tWin    time.Time
+	start   int64
+	summary Summary
+}
+
+// iterate trains from l.start to cfg.Train.Steps, running the hooks after
+// every step. A cancelled ctx checkpoints the current step and returns ctx.Err().
+func (l *loop) iterate(ctx context.Context) error {
+	o := l.cfg.Train
+	hooks := l.hooks()
+	l.t0, l.tWin = time.Now(), time.Now()
+	step := l.start
+	for b := range l.smp.Prefetch(ctx, l.start, o.Steps, o.Prefetch) {
+		loss, err := l.net.Step(b, [2]int64{int64(o.Seed), b.Step})
+		if err != nil {
+			return fmt.Errorf("train: step %d: %w", b.Step, err)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			return fmt.Errorf("train: step %d: loss is %v", b.Step, loss)
+		}
+		step = b.Step + 1
+		l.lossSum += loss
+		l.lossN++
+		l.summary.FinalLoss = loss
+		l.bar.Add(1)
+		l.row = metrics.Row{}
+		err = runHooks(hooks, step)
+		if ferr := l.flushRow(step); ferr != nil {
+			return ferr
+		}
+		if errors.Is(err, errStop) {
+			l.summary.EarlyStopped = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	l.summary.Steps = step
+	if step != l.saved {
+		if err := l.ckpt.save(l.net, step); err != nil {
+			return err
+		}
+		l.saved = step
+	}
+	return ctx.Err()
+}
+
+// hooks are the step hooks of a run, in the order they run.
+func (l *loop) hooks() []Hook {
+	o := l.cfg.Train
+	hs := []Hook{EveryNSteps("log", o.LogEvery, l.logLoss)}
+	if l.val != nil {
+		hs = append(hs, EveryNSteps("validate", o.ValEvery, l.validate))
+		hs = append(hs, EveryNSteps("mr", o.MREvery, l.validateMR))
+		hs = append(hs, EveryNSteps("best", l.bestEvery(), l.keepBest))
+	}
+	hs = append(hs, EveryNSteps("checkpoint", o.CkptEvery, l.checkpoint))
+	return hs
+}
+
+func (l *loop) logLoss(step int64) error {
+	now := time.Now()
+	n := step - (step-1)/l.cfg.Train.LogEvery*l.cfg.Train.LogEvery // steps in this window
+	if l.lossN > 0 {
+		n = int64(l.lossN)
+	}
+	el := now.Sub(l.tWin).Seconds()
+	rate := float64(n) / math.Max(el, 1e-9)
+	l.row["loss"] = l.lossSum / float64(max(l.lossN, 1))
+	l.row["lr"] = l.cfg.Model.LearningRate
+	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * el / float64(n)})
+	l.lossSum, l.lossN, l.tWin = 0, 0, now
+	desc := fmt.Sprintf("step %d loss %.4f", step, l.row["loss"])
+	l.bar.Describe(desc)
+	if l.lines {
+		left := float64(l.cfg.Train.Steps-step) / math.Max(rate, 1e-9)
+		fmt.Fprintf(l.out, "%s  %.2f steps/s  ETA %s\n", desc, rate, time.Duration(left*1e9).Round(time.Second))
+	}
+	return nil
+}
+
+func (l *loop) checkpoint(step int64) error {
+	if step == l.saved {
+		return nil
+	}
+	if err := l.ckpt.save(l.net, step); err != nil {
+		return err
+	}
+	l.saved = step
+	return nil
+}
+
+// flushRow appends the row collected by this step's hooks to metrics.jsonl
+// and its values to TensorBoard.
+func (l *loop) flushRow(step int64) error {
+	if len(l.row) == 0 {
+		return nil
+	}
+	sc := make(map[string]float64, len(l.row))
+	for k, v := range l.row {
+		if !math.IsNaN(v) {
+			sc[tbTag(k)] = v
+		}
+	}
+	l.tbScalars(step, sc)
+	l.row["step"] = float64(step)
+	for k, v := range l.row {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			delete(l.row, k) // JSON has no NaN
+		}
+	}
+	l.summary.Last = l.row
+	return l.log.Append(l.row)
+}
+
+// tbTag maps a metrics key to a TensorBoard tag: "val_eer" -> "val/eer".
+func tbTag(k string) string {
+	switch {
+	case k == "loss":
+		return "train/loss"
+	case k == "lr":
+		return "train/learning_rate"
+	case len(k) > 4 && k[:4] == "val_":
+		return "val/" + k[4:]
+	}
+	return k
+}
+
+func (l *loop) tbScalars(step int64, m map[string]float64) {
+	if err := l.tb.Scalars(step, m); err != nil {
+		fmt.Fprintln(os.Stderr, "voxsiam: tensorboard:", err)
+	}
+}
+
+// runPath joins the run directory and name.
+func (l *loop) runPath(name ...string) string {
+	return filepath.Join(append([]string{l.run}, name...)...)
+}

@@ -1,0 +1,35 @@
+package train
+
+// Net is the trainable network as the loop sees it. The TensorFlow-backed
+// implementation (tfnet.go) wraps package graph; tests may substitute a
+// deterministic stand-in to exercise the loop's bookkeeping.
+type Net interface {
+	// Step runs one optimiser update on b with dropout seeded by seed and
+	// returns the batch loss (before the update).
+	Step(b *Batch, seed [2]int64) (float64, error)
+	// Infer runs the network without dropout on x: [n, Segment, NMels] and
+	// returns embeddings emb: [n, EmbDim] and distributions dist: [n, S].
+	// With labels ([n] int32) it also returns the loss of that batch.
+	Infer(x []float32, n int, labels []int32) (out InferOut, err error)
+	// GlobalStep is the number of updates applied so far.
+	GlobalStep() (int64, error)
+	// Save writes a checkpoint at prefix (prefix.index, prefix.data-*).
+	Save(prefix string) error
+	// Restore loads the checkpoint at prefix, optimiser state included.
+	Restore(prefix string) error
+	// Close releases the session.
+	Close() error
+}
+
+// InferOut is what Infer returns for n segments.
+type InferOut struct {
+	Emb     []float32 // [n, EmbDim]
+	EmbDim  int
+	Dist    []float32 // [n, S]
+	DistDim int
+	Loss    float64 // batch loss when labels were given
+}
+
+// netFactory builds a freshly initialised Net for cfg (cfg.Model complete:
+// Speakers, Frames and Bins set).
+type netFactory func(cfg Config) (Net, error)

@@ -1,0 +1,273 @@
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/tools/store"
+	"github.com/voxsiam/voxsiam/train/metrics"
+	"github.com/voxsiam/voxsiam/train/tbevent"
+)
+
+// Summary is the outcome of a run, written to <run>/summary.json.
+type Summary struct {
+	Run          string      `json:"run"`
+	Steps        int64       `json:"steps"`       // steps completed
+	FinalLoss    float64     `json:"final_loss"`  // loss of the last step
+	BestMetric   string      `json:"best_metric"` // e.g. "val_eer"
+	BestStep     int64       `json:"best_step"`   // 0 when never validated
+	BestValue    float64     `json:"best_value"`
+	EarlyStopped bool        `json:"early_stopped"`
+	Resumed      int64       `json:"resumed_from"` // step resumed from, 0 for a fresh run
+	Last         metrics.Row `json:"last"`         // last metrics row
+	Checkpoint   string      `json:"checkpoint"`   // latest checkpoint prefix
+}
+
+// Run trains a new model with cfg into runDir (which must not hold
+// checkpoints yet), writing progress to out. A cancelled ctx saves a
+// checkpoint and returns ctx's error.
+func Run(ctx context.Context, cfg Config, runDir string, out io.Writer) error {
+	return run(ctx, cfg, runDir, out, false, newTFNet)
+}
+
+// Resume continues the run in runDir from its latest checkpoint with the
+// configuration in runDir/config.toml (cfg overrides it when not nil: e.g.
+// more steps). The batches, dropout seeds and optimiser state continue
+// exactly where the checkpoint left them.
+func Resume(ctx context.Context, runDir string, cfg *Config, out io.Writer) error {
+	c, err := LoadConfig(filepath.Join(runDir, "config.toml"))
+	if err != nil {
+		return err
+	}
+	if cfg != nil {
+		c = *cfg
+	}
+	return run(ctx, c, runDir, out, true, newTFNet)
+}
+
+func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume bool, mk netFactory) (err error) {
+	st, err := store.Open(cfg.Data.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, err := setup(cfg, runDir, out, st, resume)
+	if err != nil {
+		return err
+	}
+	if l.net, err = mk(l.cfg); err != nil {
+		return err
+	}
+	defer l.net.Close()
+	if err := l.restore(resume); err != nil {
+		return err
+	}
+	if err := l.open(); err != nil {
+		return err
+	}
+	defer l.close()
+	err = l.iterate(ctx)
+	l.bar.Finish()
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if werr := l.writeSummary(); werr != nil && err == nil {
+		err = werr
+	}
+	return err
+}
+
+// setup resolves speakers and the model size, writes the run directory's
+// config.toml, features.json and speaker lists, and builds sampler and val set.
+func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume bool) (*loop, error) {
+	trainSpk, valSpk, err := speakers(cfg, st)
+	if err != nil {
+		return nil, err
+	}
+	m := &cfg.Model
+	if m.Bins != 0 && m.Bins != st.NMels() {
+		return nil, fmt.Errorf("train: model.bins %d but store %s has %d mel bins", m.Bins, cfg.Data.Store, st.NMels())
+	}
+	m.Speakers, m.Frames, m.Bins = len(trainSpk), cfg.Train.Segment, st.NMels()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	l := &loop{cfg: cfg, run: runDir, out: out, best: newBest(cfg.Train.BestMetric)}
+	l.ckpt = &ckptDir{dir: l.runPath("checkpoints"), keep: cfg.Train.Keep}
+	if err := l.prepareDir(st, trainSpk, valSpk, resume); err != nil {
+		return nil, err
+	}
+	if l.smp, err = NewSampler(st, trainSpk, cfg.Train); err != nil {
+		return nil, err
+	}
+	if len(valSpk) >= 2 && cfg.Data.ValSegments >= 2 {
+		if l.val, err = newValSet(st, valSpk, cfg); err != nil {
+			return nil, err
+		}
+	}
+	return l, nil
+}
+
+// speakers returns the training and validation speakers: from the lists
+// when given, else a seeded group-wise split of the store's speakers.
+func speakers(cfg Config, st *store.Store) (trainSpk, valSpk []string, err error) {
+	d := cfg.Data
+	groups := st.Groups()
+	if d.TrainSpeakers == "" && d.ValSpeakers == "" {
+		trainSpk, valSpk = SplitSpeakers(groups, d.ValFraction, cfg.Train.Seed)
+		return trainSpk, valSpk, nil
+	}
+	if d.ValSpeakers != "" {
+		if valSpk, err = ReadSpeakerList(d.ValSpeakers); err != nil {
+			return nil, nil, err
+		}
+	}
+	if d.TrainSpeakers != "" {
+		trainSpk, err = ReadSpeakerList(d.TrainSpeakers)
+	} else {
+		trainSpk = complement(groups, valSpk)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, sp := range append(append([]string{}, trainSpk...), valSpk...) {
+		if _, ok := groups[sp]; !ok {
+			return nil, nil, fmt.Errorf("train: speaker %q of the speaker lists is not in store %s", sp, cfg.Data.Store)
+		}
+	}
+	return trainSpk, valSpk, nil
+}
+
+// complement lists the store's speakers not in held (sorted), excluding
+// every speaker of a held-out speaker's group.
+func complement(groups map[string]string, held []string) []string {
+	heldGroup := map[string]bool{}
+	for _, sp := range held {
+		heldGroup[groups[sp]] = true
+	}
+	var out []string
+	for sp, g := range groups {
+		if !heldGroup[g] {
+			out = append(out, sp)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// prepareDir creates the run layout; a fresh run refuses a directory that
+// already has checkpoints.
+func (l *loop) prepareDir(st *store.Store, trainSpk, valSpk []string, resume bool) error {
+	if !resume {
+		if name, err := l.ckpt.pointer("checkpoint"); err != nil || name != "" {
+			return fmt.Errorf("train: %s already has checkpoint %q: resume it (--resume) or choose another --out", l.run, name)
+		}
+	}
+	for _, d := range []string{l.run, l.ckpt.dir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+	}
+	if err := WriteConfig(l.runPath("config.toml"), l.cfg); err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		"features.json": st.FeatureConfig(),
+		"train.list":    []byte(strings.Join(trainSpk, "\n") + "\n"),
+		"val.list":      []byte(strings.Join(valSpk, "\n") + "\n"),
+	}
+	for name, data := range files {
+		if err := writeAtomic(l.runPath(name), data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restore loads the latest checkpoint when resuming, truncates metrics.jsonl
+// to its step and replays the best-metric history.
+func (l *loop) restore(resume bool) error {
+	if !resume {
+		return nil
+	}
+	name, err := l.ckpt.pointer("checkpoint")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return fmt.Errorf("train: resume %s: no checkpoint yet (checkpoints/checkpoint missing)", l.run)
+	}
+	if err := l.net.Restore(filepath.Join(l.ckpt.dir, name)); err != nil {
+		return err
+	}
+	if l.start, err = l.net.GlobalStep(); err != nil {
+		return fmt.Errorf("train: resume: %w", err)
+	}
+	l.saved, l.summary.Resumed = l.start, l.start
+	path := l.runPath("metrics.jsonl")
+	if err := metrics.Truncate(path, l.start); err != nil {
+		return err
+	}
+	rows, err := metrics.Read(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	l.best.replay(rows)
+	l.summary.BestStep, l.summary.BestValue = l.best.step, l.best.value
+	return nil
+}
+
+// open starts the event file, the metrics log and the progress bar.
+func (l *loop) open() error {
+	var err error
+	if l.tb, err = tbevent.Create(l.runPath("events")); err != nil {
+		return err
+	}
+	if l.log, err = metrics.OpenLog(l.runPath("metrics.jsonl")); err != nil {
+		return err
+	}
+	f, isFile := l.out.(*os.File)
+	l.lines = !(isFile && isatty.IsTerminal(f.Fd())) && !progress.Quiet
+	l.bar = progress.New(l.out, l.cfg.Train.Steps-l.start, "train")
+	if l.lines {
+		l.bar = progress.New(nil, 0, "") // plain lines come from the log hook
+	}
+	return nil
+}
+
+func (l *loop) close() {
+	if l.tb != nil {
+		l.tb.Close()
+	}
+	if l.log != nil {
+		l.log.Close()
+	}
+}
+
+func (l *loop) writeSummary() error {
+	s := &l.summary
+	s.Run, s.BestMetric = l.run, l.cfg.Train.BestMetric
+	s.Checkpoint = filepath.Join(l.ckpt.dir, ckptName(l.saved))
+	if math.IsNaN(s.BestValue) {
+		s.BestValue = 0 // never validated
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("train: summary: %w", err)
+	}
+	return writeAtomic(l.runPath("summary.json"), append(b, '\n'))
+}

@@ -1,0 +1,103 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/tools/store"
+	"github.com/voxsiam/voxsiam/train/metrics"
+)
+
+// writeTinyStore writes a store of nSpk synthetic speakers (2 per group),
+// 3 utterances each of 30-45 frames x 8 mel bins: a per-speaker mean vector
+// plus unit noise, so speakers are separable.
+func writeTinyStore(t testing.TB, dir string, nSpk int) string {
+	t.Helper()
+	path := filepath.Join(dir, "feats")
+	w, err := store.Create(path, store.Options{NMels: 8, FeatureConfig: map[string]any{"n_mels": 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(42, 0))
+	for s := 0; s < nSpk; s++ {
+		sp := fmt.Sprintf("spk%02d", s)
+		w.SetGroup(sp, fmt.Sprintf("g%02d", s/2))
+		mean := make([]float32, 8)
+		for k := range mean {
+			mean[k] = float32(r.NormFloat64() * 2)
+		}
+		for u := 0; u < 3; u++ {
+			rows := 30 + r.IntN(16)
+			fr := make([]float32, rows*8)
+			for i := range fr {
+				fr[i] = mean[i%8] + float32(r.NormFloat64())
+			}
+			id := fmt.Sprintf("%s-u%d", sp, u)
+			if err := w.Add(store.Utterance{ID: id, Speaker: sp, Source: id + ".wav", Duration: float64(rows) / 100}, fr); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tinyConfig is a small, single-threaded (deterministic) configuration.
+func tinyConfig(storePath string) Config {
+	c := DefaultConfig()
+	c.Data.Store = storePath
+	c.Data.ValFraction, c.Data.ValSegments, c.Data.ValUtterances = 0.2, 24, 3
+	c.Model.LSTM1, c.Model.LSTM2 = 8, 8
+	o := &c.Train
+	o.Batch, o.Steps, o.Segment, o.Seed = 12, 30, 10, 5
+	o.LogEvery, o.ValEvery, o.MREvery, o.CkptEvery, o.Keep = 1, 10, 10, 5, 2
+	o.IntraOp, o.InterOp = 1, 1
+	return c
+}
+
+func TestRunLayout(t *testing.T) {
+	dir := t.TempDir()
+	cfg := tinyConfig(writeTinyStore(t, dir, 10))
+	run := filepath.Join(dir, "run")
+	if err := Run(context.Background(), cfg, run, os.Stderr); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"config.toml", "features.json", "train.list", "val.list", "summary.json",
+		"metrics.jsonl", "checkpoints/checkpoint", "checkpoints/best", "checkpoints/ckpt-30.index"} {
+		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+	// keep 2: ckpt-25, ckpt-30 plus the best
+	c := &ckptDir{dir: filepath.Join(run, "checkpoints")}
+	steps, _ := c.steps()
+	if len(steps) > 3 || steps[len(steps)-1] != 30 {
+		t.Errorf("checkpoints %v: want at most 3 ending at 30", steps)
+	}
+	rows, err := metrics.Read(filepath.Join(run, "metrics.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 30 {
+		t.Fatalf("%d metrics rows, want 30 (log_every 1)", len(rows))
+	}
+	for _, k := range []string{"val_loss", "val_acc", "val_eer", "val_acc_cos", "val_eer_cos", "val_mr"} {
+		if _, ok := rows[9][k]; !ok {
+			t.Errorf("row at step 10 lacks %s: %v", k, rows[9])
+		}
+	}
+	got, err := LoadConfig(filepath.Join(run, "config.toml"))
+	if err != nil || got.Model.Speakers != 8 || got.Model.Frames != 10 || got.Model.Bins != 8 {
+		t.Errorf("effective config: speakers %d frames %d bins %d (%v), want 8 10 8",
+			got.Model.Speakers, got.Model.Frames, got.Model.Bins, err)
+	}
+	if err := Run(context.Background(), cfg, run, os.Stderr); err == nil {
+		t.Error("second fresh run into the same dir accepted")
+	}
+}

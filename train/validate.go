@@ -1,0 +1,191 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/voxsiam/voxsiam/tools/store"
+)
+
+// valSet is the fixed held-out data validated on: random segments of the
+// validation speakers (for loss, pair accuracy and EER) and whole utterances
+// (for clustering MR). It depends only on the seed.
+type valSet struct {
+	seg, nMels int
+	x          []float32 // [n, seg, nMels] segments
+	labels     []int32   // [n] validation speaker index
+	n          int
+	// clustering: utterance u's segments are uttSeg[u] (rows of uttX)
+	uttX     []float32 // [m, seg, nMels] non-overlapping segments of all utterances
+	uttFirst []int     // utterance u covers segments [uttFirst[u], uttFirst[u+1])
+	uttLabel []int     // [utterances] speaker index
+	speakers int
+}
+
+// newValSet draws cfg.Data.ValSegments segments (speaker, utterance, crop as in
+// training, stream (seed, 2^63)) and takes up to ValUtterances utterances of each
+// validation speaker (sorted by id) for clustering.
+func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
+	if len(speakers) < 2 {
+		return nil, fmt.Errorf("train: validation needs 2 speakers, have %d", len(speakers))
+	}
+	o := cfg.Train
+	utts, err := groupUtterances(src.Utterances(), speakers, o.Segment)
+	if err != nil {
+		return nil, fmt.Errorf("train: validation: %w", err)
+	}
+	v := &valSet{seg: o.Segment, nMels: src.NMels(), n: cfg.Data.ValSegments, speakers: len(speakers)}
+	smp := &Sampler{src: src, speakers: speakers, utts: utts, seed: o.Seed, batch: v.n, seg: o.Segment}
+	r := rand.New(rand.NewPCG(o.Seed, 1<<63))
+	b := &Batch{X: make([]float32, v.n*o.Segment*v.nMels)}
+	for j := 0; j < v.n; j++ {
+		smp.crop(r, r.IntN(len(utts)), b, j)
+	}
+	v.x, v.labels = b.X, b.Labels
+	v.addUtterances(src, utts, cfg.Data.ValUtterances)
+	return v, nil
+}
+
+// addUtterances cuts up to perSpeaker utterances per speaker (0 = all) into
+// non-overlapping segments (a trailing remainder shorter than seg is dropped).
+func (v *valSet) addUtterances(src Source, utts [][]store.Utterance, perSpeaker int) {
+	size := v.seg * v.nMels
+	for k, us := range utts {
+		if perSpeaker > 0 && len(us) > perSpeaker {
+			us = us[:perSpeaker]
+		}
+		for _, u := range us {
+			v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
+			v.uttLabel = append(v.uttLabel, k)
+			for start := 0; start+v.seg <= int(u.Rows); start += v.seg {
+				v.uttX = append(v.uttX, make([]float32, size)...)
+				src.Crop(v.uttX[len(v.uttX)-size:], u, start, v.seg)
+			}
+		}
+	}
+	v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
+}
+
+// infer runs net over x: [n, seg, nMels] in chunks of batch segments and
+// returns all embeddings and distributions and the mean chunk loss (labels
+// given) or NaN.
+func infer(net Net, x []float32, n, size, batch int, labels []int32) (InferOut, error) {
+	var all InferOut
+	var lossSum float64
+	chunks := 0
+	for i := 0; i < n; i += batch {
+		m := min(batch, n-i)
+		var lab []int32
+		if labels != nil {
+			lab = labels[i : i+m]
+		}
+		o, err := net.Infer(x[i*size:(i+m)*size], m, lab)
+		if err != nil {
+			return all, err
+		}
+		all.Emb, all.Dist = append(all.Emb, o.Emb...), append(all.Dist, o.Dist...)
+		all.EmbDim, all.DistDim = o.EmbDim, o.DistDim
+		lossSum += o.Loss
+		chunks++
+	}
+	all.Loss = math.NaN()
+	if labels != nil && chunks > 0 {
+		all.Loss = lossSum / float64(chunks)
+	}
+	return all, nil
+}
+
+// validate computes val_loss, pair accuracy at the tuned threshold and EER of
+// the symmetric KL distance between distributions (val_acc, val_eer) and of
+// the cosine distance between embeddings (val_acc_cos, val_eer_cos).
+func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, error) {
+	o, err := infer(net, v.x, v.n, v.seg*v.nMels, batch, v.labels)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: validation: %w", err)
+	}
+	var dKL, dCos []float64
+	var same []bool
+	eps := 1e-7
+	for i := 0; i < v.n; i++ {
+		for j := i + 1; j < v.n; j++ {
+			dKL = append(dKL, symKL(o.Dist[i*o.DistDim:(i+1)*o.DistDim], o.Dist[j*o.DistDim:(j+1)*o.DistDim], eps))
+			dCos = append(dCos, cosineDistance(o.Emb[i*o.EmbDim:(i+1)*o.EmbDim], o.Emb[j*o.EmbDim:(j+1)*o.EmbDim]))
+			same = append(same, v.labels[i] == v.labels[j])
+		}
+	}
+	m := map[string]float64{"val_loss": o.Loss}
+	m["val_acc"], m["val_threshold"] = pairAccuracy(dKL, same)
+	m["val_eer"] = pairEER(dKL, same)
+	m["val_acc_cos"], m["val_threshold_cos"] = pairAccuracy(dCos, same)
+	m["val_eer_cos"] = pairEER(dCos, same)
+	return m, norms(o.Emb, o.EmbDim), nil
+}
+
+// clusterMR embeds every validation utterance (mean of its segment
+// embeddings), clusters them (complete linkage, cosine) into as many clusters
+// as there are validation speakers and returns the misclassification rate.
+func (v *valSet) clusterMR(net Net, batch int) (float64, error) {
+	size := v.seg * v.nMels
+	o, err := infer(net, v.uttX, len(v.uttX)/size, size, batch, nil)
+	if err != nil {
+		return 0, fmt.Errorf("train: validation MR: %w", err)
+	}
+	d := o.EmbDim
+	var embs [][]float64
+	var labels []int
+	for u := 0; u+1 < len(v.uttFirst); u++ {
+		a, b := v.uttFirst[u], v.uttFirst[u+1]
+		if a == b {
+			continue
+		}
+		mean := make([]float64, d)
+		for s := a; s < b; s++ {
+			for k := 0; k < d; k++ {
+				mean[k] += float64(o.Emb[s*d+k]) / float64(b-a)
+			}
+		}
+		embs, labels = append(embs, mean), append(labels, v.uttLabel[u])
+	}
+	return clusterMR(embs, labels, v.speakers)
+}
+
+// symKL is KL(p||q) + KL(q||p) with eps added to every probability.
+func symKL(p, q []float32, eps float64) float64 {
+	var s float64
+	for k := range p {
+		a, b := float64(p[k])+eps, float64(q[k])+eps
+		s += (a - b) * (math.Log(a) - math.Log(b))
+	}
+	return s
+}
+
+// cosineDistance is 1 - cos(a, b) (1 when either is zero).
+func cosineDistance(a, b []float32) float64 {
+	var ab, aa, bb float64
+	for k := range a {
+		ab += float64(a[k]) * float64(b[k])
+		aa += float64(a[k]) * float64(a[k])
+		bb += float64(b[k]) * float64(b[k])
+	}
+	if aa == 0 || bb == 0 {
+		return 1
+	}
+	return 1 - ab/math.Sqrt(aa*bb)
+}
+
+// norms returns the L2 norm of each row of x: [n, d].
+func norms(x []float32, d int) []float64 {
+	if d == 0 {
+		return nil
+	}
+	out := make([]float64, len(x)/d)
+	for i := range out {
+		var s float64
+		for _, v := range x[i*d : (i+1)*d] {
+			s += float64(v) * float64(v)
+		}
+		out[i] = math.Sqrt(s)
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+"""Checks of the Keras reference's pieces (no training runs).
+
+Run: .venv/bin/python -m unittest discover -s bench -p 'test_*.py'
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import kref_flops  # noqa: E402
+import kref_metrics  # noqa: E402
+import kref_store  # noqa: E402
+
+
+def naive_pkld(labels, p, margin=3.0, eps=1e-16):
+    """The reference's double loop (networks/losses.py), in float64 numpy."""
+    p = p.astype(np.float64) + eps
+    total, n = 0.0, len(p)
+    for i in range(n):
+        for j in range(i + 1, n):
+            is_same = float(labels[i] == labels[j])
+            kl_pq = np.sum(p[i] * np.log(p[i] / p[j]))
+            kl_qp = np.sum(p[j] * np.log(p[j] / p[i]))
+            total += is_same * kl_pq + (1 - is_same) * max(0.0, margin - kl_pq)
+            total += is_same * kl_qp + (1 - is_same) * max(0.0, margin - kl_qp)
+    return total / (n * (n - 1) / 2)
+
+
+class LossTest(unittest.TestCase):
+    def test_pkld_matches_reference_loop(self):
+        import tensorflow as tf
+        from kref_model import pkld_loss
+        rng = np.random.default_rng(1)
+        for name, b, s, scale in [("batch100 peaked", 100, 20, 6.0), ("batch17 flat", 17, 5, 0.3)]:
+            with self.subTest(name):
+                logits = rng.normal(0, scale, (b, s))
+                p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+                labels = rng.integers(0, 6, b)
+                want = naive_pkld(labels, p)
+                got = float(pkld_loss(tf.constant(labels), tf.constant(p, tf.float32)))
+                self.assertAlmostEqual(got, want, delta=1e-4 * max(1.0, abs(want)))
+
+    def test_zero_probability_stays_finite(self):
+        import tensorflow as tf
+        from kref_model import pkld_loss
+        p = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], np.float32)
+        got = float(pkld_loss(tf.constant([0, 1, 0]), tf.constant(p)))
+        self.assertTrue(np.isfinite(got))
+        # same pair (0,2): KL 0; different pairs: KL = log(1/1e-16) ~ 36.8 > margin -> 0.
+        self.assertAlmostEqual(got, 0.0, places=5)
+
+
+class MetricsTest(unittest.TestCase):
+    def test_mr_golden(self):
+        # Golden case from ZHAW_deep_voice's MR tests: 1/3.
+        got = kref_metrics.misclassification_rate([0, 0, 0, 1, 1, 1, 1, 2, 2], [7, 7, 3, 3, 2, 2, 1, 0, 0])
+        self.assertAlmostEqual(got, 1 / 3)
+
+    def test_keras_accuracy_inverted_on_distances(self):
+        y = np.array([1, 1, 0, 0], np.float32)
+        d = np.array([0.1, 0.2, 3.0, 4.0])  # a perfect distance
+        self.assertEqual(kref_metrics.keras_binary_accuracy(y, d), 0.0)
+        self.assertEqual(kref_metrics.best_threshold(y, d)[1], 1.0)
+
+
+class FlopsTest(unittest.TestCase):
+    def test_reference_step(self):
+        # Hand count: L1 2*(2*100*40*384*1024) + L3 2*(2*100*40*768*1024) = 18.874 GFLOP,
+        # dense 2*100*(512*1000+1000*500+500*100) = 0.2124 GFLOP, KL 2*100*100*100 = 0.002 GFLOP.
+        self.assertAlmostEqual(kref_flops.forward_flops(100, 100) / 1e9, 18.874368 + 0.2124 + 0.002, places=6)
+        self.assertAlmostEqual(kref_flops.train_step_flops(100, 100), 3 * kref_flops.forward_flops(100, 100))
+
+
+class StoreTest(unittest.TestCase):
+    def make_store(self, d):
+        frames = np.arange(200 * 4, dtype=np.float32).reshape(200, 4)
+        np.save(os.path.join(d, "frames.npy"), frames.astype(np.float16))
+        with open(os.path.join(d, "manifest.tsv"), "w") as f:
+            f.write("utt_id\tspeaker\tfirst_row\tnum_rows\tsource\tduration_s\n")
+            f.write("a1\tA\t0\t90\ta1.wav\t0.9\nb1\tB\t90\t100\tb1.wav\t1.0\nb2\tB\t190\t10\tb2.wav\t0.1\n")
+        with open(os.path.join(d, "speakers.tsv"), "w") as f:
+            f.write("speaker\tgroup\nA\tvoiceX\nB\tvoiceX\n")
+        return frames
+
+    def test_read_and_sample(self):
+        with tempfile.TemporaryDirectory() as d:
+            frames = self.make_store(d)
+            st = kref_store.Store(d)
+            self.assertEqual(st.n_mels, 4)
+            self.assertEqual(st.groups, {"A": "voiceX", "B": "voiceX"})
+            sm = kref_store.BatchSampler(st, ["A", "B"], seed=3)
+            x, y = sm.batch(50)
+            self.assertEqual(x.shape, (50, 40, 4))
+            for xi, yi in zip(x, y):  # every crop is a contiguous run inside one long-enough utterance
+                start = int(xi[0, 0]) // 4
+                np.testing.assert_array_equal(xi, frames[start:start + 40])
+                self.assertTrue((0 <= start <= 50) if yi == 0 else (90 <= start <= 150))
+
+    def test_segments(self):
+        f = np.ones((95, 3), np.float32)
+        self.assertEqual(kref_store.segments(f).shape, (2, 40, 3))
+        short = kref_store.segments(np.ones((7, 3), np.float32))
+        self.assertEqual(short.shape, (1, 40, 3))
+        self.assertEqual(short[0, 7:].sum(), 0.0)
+
+
+if __name__ == "__main__":
+    unittest.main()

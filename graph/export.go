@@ -1,0 +1,61 @@
+package graph
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+)
+
+// Signature keys and tensor keys of a voxsiam SavedModel.
+const (
+	SignatureEmbedding    = "serving_default" // spectrogram -> embedding
+	SignatureDistribution = "distribution"    // spectrogram -> distribution
+	SignaturePairDistance = "pair_distance"   // spectrogram_a, spectrogram_b -> pair_distance
+)
+
+// ExportSavedModel writes the Inference-mode model m, with the variable
+// values held by sess, as a SavedModel in dir (see WriteSavedModel) with
+// three signatures:
+//
+//	serving_default: spectrogram [batch, Frames, Bins] float32 -> embedding [batch, D]
+//	distribution:    spectrogram [batch, Frames, Bins] float32 -> distribution [batch, S] (softmax)
+//	pair_distance:   spectrogram_a, spectrogram_b [batch, Frames, Bins] -> pair_distance [batch],
+//	                 KL(pa||pb) + KL(pb||pa) row by row
+//
+// Dropout is off in all of them ("training" keeps its default false).
+// assets become files under assets/ (e.g. "voxsiam.json").
+func ExportSavedModel(m *Model, sess *tf.Session, dir string, assets map[string][]byte) error {
+	if m.InputB.Op == nil || m.PairDistance.Op == nil {
+		return fmt.Errorf("graph: export %s: model was not built in Inference mode", dir)
+	}
+	in := map[string]tf.Output{"spectrogram": m.Input}
+	return WriteSavedModel(dir, SavedModelSpec{
+		Graph:     m.Graph,
+		Session:   sess,
+		Variables: savedVariables(m.Vars),
+		Signatures: map[string]SignatureSpec{
+			SignatureEmbedding:    {Inputs: in, Outputs: map[string]tf.Output{"embedding": m.Embedding}},
+			SignatureDistribution: {Inputs: in, Outputs: map[string]tf.Output{"distribution": m.Distribution}},
+			SignaturePairDistance: {
+				Inputs:  map[string]tf.Output{"spectrogram_a": m.Input, "spectrogram_b": m.InputB},
+				Outputs: map[string]tf.Output{"pair_distance": m.PairDistance},
+			},
+		},
+		Assets: assets,
+	})
+}
+
+// savedVariables describes the model's resource variables for the
+// "variables" and "trainable_variables" collections.
+func savedVariables(vars []Var) []SavedVariable {
+	out := make([]SavedVariable, len(vars))
+	for i, v := range vars {
+		out[i] = SavedVariable{
+			Handle:      v.Handle.Op.Name(),
+			Initializer: v.Initializer.Name(),
+			Snapshot:    fmt.Sprintf("%s:%d", v.Read.Op.Name(), v.Read.Index),
+			Trainable:   v.Trainable,
+		}
+	}
+	return out
+}

@@ -1,0 +1,174 @@
+package eval
+
+import (
+	"math"
+	"sort"
+)
+
+// rocPoint is one operating point: accept a trial when score >= Threshold.
+type rocPoint struct {
+	Threshold float64
+	FPR, FNR  float64
+}
+
+// roc returns the operating points at every distinct score, from the
+// highest threshold (+Inf: accept nothing, FPR 0, FNR 1) down to the lowest
+// score (accept everything that is >= it).
+func roc(scores []float64, target []bool) []rocPoint {
+	if len(scores) != len(target) {
+		panic("eval: scores and target lengths differ")
+	}
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	var nt, nn float64
+	for _, t := range target {
+		if t {
+			nt++
+		} else {
+			nn++
+		}
+	}
+	pts := []rocPoint{{Threshold: math.Inf(1), FPR: 0, FNR: 1}}
+	var tp, fp float64
+	for k, i := range idx {
+		if target[i] {
+			tp++
+		} else {
+			fp++
+		}
+		if k+1 < len(idx) && scores[idx[k+1]] == scores[i] {
+			continue
+		}
+		pts = append(pts, rocPoint{Threshold: scores[i], FPR: fp / nn, FNR: 1 - tp/nt})
+	}
+	return pts
+}
+
+func checkTrials(target []bool) {
+	var nt int
+	for _, t := range target {
+		if t {
+			nt++
+		}
+	}
+	if nt == 0 || nt == len(target) {
+		panic("eval: need both target and non-target trials")
+	}
+}
+
+// EER returns the equal error rate of the scores (higher = more likely a
+// target) and the threshold where it occurs. The ROC is taken at every
+// distinct score, as scikit-learn's roc_curve(drop_intermediate=False);
+// between the two operating points where FNR - FPR changes sign the curve is
+// linear, and the EER is the crossing of FPR and FNR on that segment (the
+// same as brentq(lambda x: 1 - x - interp1d(fpr, tpr)(x), 0, 1)). The
+// threshold is interp1d(fpr, thresholds)(eer) (see thresholdAtFPR). Both
+// classes must be present.
+func EER(scores []float64, target []bool) (eer, threshold float64) {
+	checkTrials(target)
+	pts := roc(scores, target)
+	for k := 1; k < len(pts); k++ {
+		a, b := pts[k-1], pts[k]
+		if b.FNR > b.FPR {
+			continue
+		}
+		// Crossing of a->b with the line FNR = FPR.
+		da, db := a.FNR-a.FPR, b.FNR-b.FPR
+		t := 0.0
+		if da != db {
+			t = da / (da - db)
+		}
+		eer = a.FPR + t*(b.FPR-a.FPR)
+		return eer, thresholdAtFPR(pts, eer)
+	}
+	panic("eval: EER: no crossing") // unreachable: the last point has FNR 0
+}
+
+// thresholdAtFPR interpolates the threshold linearly in FPR, as
+// scipy's interp1d(fpr, thresholds)(x): at a flat run of equal FPR the
+// first (highest) threshold; next to the +Inf point the finite one.
+func thresholdAtFPR(pts []rocPoint, x float64) float64 {
+	k := sort.Search(len(pts), func(k int) bool { return pts[k].FPR >= x })
+	if k == len(pts) {
+		return pts[len(pts)-1].Threshold
+	}
+	b := pts[k]
+	if b.FPR == x || k == 0 || math.IsInf(pts[k-1].Threshold, 1) {
+		return b.Threshold
+	}
+	a := pts[k-1]
+	return a.Threshold + (x-a.FPR)/(b.FPR-a.FPR)*(b.Threshold-a.Threshold)
+}
+
+// EERKaldi returns the EER as Kaldi's compute-eer computes it: targets and
+// non-targets sorted ascending, the threshold walks up the target scores
+// until the target at position p scores above the non-target at position
+// nN-1-floor(nN*p/nT); EER = p/nT and the threshold is that target score.
+func EERKaldi(scores []float64, target []bool) (eer, threshold float64) {
+	checkTrials(target)
+	var tar, non []float64
+	for i, s := range scores {
+		if target[i] {
+			tar = append(tar, s)
+		} else {
+			non = append(non, s)
+		}
+	}
+	sort.Float64s(tar)
+	sort.Float64s(non)
+	p := 0
+	for ; p+1 < len(tar); p++ {
+		nPos := len(non) - 1 - int(float64(len(non))*float64(p)/float64(len(tar)))
+		if nPos < 0 {
+			nPos = 0
+		}
+		if non[nPos] < tar[p] {
+			break
+		}
+	}
+	return float64(p) / float64(len(tar)), tar[p]
+}
+
+// DCF parameters of the NIST detection cost.
+type DCF struct {
+	PTarget    float64 // prior of a target trial, e.g. 0.01 or 0.05
+	CMiss, CFA float64 // costs of a miss and of a false alarm (1, 1)
+}
+
+// MinDCF returns the minimum normalised detection cost over all thresholds,
+// min_t (CMiss·PMiss(t)·PTarget + CFA·PFA(t)·(1-PTarget)) divided by
+// min(CMiss·PTarget, CFA·(1-PTarget)), as Kaldi's compute_min_dcf.py and
+// the NIST SRE plans define it, and the threshold reaching it (accept
+// score >= threshold). Both classes must be present.
+func MinDCF(scores []float64, target []bool, p DCF) (minDCF, threshold float64) {
+	checkTrials(target)
+	best := math.Inf(1)
+	for _, pt := range roc(scores, target) {
+		c := p.CMiss*pt.FNR*p.PTarget + p.CFA*pt.FPR*(1-p.PTarget)
+		if c < best {
+			best, threshold = c, pt.Threshold
+		}
+	}
+	return best / min(p.CMiss*p.PTarget, p.CFA*(1-p.PTarget)), threshold
+}
+
+// DETPoint is one point of a detection error trade-off curve.
+type DETPoint struct {
+	Threshold  float64 // accept score >= Threshold
+	PFA, PMiss float64
+}
+
+// DET returns the DET curve at every distinct score threshold, from
+// accept-nothing (PFA 0, PMiss 1) to accept-everything.
+func DET(scores []float64, target []bool) []DETPoint {
+	checkTrials(target)
+	pts := roc(scores, target)
+	out := make([]DETPoint, len(pts))
+	for i, p := range pts {
+		out[i] = DETPoint{Threshold: p.Threshold, PFA: p.FPR, PMiss: p.FNR}
+	}
+	return out
+}

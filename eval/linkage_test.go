@@ -150,3 +150,20 @@ func TestCutTies(t *testing.T) {
 		t.Errorf("LabelsAfter(3) = %s", got)
 	}
 }
+
+// TestOracleCut checks the oracle level on a tree whose best cut is known:
+// two well separated speakers of three points each (MR 0 at 2 clusters),
+// and that LevelThreshold reproduces that level through CutDistance.
+func TestOracleCut(t *testing.T) {
+	x := []float32{0, 0, 0.1, 0, 0, 0.1, 5, 5, 5.1, 5, 5, 5.2}
+	truth := []int{0, 0, 0, 1, 1, 1}
+	z := Linkage(Pdist(x, 2, Euclidean), 6, Complete)
+	labels, mr, m := OracleCut(z, truth)
+	if mr != 0 || m != 4 || MR(truth, labels) != 0 {
+		t.Fatalf("oracle: labels %v mr %v merges %d", labels, mr, m)
+	}
+	thr, devMR := TuneThreshold(z, truth)
+	if got := CutDistance(z, thr); MR(truth, got) != devMR {
+		t.Fatalf("threshold %v: %v", thr, got)
+	}
+}

@@ -1,0 +1,74 @@
+package eval
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/testenv"
+)
+
+// TestReadTrials parses the VoxCeleb, Kaldi and WeSpeaker layouts and maps
+// VoxCeleb wav paths to utterance ids.
+func TestReadTrials(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "trials")
+	os.WriteFile(p, []byte("1 id1/a/00001.wav id1/b/00002.wav\n0 id1/a/00001.wav id2/c/00003.wav\nu1 u2 nontarget\nu1 u2 0.5 target\nu1 u2\n"), 0o644)
+	tr, err := ReadTrials(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int{1, 0, 0, 1, -1}
+	for i, w := range want {
+		if tr[i].Target != w {
+			t.Errorf("trial %d target %d, want %d", i, tr[i].Target, w)
+		}
+	}
+	r := NewResolver([]string{"id1/a/00001", "id1-b-00002"})
+	if i, ok := r.Lookup(tr[0].Enroll); !ok || i != 0 {
+		t.Errorf("lookup %s = %d %v", tr[0].Enroll, i, ok)
+	}
+	if i, ok := r.Lookup(tr[0].Test); !ok || i != 1 {
+		t.Errorf("lookup %s = %d %v", tr[0].Test, i, ok)
+	}
+	os.WriteFile(p, []byte("u1 u2 maybe yes\n"), 0o644)
+	if _, err := ReadTrials(p); err == nil {
+		t.Error("bad label accepted")
+	}
+}
+
+// TestASNormMatchesNumpy compares cosine scoring with mean subtraction and
+// AS-norm (top-k) with a numpy implementation of the WeSpeaker formula.
+func TestASNormMatchesNumpy(t *testing.T) {
+	const dim = 8
+	emb := randomData(10, dim, 11)
+	cohort := randomData(30, dim, 12)
+	s := &Scorer{Metric: Cosine, Emb: emb, Dim: dim, Mean: MeanOf(cohort, dim), Cohort: cohort, TopK: 7}
+	var got []float64
+	for i := 0; i < 10; i++ {
+		for j := i + 1; j < 10; j++ {
+			got = append(got, s.Score(i, j))
+		}
+	}
+	script := `
+import sys, json, numpy as np
+e = np.array(json.loads(sys.argv[1]), dtype=np.float32).astype(np.float64).reshape(10, -1)
+c = np.array(json.loads(sys.argv[2]), dtype=np.float32).astype(np.float64).reshape(30, -1)
+m = c.mean(axis=0); e = e - m; c = c - m
+def cos(a, b): return a @ b.T / np.outer(np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1))
+s = cos(e, e); top = -np.sort(-cos(e, c), axis=1)[:, :7]
+mu, sd = top.mean(axis=1), top.std(axis=1)
+out = [0.5 * ((s[i, j] - mu[i]) / sd[i] + (s[i, j] - mu[j]) / sd[j]) for i in range(10) for j in range(i + 1, 10)]
+print(json.dumps(out))
+`
+	var want []float64
+	if err := json.Unmarshal(testenv.RunPython(t, script, floatsJSON(emb), floatsJSON(cohort)), &want); err != nil {
+		t.Fatal(err)
+	}
+	for k := range want {
+		if math.Abs(got[k]-want[k]) > 1e-5 {
+			t.Fatalf("score %d = %v, numpy %v", k, got[k], want[k])
+		}
+	}
+}

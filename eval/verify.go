@@ -65,8 +65,10 @@ func checkTrials(target []bool) {
 // between the two operating points where FNR - FPR changes sign the curve is
 // linear, and the EER is the crossing of FPR and FNR on that segment (the
 // same as brentq(lambda x: 1 - x - interp1d(fpr, tpr)(x), 0, 1)). The
-// threshold is interp1d(fpr, thresholds)(eer) (see thresholdAtFPR). Both
-// classes must be present.
+// threshold is interpolated at the same point of that segment (its finite
+// end next to the +Inf start); scipy's interp1d(fpr, thresholds)(eer) agrees
+// except on vertical segments, where its choice among equal FPR values is
+// unspecified. Both classes must be present.
 func EER(scores []float64, target []bool) (eer, threshold float64) {
 	checkTrials(target)
 	pts := roc(scores, target)
@@ -82,25 +84,12 @@ func EER(scores []float64, target []bool) (eer, threshold float64) {
 			t = da / (da - db)
 		}
 		eer = a.FPR + t*(b.FPR-a.FPR)
-		return eer, thresholdAtFPR(pts, eer)
+		if math.IsInf(a.Threshold, 1) {
+			return eer, b.Threshold
+		}
+		return eer, a.Threshold + t*(b.Threshold-a.Threshold)
 	}
 	panic("eval: EER: no crossing") // unreachable: the last point has FNR 0
-}
-
-// thresholdAtFPR interpolates the threshold linearly in FPR, as
-// scipy's interp1d(fpr, thresholds)(x): at a flat run of equal FPR the
-// first (highest) threshold; next to the +Inf point the finite one.
-func thresholdAtFPR(pts []rocPoint, x float64) float64 {
-	k := sort.Search(len(pts), func(k int) bool { return pts[k].FPR >= x })
-	if k == len(pts) {
-		return pts[len(pts)-1].Threshold
-	}
-	b := pts[k]
-	if b.FPR == x || k == 0 || math.IsInf(pts[k-1].Threshold, 1) {
-		return b.Threshold
-	}
-	a := pts[k-1]
-	return a.Threshold + (x-a.FPR)/(b.FPR-a.FPR)*(b.Threshold-a.Threshold)
 }
 
 // EERKaldi returns the EER as Kaldi's compute-eer computes it: targets and

@@ -185,4 +185,3 @@ func fliteVoices(ctx context.Context) ([]Voice, error) {
 	}
 	return vs, nil
 }
-

@@ -72,7 +72,7 @@ func (b *builder) hinge(s *op.Scope, x tf.Output) tf.Output {
 // Rows are selected by one-hot matrices so every op has a C++ gradient.
 func (b *builder) seedLoss(s *op.Scope, p, logp tf.Output, in pairInputs) tf.Output {
 	n := op.Shape(s.SubScope("n"), p, op.ShapeOutType(tf.Int32))
-	n = op.Slice(s.SubScope("n0"), n, i32(s, 0), i32(s, 1))
+	n = op.Slice(s.SubScope("n0"), n, op.Const(s.SubScope("c"), []int32{0}), op.Const(s.SubScope("c"), []int32{1}))
 	n = op.Reshape(s.SubScope("n_scalar"), n, op.Const(s.SubScope("c"), []int32{}))
 	sel := func(idx tf.Output) tf.Output {
 		return op.OneHot(s.SubScope("one_hot"), idx, n, b.scalar(s, 1), b.scalar(s, 0))

@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Collects bench/run.sh's raw measurements into results.json and results.md.
+
+  report  read raw/*.json, raw/*.status (rc, wall seconds) and
+          raw/*.unavailable, print the Markdown table, write results.*
+  score   fallback quality scores of an embeddings directory
+          (kref_metrics.embedding_quality), used when `voxsiam eval` is absent
+
+Every number in the table says where it came from (results.json "sources").
+Ratios are voxsiam / Keras; for MR and EER lower is better.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+TARGETS = {"train": 1.5, "extract": 2.0, "features": 5.0}
+
+
+def load(raw, name):
+    p = os.path.join(raw, name + ".json")
+    if not os.path.exists(p):
+        return None
+    try:
+        with open(p) as f:
+            return json.load(f)
+    except ValueError:
+        return None
+
+
+def status(raw, name):
+    """(rc, wall_s) of a step, or (None, None)."""
+    p = os.path.join(raw, name + ".status")
+    if not os.path.exists(p):
+        return None, None
+    rc, wall = open(p).read().split()
+    return int(rc), float(wall)
+
+
+def why(raw, name):
+    p = os.path.join(raw, name + ".unavailable")
+    if os.path.exists(p):
+        return open(p).read().strip()
+    rc, _ = status(raw, name)
+    if rc not in (None, 0):
+        return f"{name} failed with exit {rc} (bench/out/logs/{name}.err)"
+    return f"{name}: no result"
+
+
+def pick(d, *keys):
+    """First value of one of keys (case-insensitive), searching nested dicts."""
+    if not isinstance(d, dict):
+        return None
+    low = {k.lower(): v for k, v in d.items()}
+    for k in keys:
+        v = low.get(k.lower())
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+    for v in d.values():
+        if isinstance(v, dict):
+            got = pick(v, *keys)
+            if got is not None:
+                return got
+    return None
+
+
+def rate(raw, name, audio_total=None):
+    """audio-seconds per second of a voxsiam step: its JSON, else audio / elapsed or wall."""
+    d = load(raw, name)
+    r = pick(d, "audio_s_per_s", "audio_seconds_per_second", "audio_seconds_per_s", "realtime_factor")
+    if r:
+        return r, f"{name} --json audio_s_per_s"
+    audio = pick(d, "audio_s", "audio_seconds", "total_audio_s", "duration_s") or audio_total
+    el = pick(d, "elapsed_s", "seconds", "elapsed", "duration")
+    src = f"{name} --json audio / elapsed"
+    if not el:
+        el = status(raw, name)[1]
+        src = f"{name} audio / wall clock (start-up included)"
+    if audio and el:
+        return audio / el, src
+    return None, why(raw, name)
+
+
+def store_audio(store):
+    p = os.path.join(store, "manifest.tsv")
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        next(f)
+        return sum(float(line.rstrip("\n").split("\t")[5]) for line in f if line.strip())
+
+
+def count(path):
+    return sum(1 for line in open(path) if line.strip()) if os.path.exists(path) else None
+
+
+def measures(a):
+    raw = a.raw
+    rows, notes, src = [], [], {}
+    n_spk = count(os.path.join(a.split, "train.list"))
+    import kref_flops
+    gflop = kref_flops.train_step_flops(a.batch, n_spk) / 1e9 if n_spk else None
+
+    # training speed
+    kt, vt = load(raw, "keras_train"), load(raw, "vox_train_times")
+    k_sps = kt and kt.get("steps_per_s")
+    v_sps = vt and vt.get("steps_per_s")
+    src["train_vox"] = vt.get("source") if vt else why(raw, "vox_train")
+    src["train_keras"] = "keras_reference.py train step_times_s (train_on_batch), median" if kt else why(raw, "keras_train")
+    rows.append(("Training steps/s (batch %d, median after %d warm-up)" % (a.batch, a.warmup),
+                 v_sps, k_sps, "higher", TARGETS["train"]))
+    rows.append(("Training GFLOP/s (%.1f GFLOP/step, S=%s)" % (gflop or 0, n_spk),
+                 v_sps and gflop and v_sps * gflop, k_sps and gflop and k_sps * gflop, "higher", None))
+
+    # extraction speed
+    v_ex, src["extract_vox"] = rate(raw, "vox_embed")
+    k_ex, k_api = None, None
+    for api in ("tf", "keras"):
+        d = load(raw, "keras_predict_" + api)
+        if d and (k_ex is None or d["audio_s_per_s"] > k_ex):
+            k_ex, k_api = d["audio_s_per_s"], d.get("api")
+        if d and d.get("compare"):
+            notes.append(f"Extraction parity ({api}): voxsiam embed vs TF on the same SavedModel, "
+                         f"{d['compare'].get('matched')} utterances, max abs diff {d['compare'].get('max_abs_diff')}")
+    src["extract_keras"] = f"predict-bench, faster API: {k_api}" if k_ex else why(raw, "keras_predict_tf")
+    rows.append(("Embedding extraction, audio-s/s", v_ex, k_ex, "higher", TARGETS["extract"]))
+
+    # feature extraction
+    v_ft, src["features_vox"] = rate(raw, "vox_features", store_audio(a.store) if a.store else None)
+    lf = load(raw, "librosa_features")
+    src["features_librosa"] = "features-bench (librosa load + melspectrogram + log10)" if lf else why(raw, "librosa_features")
+    rows.append(("Feature extraction, audio-s/s (vs librosa)", v_ft, lf and lf["audio_s_per_s"], "higher", TARGETS["features"]))
+
+    # quality
+    for impl in ("vox", "keras"):
+        d = load(raw, impl + "_eval")
+        src["quality_" + impl] = (f"voxsiam eval on {impl} test embeddings" if d else
+                                  f"python fallback (voxsiam eval: {why(raw, impl + '_eval')})")
+    q = {impl: load(raw, impl + "_eval") or load(raw, impl + "_eval_py") for impl in ("vox", "keras")}
+    rows.append(("MR, test speakers (lower is better)", pick(q["vox"], "mr", "misclassification_rate"),
+                 pick(q["keras"], "mr", "misclassification_rate"), "lower", 1.0))
+    rows.append(("EER, test speakers (lower is better)", pick(q["vox"], "eer"), pick(q["keras"], "eer"), "lower", 1.0))
+    rows.append(("Threshold accuracy, test pairs", pick(q["vox"], "threshold_accuracy", "accuracy", "acc"),
+                 pick(q["keras"], "threshold_accuracy", "accuracy", "acc"), "higher", 1.0))
+
+    seed = load(raw, "keras_seed")
+    if seed and seed.get("pairs"):
+        p = seed["pairs"]
+        notes.append(f"Seed setup ({seed['steps']} steps): Keras 'accuracy' while training "
+                     f"{seed.get('final_keras_accuracy'):.3f}; on {p['pairs']} val pairs Keras 'accuracy' "
+                     f"{p['keras_accuracy']:.3f} vs accuracy at a tuned distance threshold {p['threshold_accuracy']:.3f}")
+    if kt and kt.get("pairs"):
+        p = kt["pairs"]
+        notes.append(f"PKLD reference ({kt['steps']} steps): Keras-style 'accuracy' on symmetric-KL distances "
+                     f"{p['keras_accuracy']:.3f} vs tuned-threshold accuracy {p['threshold_accuracy']:.3f}")
+    return rows, notes, src, gflop, n_spk
+
+
+def fmt(x):
+    if x is None:
+        return "n/a"
+    return f"{x:.4g}"
+
+
+def verdict(v, k, better, target):
+    """(ratio v/k or None, "yes"/"no"/"-"/"n/a") against the target ratio."""
+    if v is None or k is None:
+        return None, "n/a"
+    if k == 0:  # e.g. both MR 0: compare the values, no ratio
+        return None, ("yes" if better == "lower" and v <= 0 else "n/a")
+    r = v / k
+    if target is None:
+        return r, "-"
+    ok = r >= target if better == "higher" else r <= target
+    return r, "yes" if ok else "no"
+
+
+def cpu_model():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def report(a):
+    rows, notes, src, gflop, n_spk = measures(a)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    meta = {"date": now, "cpu": cpu_model(), "cpus": os.cpu_count(), "threads": a.threads, "steps": a.steps,
+            "warmup": a.warmup, "batch": a.batch, "train_speakers": n_spk, "train_step_gflop": gflop}
+    lines = [f"# voxsiam vs Keras reference — {now}", "",
+             f"CPU: {meta['cpu']} ({meta['cpus']} CPUs), threads: {a.threads}, batch {a.batch}, "
+             f"{a.steps} training steps each, {n_spk} training speakers", "",
+             "| Measure | voxsiam | Keras reference | voxsiam / Keras | Target | Met |",
+             "|---|---:|---:|---:|---|---|"]
+    table = []
+    for name, v, k, better, target in rows:
+        r, ok = verdict(v, k, better, target)
+        tgt = "-" if target is None else (f">= {target:g}x" if better == "higher" and target != 1.0 else
+                                          ("<= Keras" if better == "lower" else ">= Keras"))
+        lines.append(f"| {name} | {fmt(v)} | {fmt(k)} | {fmt(r) + 'x' if r is not None else 'n/a'} | {tgt} | {ok} |")
+        table.append({"measure": name, "voxsiam": v, "keras": k, "ratio": r, "target": tgt, "met": ok})
+    lines += ["", "Sources:"] + [f"- {k}: {v}" for k, v in sorted(src.items())]
+    if notes:
+        lines += ["", "Notes:"] + [f"- {n}" for n in notes]
+    md = "\n".join(lines) + "\n"
+    os.makedirs(a.out, exist_ok=True)
+    with open(os.path.join(a.out, "results.md"), "w") as f:
+        f.write(md)
+    with open(os.path.join(a.out, "results.json"), "w") as f:
+        json.dump({"meta": meta, "table": table, "sources": src, "notes": notes}, f, indent=1)
+    print(md)
+
+
+def score(a):
+    import numpy as np
+    import kref_metrics
+    emb = np.load(os.path.join(a.embeddings, "embeddings.npy"))
+    utts = [l.strip() for l in open(os.path.join(a.embeddings, "utt.list")) if l.strip()]
+    spk = dict(l.split()[:2] for l in open(os.path.join(a.embeddings, "utt2spk")) if l.strip())
+    out = kref_metrics.embedding_quality(emb, [spk[u] for u in utts])
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=1)
+    print(json.dumps(out))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="mode", required=True)
+    r = sub.add_parser("report")
+    r.add_argument("--raw", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("--split", required=True)
+    r.add_argument("--store", default=None)
+    r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--steps", type=int, default=0)
+    r.add_argument("--warmup", type=int, default=5)
+    r.add_argument("--batch", type=int, default=100)
+    s = sub.add_parser("score")
+    s.add_argument("--embeddings", required=True)
+    s.add_argument("--out", required=True)
+    a = ap.parse_args()
+    report(a) if a.mode == "report" else score(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of voxsiam against the Keras reference (`make bench`).
+# One go, same machine, same threads, same data; see bench/README.md.
+#
+# Knobs (environment):
+#   BENCH_THREADS=2        TF intra/inter-op threads, GOMAXPROCS, BLAS threads
+#   BENCH_SPEAKERS=16      synthetic corpus speakers; BENCH_UTTERANCES=8 per speaker
+#   BENCH_STEPS=300        training mini-batches of each implementation (quality at equal steps;
+#                          the median step time after BENCH_WARMUP=5 steps gives steps/s)
+#   BENCH_BATCH=100        segments per mini-batch
+#   BENCH_SEED_STEPS=0     >0: also train the seed siamese setup to show its Keras "accuracy"
+#   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
+#   BENCH_REUSE=1          reuse bench/out/work/corpus from an earlier run
+#   BENCH_OUT=bench/out    where results.{json,md}, logs/ and raw/ go
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+VOX=${VOXSIAM:-$ROOT/bin/voxsiam}
+PY=${VOXSIAM_PYTHON:-$ROOT/.venv/bin/python}
+KREF=("$PY" "$ROOT/bench/keras_reference.py")
+OUT=${BENCH_OUT:-$ROOT/bench/out}
+WORK=$OUT/work RAW=$OUT/raw LOGS=$OUT/logs
+THREADS=${BENCH_THREADS:-2}
+SPEAKERS=${BENCH_SPEAKERS:-16} UTTS=${BENCH_UTTERANCES:-8}
+STEPS=${BENCH_STEPS:-300} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
+SEED_STEPS=${BENCH_SEED_STEPS:-0} REUSE=${BENCH_REUSE:-1}
+EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
+export GOMAXPROCS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} CUDA_VISIBLE_DEVICES=
+
+mkdir -p "$WORK" "$RAW" "$LOGS"
+rm -f "$RAW"/*.json "$RAW"/*.status
+echo "# bench: threads=$THREADS steps=$STEPS warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
+
+# step NAME CMD...: run CMD, stdout -> logs/NAME.out, stderr -> logs/NAME.err,
+# and record rc + wall seconds in raw/NAME.status ("rc wall_s").
+step() {
+	local name=$1; shift
+	echo "# $name: $*" >&2
+	local t0 t1 rc
+	t0=$(date +%s.%N)
+	"$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; rc=$?
+	t1=$(date +%s.%N)
+	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')" >"$RAW/$name.status"
+	[ $rc -eq 0 ] || { echo "#   $name failed (exit $rc): $(tail -n 3 "$LOGS/$name.err" | tr '\n' ' ')" >&2; }
+	return $rc
+}
+
+# unavailable NAME REASON: record why a measurement could not be made.
+unavailable() { echo "# $1 unavailable: $2" >&2; echo "$2" >"$RAW/$1.unavailable"; }
+
+# have VERB: the voxsiam subcommand exists and is built.
+have() {
+	[ -x "$VOX" ] || return 1
+	local help
+	help=$("$VOX" $1 --help 2>&1) || return 1
+	! grep -q "not built yet" <<<"$help"
+}
+
+# last JSON object printed by a step (commands may print progress before it).
+json_of() { grep -E '^\s*\{' "$LOGS/$1.out" | tail -n 1 >"$RAW/$1.json"; [ -s "$RAW/$1.json" ]; }
+
+"${KREF[@]}" flops --batch "$BATCH" --speakers 1 --json "$RAW/flops_template.json" >/dev/null 2>&1
+
+# 1. data: corpus, features (timed: the voxsiam feature benchmark), split.
+CORPUS=$WORK/corpus STORE=$WORK/store SPLIT=$WORK/split
+if [ "$REUSE" = 1 ] && [ -d "$CORPUS" ] && [ -n "$(ls -A "$CORPUS" 2>/dev/null)" ]; then
+	echo "# corpus: reusing $CORPUS" >&2
+elif have corpus; then
+	rm -rf "$CORPUS"
+	step corpus "$VOX" corpus synth --speakers "$SPEAKERS" --utterances "$UTTS" --seed 1 \
+		--workers "$THREADS" --out "$CORPUS" --json && json_of corpus
+else
+	unavailable corpus "bin/voxsiam corpus synth is not built"
+fi
+if have features; then
+	rm -rf "$STORE"
+	step vox_features "$VOX" features --in "$CORPUS" --out "$STORE" --json && json_of vox_features
+else
+	unavailable vox_features "bin/voxsiam features is not built"
+fi
+if [ -d "$CORPUS" ]; then
+	step librosa_features "${KREF[@]}" features-bench --audio-dir "$CORPUS" --sr 16000 \
+		--threads "$THREADS" --json "$RAW/librosa_features.json"
+fi
+if have split && [ -f "$STORE/manifest.tsv" ]; then
+	rm -rf "$SPLIT"
+	step split "$VOX" split --store "$STORE" --out "$SPLIT" --json && json_of split
+else
+	unavailable split "bin/voxsiam split is not built or there is no store"
+fi
+
+# 2. training at equal steps: speed (median step time after the warm-up) and the models for quality.
+VRUN=$WORK/vox_run KRUN=$WORK/keras_run
+if [ -f "$SPLIT/train.list" ]; then
+	step keras_train "${KREF[@]}" train --store "$STORE" --train-speakers "$SPLIT/train.list" \
+		--val-speakers "$SPLIT/val.list" --steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" \
+		--epsilon "$EPSILON" --threads "$THREADS" --out "$KRUN" --json "$RAW/keras_train.json"
+	if have train; then
+		rm -rf "$VRUN"
+		"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" \
+			--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train.toml"
+		step vox_train "$VOX" train --config "$WORK/vox_train.toml" --run "$VRUN" --json && json_of vox_train
+		"$PY" "$ROOT/bench/gotrain.py" times --run "$VRUN" --warmup "$WARMUP" --batch "$BATCH" \
+			--steps "$STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train.status")" --out "$RAW/vox_train_times.json" 2>>"$LOGS/vox_train.err"
+	else
+		unavailable vox_train "bin/voxsiam train is not built"
+	fi
+	if [ "$SEED_STEPS" -gt 0 ]; then
+		step keras_seed "${KREF[@]}" train --setup seed --store "$STORE" --train-speakers "$SPLIT/train.list" \
+			--val-speakers "$SPLIT/val.list" --steps "$SEED_STEPS" --warmup 1 --batch "$((BATCH / 2))" \
+			--threads "$THREADS" --out "$WORK/keras_seed" --json "$RAW/keras_seed.json"
+	fi
+else
+	unavailable keras_train "no speaker split (train.list)"
+	unavailable vox_train "no speaker split (train.list)"
+fi
+
+# 3. export + extraction speed over every utterance of the store, same SavedModel for both.
+SM=$WORK/vox_savedmodel
+if have export && [ -d "$VRUN" ]; then
+	rm -rf "$SM"
+	step vox_export "$VOX" export --run "$VRUN" --out "$SM" --json && json_of vox_export
+else
+	unavailable vox_export "bin/voxsiam export is not built or there is no voxsiam run"
+fi
+if [ -f "$SM/saved_model.pb" ]; then
+	if have embed; then
+		rm -rf "$WORK/vox_emb_all"
+		step vox_embed "$VOX" embed --model "$SM" --store "$STORE" --threads "$THREADS" \
+			--out "$WORK/vox_emb_all" --json && json_of vox_embed
+	else
+		unavailable vox_embed "bin/voxsiam embed is not built"
+	fi
+	cmp=(); [ -f "$WORK/vox_emb_all/embeddings.npy" ] && cmp=(--compare "$WORK/vox_emb_all")
+	for api in tf keras; do
+		step "keras_predict_$api" "${KREF[@]}" predict-bench --api "$api" --saved-model "$SM" --store "$STORE" \
+			--batch "$BATCH" --threads "$THREADS" "${cmp[@]}" --json "$RAW/keras_predict_$api.json"
+	done
+else
+	unavailable keras_predict_tf "no voxsiam SavedModel to run (needs voxsiam train + export)"
+fi
+
+# 4. quality at equal steps on the test speakers: embeddings of both, scored by voxsiam eval.
+if [ -f "$SPLIT/test.list" ]; then
+	[ -f "$KRUN/model.weights.h5" ] && step keras_embed "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
+		--speakers "$SPLIT/test.list" --threads "$THREADS" --out "$WORK/keras_emb" --json "$RAW/keras_embed.json"
+	if [ -f "$SM/saved_model.pb" ] && have embed; then
+		rm -rf "$WORK/vox_emb"
+		step vox_embed_test "$VOX" embed --model "$SM" --store "$STORE" --speakers "$SPLIT/test.list" \
+			--threads "$THREADS" --out "$WORK/vox_emb" --json && json_of vox_embed_test
+	fi
+	for impl in vox keras; do
+		[ -f "$WORK/${impl}_emb/embeddings.npy" ] || { unavailable "${impl}_eval" "no ${impl} test embeddings"; continue; }
+		if have eval; then
+			step "${impl}_eval" "$VOX" eval --embeddings "$WORK/${impl}_emb" --json && json_of "${impl}_eval"
+		else
+			unavailable "${impl}_eval" "bin/voxsiam eval is not built"
+		fi
+		step "${impl}_eval_py" "$PY" "$ROOT/bench/report.py" score --embeddings "$WORK/${impl}_emb" \
+			--out "$RAW/${impl}_eval_py.json"
+	done
+fi
+
+# 5. the report.
+"$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" --steps "$STEPS" \
+	--warmup "$WARMUP" --batch "$BATCH" --split "$SPLIT" --store "$STORE"

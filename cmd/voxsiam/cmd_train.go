@@ -1,16 +1,156 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/train"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// trainOptions are the flags of `voxsiam train`; set records which were
+// given, since flags override train.toml only where given.
+type trainOptions struct {
+	Data, Out, Config          string
+	TrainSpeakers, ValSpeakers string
+	Resume                     string
+	Steps                      int64
+	Batch, IntraOp, InterOp    int
+	Seed                       uint64
+	Loss, Sampling, Device     string
+	Margin, LR                 float64
+	JSON                       bool
+	set                        map[string]bool
+}
+
 func newTrainCommand() *cli.Command {
+	o := &trainOptions{}
+	cat := "Training"
+	def := train.DefaultConfig()
 	return &cli.Command{
-		Name:  "train",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("train: not built yet") },
+		Name:      "train",
+		Usage:     "train the siamese BLSTM with the pairwise KL loss on a feature store",
+		UsageText: "voxsiam train --data <store> --out <run dir> [options]\n   voxsiam train --resume <run dir> [--steps N]",
+		Description: "Trains with the reference configuration of Stadelmann et al. (2018) unless a TOML\n" +
+			"file (--config) or flags change it; flags win over the file. The run directory gets\n" +
+			"config.toml, checkpoints/, metrics.jsonl, events/ (TensorBoard) and summary.json.\n" +
+			"Ctrl-C saves a checkpoint; --resume continues it exactly.\n" + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", EnvVars: []string{"VOXSIAM_DATA"}, Category: cat, Destination: &o.Data},
+			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "config", Usage: "train.toml `FILE` ([model], [train], [data])", EnvVars: []string{"VOXSIAM_CONFIG"}, Category: cat, Destination: &o.Config},
+			&cli.StringFlag{Name: "resume", Usage: "continue the run in `DIR` from its latest checkpoint", EnvVars: []string{"VOXSIAM_RESUME"}, Category: cat, Destination: &o.Resume},
+			&cli.StringFlag{Name: "train-speakers", Usage: "training speaker list `FILE` (default: all not held out)", EnvVars: []string{"VOXSIAM_TRAIN_SPEAKERS"}, Category: "Data", Destination: &o.TrainSpeakers},
+			&cli.StringFlag{Name: "val-speakers", Usage: "validation speaker list `FILE` (default: 10% of the groups, by seed)", EnvVars: []string{"VOXSIAM_VAL_SPEAKERS"}, Category: "Data", Destination: &o.ValSpeakers},
+			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, EnvVars: []string{"VOXSIAM_STEPS"}, Category: cat, Destination: &o.Steps},
+			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, EnvVars: []string{"VOXSIAM_BATCH"}, Category: cat, Destination: &o.Batch},
+			&cli.Uint64Flag{Name: "seed", Usage: "seed of batches, dropout and the validation split", Value: def.Train.Seed, EnvVars: []string{"VOXSIAM_SEED"}, Category: cat, Destination: &o.Seed},
+			&cli.StringFlag{Name: "sampling", Usage: "random (published) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, EnvVars: []string{"VOXSIAM_SAMPLING"}, Category: cat, Destination: &o.Sampling},
+			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, EnvVars: []string{"VOXSIAM_LOSS"}, Category: "Model", Destination: &o.Loss},
+			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, EnvVars: []string{"VOXSIAM_MARGIN"}, Category: "Model", Destination: &o.Margin},
+			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, EnvVars: []string{"VOXSIAM_LR"}, Category: "Model", Destination: &o.LR},
+			&cli.StringFlag{Name: "device", Usage: "TensorFlow device of the graph, e.g. /device:GPU:0 (default: TF placement)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: "Runtime", Destination: &o.Device},
+			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, EnvVars: []string{"VOXSIAM_INTRA_OP"}, Category: "Runtime", Destination: &o.IntraOp},
+			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTER_OP"}, Category: "Runtime", Destination: &o.InterOp},
+			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+		},
+		Action: func(c *cli.Context) error {
+			o.set = map[string]bool{}
+			for _, n := range c.FlagNames() {
+				if c.IsSet(n) {
+					o.set[n] = true
+				}
+			}
+			return runTrain(c.Context, o, c.App.Writer)
+		},
 	}
+}
+
+// runTrain resolves the configuration (defaults < --config or the run's
+// config.toml < flags) and trains or resumes.
+func runTrain(ctx context.Context, o *trainOptions, w io.Writer) error {
+	cfg, err := trainConfig(o)
+	if err != nil {
+		return err
+	}
+	out := w
+	if o.JSON {
+		progress.Quiet, out = true, io.Discard
+	}
+	run := o.Out
+	if o.Resume != "" {
+		run = o.Resume
+		err = train.Resume(ctx, run, &cfg, out)
+	} else {
+		err = train.Run(ctx, cfg, run, out)
+	}
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		b, err := os.ReadFile(filepath.Join(run, "summary.json"))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	fmt.Fprintf(w, "run %s: checkpoints in %s\n", run, filepath.Join(run, "checkpoints"))
+	return nil
+}
+
+// trainConfig builds the effective configuration and checks it.
+func trainConfig(o *trainOptions) (train.Config, error) {
+	cfg := train.DefaultConfig()
+	var err error
+	switch {
+	case o.Resume != "" && (o.set["out"] || o.set["config"] || o.set["data"]):
+		return cfg, usagef("train: --resume takes the run's own config.toml; drop --out, --config and --data")
+	case o.Resume != "":
+		if cfg, err = train.LoadConfig(filepath.Join(o.Resume, "config.toml")); errors.Is(err, fs.ErrNotExist) {
+			return cfg, usagef("train: --resume %s: not a run directory (no config.toml)", o.Resume)
+		}
+	case o.Config != "":
+		cfg, err = train.LoadConfig(o.Config)
+	}
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	o.apply(&cfg)
+	if o.Resume == "" && (cfg.Data.Store == "" || o.Out == "") {
+		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, usageError{err}
+	}
+	return cfg, nil
+}
+
+// apply copies the flags that were given onto cfg.
+func (o *trainOptions) apply(cfg *train.Config) {
+	s, t, m, d := o.set, &cfg.Train, &cfg.Model, &cfg.Data
+	setIf := func(name string, f func()) {
+		if s[name] {
+			f()
+		}
+	}
+	setIf("data", func() { d.Store = o.Data })
+	setIf("train-speakers", func() { d.TrainSpeakers = o.TrainSpeakers })
+	setIf("val-speakers", func() { d.ValSpeakers = o.ValSpeakers })
+	setIf("steps", func() { t.Steps = o.Steps })
+	setIf("batch", func() { t.Batch = o.Batch })
+	setIf("seed", func() { t.Seed = o.Seed })
+	setIf("sampling", func() { t.Sampling = o.Sampling })
+	setIf("intra-op", func() { t.IntraOp = o.IntraOp })
+	setIf("inter-op", func() { t.InterOp = o.InterOp })
+	setIf("loss", func() { m.Loss = o.Loss })
+	setIf("margin", func() { m.Margin = o.Margin })
+	setIf("lr", func() { m.LearningRate = o.LR })
+	setIf("device", func() { m.Device = o.Device })
 }

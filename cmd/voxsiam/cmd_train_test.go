@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/tools/store"
+)
+
+// trainTestStore writes 8 synthetic speakers (one group each) of 8 mel bins.
+func trainTestStore(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "feats")
+	w, err := store.Create(path, store.Options{NMels: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for s := 0; s < 8; s++ {
+		sp := fmt.Sprintf("s%d", s)
+		w.SetGroup(sp, sp)
+		for u := 0; u < 2; u++ {
+			fr := make([]float32, 30*8)
+			for i := range fr {
+				fr[i] = float32(s%3) + float32(r.NormFloat64())
+			}
+			if err := w.Add(store.Utterance{ID: fmt.Sprintf("%s-%d", sp, u), Speaker: sp, Source: "x.wav", Duration: 0.3}, fr); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runCLI runs the app with args and returns stdout and the exit code main would use.
+func runCLI(args ...string) (string, int) {
+	var out, errw bytes.Buffer
+	ctx := context.Background()
+	err := newApp(&out, &errw).RunContext(ctx, append([]string{"voxsiam"}, args...))
+	if err != nil {
+		out.WriteString("error: " + err.Error())
+	}
+	return out.String(), exitCode(ctx, err)
+}
+
+const tinyTOML = `
+[model]
+lstm1 = 4
+lstm2 = 4
+[train]
+steps = 100
+segment = 10
+batch = 8
+log_every = 2
+val_every = 4
+mr_every = 4
+checkpoint_every = 4
+intra_op_threads = 1
+inter_op_threads = 1
+[data]
+val_fraction = 0.25
+val_segments = 16
+`
+
+func TestTrainCommand(t *testing.T) {
+	dir := t.TempDir()
+	feats := trainTestStore(t, dir)
+	cfg := filepath.Join(dir, "train.toml")
+	os.WriteFile(cfg, []byte(tinyTOML), 0o644)
+	run := filepath.Join(dir, "run")
+	// --steps on the command line wins over steps = 100 in the file
+	out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", run, "--steps", "8", "--lr", "0.01", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	var sum struct {
+		Steps     int64   `json:"steps"`
+		FinalLoss float64 `json:"final_loss"`
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Steps != 8 {
+		t.Fatalf("summary %q (%v): want steps 8", out, err)
+	}
+	eff, _ := os.ReadFile(filepath.Join(run, "config.toml"))
+	if !strings.Contains(string(eff), "learning_rate = 0.01") || !strings.Contains(string(eff), "steps = 8") {
+		t.Errorf("effective config lacks the flag values:\n%s", eff)
+	}
+	// resume with more steps continues from ckpt-8
+	if out, code := runCLI("train", "--resume", run, "--steps", "12", "--json"); code != 0 || !strings.Contains(out, `"resumed_from": 8`) {
+		t.Fatalf("resume: exit %d: %s", code, out)
+	}
+	out, code = runCLI("plot", "--run", run)
+	if code != 0 || !strings.Contains(out, "loss.png") || !strings.Contains(out, "mr.png") {
+		t.Fatalf("plot: exit %d: %s", code, out)
+	}
+}
+
+func TestTrainUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[train]\nbatchsize = 3\n"), 0o644)
+	cases := []struct {
+		name string
+		args []string
+		want int
+		has  string
+	}{
+		{"unknown key", []string{"train", "--config", bad, "--data", dir, "--out", dir}, 2, "train.batchsize"},
+		{"no data", []string{"train", "--out", dir}, 2, "--data"},
+		{"bad sampling", []string{"train", "--data", dir, "--out", dir, "--sampling", "x"}, 2, "sampling"},
+		{"resume not a run", []string{"train", "--resume", dir}, 2, "not a run directory"},
+		{"plot no metrics", []string{"plot", "--run", dir}, 3, "metrics.jsonl"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, code := runCLI(c.args...)
+			if code != c.want || !strings.Contains(out, c.has) {
+				t.Errorf("exit %d, output %q; want exit %d naming %q", code, out, c.want, c.has)
+			}
+		})
+	}
+}

@@ -1,0 +1,51 @@
+package embed
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// MetaAsset is the asset file voxsiam export writes next to the graph.
+const MetaAsset = "voxsiam.json"
+
+// Meta is assets/voxsiam.json: what a client needs to featurise audio the
+// way the model was trained.
+type Meta struct {
+	Features       json.RawMessage `json:"features"`        // tools/feature.Config (JSON) of the training store
+	Segment        int             `json:"segment"`         // frames per segment, e.g. 40
+	Pooling        string          `json:"pooling"`         // utterance pooling of segment embeddings, e.g. "mean"
+	EmbeddingLayer string          `json:"embedding_layer"` // layer behind "embedding", e.g. "L3"
+	Model          json.RawMessage `json:"model"`           // graph.Config (JSON)
+}
+
+// NMels is features.n_mels, 0 when unknown.
+func (m *Meta) NMels() int {
+	var f struct {
+		NMels int `json:"n_mels"`
+	}
+	if len(m.Features) == 0 || json.Unmarshal(m.Features, &f) != nil {
+		return 0
+	}
+	return f.NMels
+}
+
+// readMeta reads <dir>/assets/voxsiam.json; nil, nil when absent.
+func readMeta(dir string) (*Meta, error) {
+	path := filepath.Join(dir, "assets", MetaAsset)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embed: %s: %w", path, err)
+	}
+	m := new(Meta)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("embed: %s: not valid JSON: %w", path, err)
+	}
+	return m, nil
+}

@@ -1,0 +1,213 @@
+package embed
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	corepb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
+	"google.golang.org/protobuf/proto"
+)
+
+// Options select the signature and tensors of a SavedModel and the
+// TensorFlow session settings.
+type Options struct {
+	// SignatureKey is the signature to run. Default "serving_default".
+	SignatureKey string
+	// InputName is the signature input key (e.g. "spectrogram") or a graph
+	// tensor name ("serving_default_input:0"). Default: the signature's only
+	// input, or "spectrogram" when it has several.
+	InputName string
+	// OutputName is the signature output key or a graph tensor name.
+	// Default: the signature's only output, or "embedding".
+	OutputName string
+	// IntraOp and InterOp are the thread-pool sizes; 0 = TF default.
+	IntraOp, InterOp int
+	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N).
+	Device string
+	// Batch is the number of segments per session run. Default 256.
+	Batch int
+}
+
+// Model is a loaded SavedModel ready to embed segments.
+type Model struct {
+	sm      *tf.SavedModel
+	in, out tf.Output
+	dist    *tf.Output // output of the "distribution" signature, when present
+	batch   int
+
+	// Frames and Bins are the segment shape [Frames, Bins] the model takes:
+	// from the signature's input shape, else from assets/voxsiam.json.
+	Frames, Bins int
+	// Dim is the embedding width (the output's last dimension); 0 when the
+	// signature leaves it unknown until the first run.
+	Dim int
+	// Meta is assets/voxsiam.json, nil for foreign (e.g. Keras) exports.
+	Meta *Meta
+}
+
+// LoadModel loads the SavedModel in dir with tags ["serve"] and resolves the
+// input and output tensors. The input must be float32 [batch, frames, bins].
+func LoadModel(dir string, opts Options) (m *Model, err error) {
+	defer guard(&err, "load "+dir)
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	}
+	cfg, err := sessionConfig(opts)
+	if err != nil {
+		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	}
+	sm, err := tf.LoadSavedModel(dir, []string{"serve"}, &tf.SessionOptions{Config: cfg})
+	if err != nil {
+		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	}
+	m = &Model{sm: sm, batch: opts.Batch}
+	if m.batch <= 0 {
+		m.batch = 256
+	}
+	if m.Meta, err = readMeta(dir); err != nil {
+		return nil, err
+	}
+	if err := m.resolve(opts); err != nil {
+		sm.Session.Close()
+		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	}
+	return m, nil
+}
+
+// Close releases the TensorFlow session.
+func (m *Model) Close() error { return m.sm.Session.Close() }
+
+// resolve finds the input/output tensors and the segment shape.
+func (m *Model) resolve(opts Options) error {
+	key := opts.SignatureKey
+	if key == "" {
+		key = "serving_default"
+	}
+	sig, ok := m.sm.Signatures[key]
+	if !ok {
+		return fmt.Errorf("no signature %q (have %s)", key, strings.Join(sigKeys(m.sm.Signatures), ", "))
+	}
+	inInfo, err := pick(sig.Inputs, opts.InputName, "spectrogram", "input")
+	if err != nil {
+		return err
+	}
+	outInfo, err := pick(sig.Outputs, opts.OutputName, "embedding", "output")
+	if err != nil {
+		return err
+	}
+	if m.in, err = lookup(m.sm.Graph, inInfo.Name); err != nil {
+		return err
+	}
+	if m.out, err = lookup(m.sm.Graph, outInfo.Name); err != nil {
+		return err
+	}
+	if dt := m.in.DataType(); dt != tf.Float {
+		return fmt.Errorf("input %s has dtype %v, want float32", inInfo.Name, dt)
+	}
+	inShape := inInfo.Shape
+	if inShape.NumDimensions() != 3 {
+		inShape = m.in.Shape()
+	}
+	m.setShapes(inShape, outInfo.Shape)
+	if d, ok := m.sm.Signatures["distribution"]; ok && key == "serving_default" {
+		if info, err := pick(d.Outputs, "", "distribution", "output"); err == nil {
+			if o, err := lookup(m.sm.Graph, info.Name); err == nil {
+				m.dist = &o
+			}
+		}
+	}
+	if m.Frames <= 0 || m.Bins <= 0 {
+		return fmt.Errorf("input %s: segment shape unknown (signature %v, no assets/voxsiam.json)", inInfo.Name, inInfo.Shape)
+	}
+	return nil
+}
+
+// setShapes reads [batch, frames, bins] and [batch, dim] from the signature,
+// falling back to the asset's settings for unknown dimensions.
+func (m *Model) setShapes(in, out tf.Shape) {
+	if in.NumDimensions() == 3 {
+		m.Frames, m.Bins = int(in.Size(1)), int(in.Size(2))
+	}
+	if m.Meta != nil {
+		if m.Frames <= 0 {
+			m.Frames = m.Meta.Segment
+		}
+		if m.Bins <= 0 {
+			m.Bins = m.Meta.NMels()
+		}
+	}
+	if n := out.NumDimensions(); n >= 2 {
+		m.Dim = int(out.Size(n - 1))
+	}
+}
+
+// pick selects a tensor of a signature: the named key, a raw tensor name,
+// the only entry, or the preferred key.
+func pick(m map[string]tf.TensorInfo, name, preferred, what string) (tf.TensorInfo, error) {
+	if name != "" {
+		if ti, ok := m[name]; ok {
+			return ti, nil
+		}
+		if strings.Contains(name, ":") {
+			return tf.TensorInfo{Name: name, Shape: tf.ScalarShape()}, nil
+		}
+		return tf.TensorInfo{}, fmt.Errorf("signature has no %s %q (have %s)", what, name, strings.Join(sigKeys(m), ", "))
+	}
+	if len(m) == 1 {
+		for _, ti := range m {
+			return ti, nil
+		}
+	}
+	if ti, ok := m[preferred]; ok {
+		return ti, nil
+	}
+	return tf.TensorInfo{}, fmt.Errorf("signature has %d %ss (%s): choose one", len(m), what, strings.Join(sigKeys(m), ", "))
+}
+
+func sigKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	sort.Strings(k)
+	return k
+}
+
+// lookup resolves "op:index" in g.
+func lookup(g *tf.Graph, name string) (tf.Output, error) {
+	opName, idx := name, 0
+	if i := strings.LastIndexByte(name, ':'); i >= 0 {
+		n, err := strconv.Atoi(name[i+1:])
+		if err != nil {
+			return tf.Output{}, fmt.Errorf("tensor name %q: bad index", name)
+		}
+		opName, idx = name[:i], n
+	}
+	op := g.Operation(opName)
+	if op == nil || idx >= op.NumOutputs() {
+		return tf.Output{}, fmt.Errorf("tensor %q not in graph", name)
+	}
+	return op.Output(idx), nil
+}
+
+// sessionConfig serializes the thread and device settings as a ConfigProto.
+func sessionConfig(o Options) ([]byte, error) {
+	cp := &corepb.ConfigProto{
+		IntraOpParallelismThreads: int32(o.IntraOp),
+		InterOpParallelismThreads: int32(o.InterOp),
+	}
+	switch d := strings.ToLower(o.Device); {
+	case d == "" || d == "auto":
+	case d == "cpu":
+		cp.DeviceCount = map[string]int32{"GPU": 0}
+	case strings.HasPrefix(d, "gpu:"):
+		cp.GpuOptions = &corepb.GPUOptions{VisibleDeviceList: strings.TrimPrefix(d, "gpu:")}
+	default:
+		return nil, fmt.Errorf("device %q: want cpu, gpu:N or empty", o.Device)
+	}
+	return proto.Marshal(cp)
+}

@@ -1,0 +1,134 @@
+package dataset
+
+import (
+	"bufio"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// scanTree walks root and keeps the audio files that fit layout; other
+// files (READMEs, transcripts, files at the wrong depth) are ignored.
+func scanTree(root string, layout Layout) ([]Item, error) {
+	var groups map[string]string
+	if layout == Plain {
+		var err error
+		if groups, err = readGroups(filepath.Join(root, "speakers.tsv")); err != nil {
+			return nil, err
+		}
+	}
+	var items []Item
+	m4a := false
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("dataset: %w", err)
+		}
+		if d.IsDir() || !isAudio(p) {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		it, ok := treeItem(layout, parts)
+		if !ok {
+			return nil
+		}
+		it.Path = p
+		if g := groups[it.Speaker]; g != "" {
+			it.Group = g
+		}
+		m4a = m4a || strings.EqualFold(filepath.Ext(p), ".m4a")
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if m4a {
+		if _, err := exec.LookPath("ffmpeg"); err != nil {
+			return nil, fmt.Errorf("dataset: %s: .m4a files (VoxCeleb2) need ffmpeg to decode, and it is not installed (Debian package ffmpeg)", root)
+		}
+	}
+	return items, nil
+}
+
+// treeItem makes the item of a file at path parts (relative to the root),
+// or reports that the file does not belong to layout.
+func treeItem(layout Layout, parts []string) (Item, bool) {
+	n := len(parts)
+	name := parts[n-1]
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	var it Item
+	switch layout {
+	case VoxCeleb:
+		if n != 3 || !reVoxID.MatchString(parts[0]) {
+			return it, false
+		}
+		it = Item{UttID: parts[0] + "/" + parts[1] + "/" + stem, Speaker: parts[0]}
+	case TIMIT:
+		if n != 4 || !reTIMITSet.MatchString(parts[0]) || !reTIMITDR.MatchString(parts[1]) ||
+			!strings.EqualFold(filepath.Ext(name), ".wav") || strings.Contains(stem, ".") {
+			return it, false
+		}
+		spk := strings.ToUpper(parts[2])
+		it = Item{UttID: spk + "_" + strings.ToUpper(stem), Speaker: spk}
+	case LibriSpeech:
+		m := reLibri.FindStringSubmatch(name)
+		if n != 3 || m == nil || m[1] != parts[0] || m[2] != parts[1] {
+			return it, false
+		}
+		it = Item{UttID: stem, Speaker: parts[0]}
+	case Plain:
+		if n < 2 {
+			return it, false
+		}
+		it = Item{UttID: strings.Join(append(parts[:n-1:n-1], stem), "/"), Speaker: parts[0]}
+	}
+	it.Group = it.Speaker
+	return it, true
+}
+
+// readGroups reads a plain corpus' optional speakers.tsv: a header naming a
+// "speaker" column and a "group" or "base_voice" column, then one row per
+// speaker. A missing file gives nil.
+func readGroups(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() {
+		return nil, errs.BadData("dataset: %s: empty (want a header with speaker and group or base_voice)", path)
+	}
+	spk, grp := -1, -1
+	for i, h := range strings.Split(strings.TrimRight(sc.Text(), "\r"), "\t") {
+		switch h {
+		case "speaker":
+			spk = i
+		case "group", "base_voice":
+			if grp < 0 || h == "group" {
+				grp = i
+			}
+		}
+	}
+	if spk < 0 || grp < 0 {
+		return nil, errs.BadData("dataset: %s line 1: header needs a speaker and a group (or base_voice) column", path)
+	}
+	g := map[string]string{}
+	for line := 2; sc.Scan(); line++ {
+		f := strings.Split(strings.TrimRight(sc.Text(), "\r"), "\t")
+		if len(f) <= max(spk, grp) || f[spk] == "" || f[grp] == "" {
+			return nil, errs.BadData("dataset: %s line %d: missing speaker or group field", path, line)
+		}
+		g[f[spk]] = f[grp]
+	}
+	return g, sc.Err()
+}

@@ -66,10 +66,15 @@ func BestDistanceThreshold(dist []float64, same []bool) (thr, acc float64) {
 // Decision holds the confusion counts and rates of calling pairs "same" at
 // a threshold.
 type Decision struct {
-	Threshold           float64
-	TP, FP, TN, FN      int
-	Accuracy, Precision float64
-	Recall, F1          float64
+	Threshold float64 `json:"threshold"`
+	TP        int     `json:"tp"`
+	FP        int     `json:"fp"`
+	TN        int     `json:"tn"`
+	FN        int     `json:"fn"`
+	Accuracy  float64 `json:"accuracy"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
 }
 
 // Decide evaluates the decision "same iff score > thr" on scores.

@@ -146,8 +146,9 @@ func MinDCF(scores []float64, target []bool, p DCF) (minDCF, threshold float64) 
 
 // DETPoint is one point of a detection error trade-off curve.
 type DETPoint struct {
-	Threshold  float64 // accept score >= Threshold
-	PFA, PMiss float64
+	Threshold float64 `json:"threshold"` // accept score >= Threshold
+	PFA       float64 `json:"p_fa"`
+	PMiss     float64 `json:"p_miss"`
 }
 
 // DET returns the DET curve at every distinct score threshold, from

@@ -34,19 +34,15 @@ func ScoreHist(file, title string, scores []float64, target []bool, thresholds [
 	p.Title.Text = title
 	p.X.Label.Text = "Score"
 	p.Y.Label.Text = "Density"
-	bins := int(math.Max(10, math.Min(60, math.Sqrt(float64(len(scores))))))
+	nb := int(math.Max(10, math.Min(60, math.Sqrt(float64(len(scores))))))
+	lo, hi := minMax(scores)
 	for i, set := range []struct {
 		name string
 		v    plotter.Values
 	}{{"non-target", non}, {"target", tar}} {
-		h, err := plotter.NewHist(set.v, bins)
-		if err != nil {
-			return fmt.Errorf("plot: histogram: %w", err)
-		}
-		h.Normalize(1)
-		c := palette(i).(color.RGBA)
-		c.A = 150
-		h.FillColor, h.LineStyle.Width = c, vg.Points(0.5)
+		h := densityHist(set.v, lo, hi, nb)
+		r, g, b, _ := palette(i).RGBA()
+		h.FillColor = color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 140}
 		p.Add(h)
 		p.Legend.Add(fmt.Sprintf("%s (%d)", set.name, len(set.v)), h)
 	}
@@ -66,4 +62,30 @@ func ScoreHist(file, title string, scores []float64, target []bool, thresholds [
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	return save(p, file)
+}
+
+func minMax(x []float64) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range x {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	return lo, hi
+}
+
+// densityHist bins v into nb equal bins over [lo, hi] (shared by both
+// classes) normalised to unit area.
+func densityHist(v []float64, lo, hi float64, nb int) *plotter.Histogram {
+	w := (hi - lo) / float64(nb)
+	bins := make([]plotter.HistogramBin, nb)
+	for k := range bins {
+		bins[k] = plotter.HistogramBin{Min: lo + float64(k)*w, Max: lo + float64(k+1)*w}
+	}
+	for _, x := range v {
+		k := min(int((x-lo)/w), nb-1)
+		bins[k].Weight += 1 / (float64(len(v)) * w)
+	}
+	return &plotter.Histogram{Bins: bins, Width: w, LineStyle: plotter.DefaultLineStyle}
 }

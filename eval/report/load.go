@@ -1,0 +1,103 @@
+package report
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/vecio"
+)
+
+// LoadSet reads an embeddings directory; a non-empty labels path (utt2spk)
+// replaces the directory's own speakers.
+func LoadSet(dir, labels string) (*vecio.Set, error) {
+	s, err := vecio.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if labels != "" {
+		if s.Utt2Spk, err = vecio.ReadUtt2Spk(labels); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Vectors returns the rows a metric compares: the distributions for SymKL
+// (an error when the directory has none), the embeddings otherwise.
+func Vectors(s *vecio.Set, m eval.Metric, dir string) ([]float32, int, error) {
+	if m != eval.SymKL {
+		return s.Emb, s.Dim, nil
+	}
+	if s.DistDim == 0 {
+		return nil, 0, errs.BadData("report: %s: the kl distance needs %s (softmax outputs), which is missing", dir, vecio.DistributionsFile)
+	}
+	return s.Dist, s.DistDim, nil
+}
+
+// Speakers numbers the speakers of s in sorted order and returns the index
+// of each row's speaker and the names; ok is false unless every utterance
+// has a speaker.
+func Speakers(s *vecio.Set) (idx []int, names []string, ok bool) {
+	if s.Utt2Spk == nil {
+		return nil, nil, false
+	}
+	seen := map[string]bool{}
+	for _, id := range s.IDs {
+		sp, has := s.Utt2Spk[id]
+		if !has {
+			return nil, nil, false
+		}
+		if !seen[sp] {
+			seen[sp] = true
+			names = append(names, sp)
+		}
+	}
+	sort.Strings(names)
+	num := make(map[string]int, len(names))
+	for i, n := range names {
+		num[n] = i
+	}
+	idx = make([]int, s.Len())
+	for i, id := range s.IDs {
+		idx[i] = num[s.Utt2Spk[id]]
+	}
+	return idx, names, true
+}
+
+// pairTrials returns scores and labels of all pairs of rows, or of maxPairs
+// pairs drawn at random (fixed seed) when there are more.
+func pairTrials(x []float32, dim int, labels []int, m eval.Metric, maxPairs int) ([]float64, []bool) {
+	n := len(labels)
+	if maxPairs <= 0 || n*(n-1)/2 <= maxPairs {
+		return eval.PairScores(x, dim, labels, m)
+	}
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	scores := make([]float64, 0, maxPairs)
+	same := make([]bool, 0, maxPairs)
+	for len(scores) < maxPairs {
+		i, j := rng.IntN(n), rng.IntN(n)
+		if i == j {
+			continue
+		}
+		d := m.Distance(x[i*dim:(i+1)*dim], x[j*dim:(j+1)*dim])
+		scores = append(scores, eval.DistanceToScore(m, d))
+		same = append(same, labels[i] == labels[j])
+	}
+	return scores, same
+}
+
+func bothClasses(target []bool) error {
+	var nt int
+	for _, t := range target {
+		if t {
+			nt++
+		}
+	}
+	if nt == 0 || nt == len(target) {
+		return fmt.Errorf("report: the trials need both target and non-target pairs (%d of %d are targets)", nt, len(target))
+	}
+	return nil
+}

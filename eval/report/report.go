@@ -1,0 +1,215 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/vecio"
+)
+
+// Config says what to evaluate.
+type Config struct {
+	Embeddings string      // embeddings directory (vecio layout)
+	Labels     string      // optional utt2spk overriding the directory's
+	Trials     string      // optional trial list; default: all pairs
+	Dev        string      // optional development embeddings directory (with speakers)
+	Out        string      // report directory
+	Method     eval.Method // linkage (default Complete, the reference setting)
+	Metric     eval.Metric // distance (default Cosine)
+	// MaxPairs caps the all-pairs trials (random pairs, fixed seed, beyond
+	// it); 0 means 500000.
+	MaxPairs int
+	Log      io.Writer // notes on progress; nil for none
+}
+
+// Report is the content of report.json.
+type Report struct {
+	Embeddings   string              `json:"embeddings"`
+	Utterances   int                 `json:"utterances"`
+	Speakers     int                 `json:"speakers,omitempty"`
+	Dim          int                 `json:"dim"`
+	Metric       string              `json:"metric"`
+	Method       string              `json:"method"`
+	Clustering   *ClusteringReport   `json:"clustering,omitempty"`
+	Verification *VerificationReport `json:"verification,omitempty"`
+	Figures      map[string]string   `json:"figures"`
+}
+
+// CutReport scores one flat clustering.
+type CutReport struct {
+	Name      string  `json:"name"` // true_speakers, dev_threshold, oracle
+	Threshold float64 `json:"threshold"`
+	Clusters  int     `json:"clusters"`
+	MR        float64 `json:"mr"`
+	ACP       float64 `json:"acp"`
+	ASP       float64 `json:"asp"`
+	ARI       float64 `json:"ari"`
+	NMI       float64 `json:"nmi"`
+	Purity    float64 `json:"purity"`
+	Coverage  float64 `json:"coverage"`
+}
+
+// ClusteringReport holds the cuts of the dendrogram.
+type ClusteringReport struct {
+	Cuts []CutReport `json:"cuts"`
+	// LegacyMRMin is the minimum over levels of Lukic & Vogt's strict MR.
+	LegacyMRMin float64 `json:"legacy_mr_min"`
+	DevMR       float64 `json:"dev_mr,omitempty"` // MR at the oracle level of the dev set
+}
+
+// ThresholdReport is a decision threshold applied to the test scores.
+type ThresholdReport struct {
+	Name string `json:"name"` // dev_accuracy, dev_eer, oracle_accuracy
+	eval.Decision
+}
+
+// VerificationReport holds the detection metrics.
+type VerificationReport struct {
+	Source         string            `json:"source"` // the trial file, or "all pairs"/"sampled pairs"
+	Trials         int               `json:"trials"`
+	Targets        int               `json:"targets"`
+	EER            float64           `json:"eer"`
+	EERThreshold   float64           `json:"eer_threshold"`
+	EERKaldi       float64           `json:"eer_kaldi"`
+	MinDCF01       float64           `json:"min_dcf_p0.01"`
+	MinDCF01Thresh float64           `json:"min_dcf_p0.01_threshold"`
+	MinDCF05       float64           `json:"min_dcf_p0.05"`
+	MinDCF05Thresh float64           `json:"min_dcf_p0.05_threshold"`
+	Thresholds     []ThresholdReport `json:"thresholds"`
+	DET            []eval.DETPoint   `json:"det"` // at most 200 points
+}
+
+func (c *Config) logf(format string, a ...any) {
+	if c.Log != nil {
+		fmt.Fprintf(c.Log, format+"\n", a...)
+	}
+}
+
+// Build computes the report and writes report.json, report.md and the
+// figures into cfg.Out.
+func Build(cfg Config) (*Report, error) {
+	if cfg.MaxPairs == 0 {
+		cfg.MaxPairs = 500000
+	}
+	set, err := LoadSet(cfg.Embeddings, cfg.Labels)
+	if err != nil {
+		return nil, err
+	}
+	x, dim, err := Vectors(set, cfg.Metric, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Embeddings: cfg.Embeddings, Utterances: set.Len(), Dim: dim,
+		Metric: cfg.Metric.String(), Method: cfg.Method.String(), Figures: map[string]string{}}
+	labels, names, known := Speakers(set)
+	r.Speakers = len(names)
+	var dev *devResult
+	if cfg.Dev != "" {
+		if dev, err = tuneOnDev(cfg); err != nil {
+			return nil, err
+		}
+	}
+	fig := newFigures(cfg.Out, r.Figures)
+	if known && set.Len() >= 2 {
+		cfg.logf("clustering %d utterances (%s linkage, %s distance)", set.Len(), cfg.Method, cfg.Metric)
+		r.Clustering, err = clusterReport(x, dim, labels, cfg, dev, fig, set, names)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Trials != "" || known {
+		cfg.logf("scoring trials")
+		if r.Verification, err = verifyReport(cfg, set, x, dim, labels, dev, fig); err != nil {
+			return nil, err
+		}
+	}
+	if err := fig.mapPlot(x, dim, set, names); err != nil {
+		return nil, err
+	}
+	return r, write(cfg.Out, r)
+}
+
+// devResult holds what a development set tunes.
+type devResult struct {
+	cutThreshold, cutMR        float64
+	accThreshold, eerThreshold float64
+}
+
+func tuneOnDev(cfg Config) (*devResult, error) {
+	set, err := LoadSet(cfg.Dev, "")
+	if err != nil {
+		return nil, err
+	}
+	x, dim, err := Vectors(set, cfg.Metric, cfg.Dev)
+	if err != nil {
+		return nil, err
+	}
+	labels, _, ok := Speakers(set)
+	if !ok || set.Len() < 2 {
+		return nil, fmt.Errorf("report: dev set %s needs speakers for every utterance (%s)", cfg.Dev, vecio.Utt2SpkFile)
+	}
+	cfg.logf("tuning thresholds on the dev set (%d utterances)", set.Len())
+	d := &devResult{}
+	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), set.Len(), cfg.Method)
+	d.cutThreshold, d.cutMR = eval.TuneThreshold(z, labels)
+	scores, same := pairTrials(x, dim, labels, cfg.Metric, cfg.MaxPairs)
+	if err := bothClasses(same); err != nil {
+		return nil, fmt.Errorf("%w (dev set %s)", err, cfg.Dev)
+	}
+	d.accThreshold, _ = eval.BestThreshold(scores, same)
+	_, d.eerThreshold = eval.EER(scores, same)
+	return d, nil
+}
+
+func clusterReport(x []float32, dim int, labels []int, cfg Config, dev *devResult, fig *figures, set *vecio.Set, names []string) (*ClusteringReport, error) {
+	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), len(labels), cfg.Method)
+	k := len(names)
+	cr := &ClusteringReport{LegacyMRMin: minOf(eval.LegacyMR(z, labels))}
+	byK := eval.CutMaxClust(z, k)
+	cr.Cuts = append(cr.Cuts, cutReport("true_speakers", eval.LevelThreshold(z, len(labels)-countDistinct(byK)), byK, labels))
+	if dev != nil {
+		cr.DevMR = dev.cutMR
+		cr.Cuts = append(cr.Cuts, cutReport("dev_threshold", dev.cutThreshold, eval.CutDistance(z, dev.cutThreshold), labels))
+	}
+	oracle, _, m := eval.OracleCut(z, labels)
+	cr.Cuts = append(cr.Cuts, cutReport("oracle", eval.LevelThreshold(z, m), oracle, labels))
+	cut, cutName := cr.Cuts[0].Threshold, cr.Cuts[0].Name
+	if dev != nil {
+		cut, cutName = dev.cutThreshold, "dev threshold"
+	}
+	return cr, fig.dendrogram(z, set.IDs, labels, cut, cutName, cfg)
+}
+
+func cutReport(name string, thr float64, pred, truth []int) CutReport {
+	return CutReport{
+		Name: name, Threshold: finite(thr), Clusters: countDistinct(pred),
+		MR: eval.MR(truth, pred), ACP: eval.ACP(truth, pred), ASP: eval.ASP(truth, pred),
+		ARI: eval.ARI(truth, pred), NMI: eval.NMI(truth, pred),
+		Purity: eval.Purity(truth, pred), Coverage: eval.Coverage(truth, pred),
+	}
+}
+
+func finite(x float64) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		return 0
+	}
+	return x
+}
+
+func countDistinct(l []int) int {
+	m := map[int]bool{}
+	for _, v := range l {
+		m[v] = true
+	}
+	return len(m)
+}
+
+func minOf(x []float64) float64 {
+	m := math.Inf(1)
+	for _, v := range x {
+		m = math.Min(m, v)
+	}
+	return m
+}

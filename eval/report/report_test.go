@@ -1,0 +1,98 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/vecio"
+)
+
+// writeSet writes an embeddings directory of spk speakers x utt utterances
+// around random centres (spread sets how well they separate), ids in
+// VoxCeleb form "idS/v/0000U".
+func writeSet(t *testing.T, dir string, spk, utt int, spread float64, seed uint64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, 3))
+	const dim = 16
+	var ids []string
+	var emb []float32
+	u2s := map[string]string{}
+	for s := 0; s < spk; s++ {
+		c := make([]float64, dim)
+		for j := range c {
+			c[j] = rng.NormFloat64()
+		}
+		for u := 0; u < utt; u++ {
+			id := fmt.Sprintf("id%02d/v/%05d", s, u)
+			ids = append(ids, id)
+			u2s[id] = fmt.Sprintf("id%02d", s)
+			for j := range dim {
+				emb = append(emb, float32(c[j]+spread*rng.NormFloat64()))
+			}
+		}
+	}
+	if err := vecio.WriteDir(dir, ids, emb, dim, vecio.WriteOptions{Utt2Spk: u2s}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBuild runs the whole report on synthetic speakers and checks it
+// against the eval functions it is made of: the oracle cut is never worse
+// than the true-k cut, the all-pairs EER is eval.EER of eval.PairScores,
+// the VoxCeleb trial list resolves, and every figure exists.
+func TestBuild(t *testing.T) {
+	root := t.TempDir()
+	if d := os.Getenv("VOXSIAM_REPORT_DIR"); d != "" {
+		root = d
+	}
+	test, dev, out := filepath.Join(root, "test"), filepath.Join(root, "dev"), filepath.Join(root, "report")
+	writeSet(t, test, 8, 6, 0.6, 1)
+	writeSet(t, dev, 8, 6, 0.6, 2)
+	r, err := Build(Config{Embeddings: test, Dev: dev, Out: out, Method: eval.Complete, Metric: eval.Cosine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cuts := map[string]CutReport{}
+	for _, c := range r.Clustering.Cuts {
+		cuts[c.Name] = c
+	}
+	if len(cuts) != 3 || cuts["oracle"].MR > cuts["true_speakers"].MR || cuts["true_speakers"].Clusters > 8 {
+		t.Errorf("cuts: %+v", r.Clustering.Cuts)
+	}
+	set, _ := vecio.ReadDir(test)
+	labels, _, _ := Speakers(set)
+	eer, _ := eval.EER(eval.PairScores(set.Emb, set.Dim, labels, eval.Cosine))
+	if r.Verification.EER != eer || r.Verification.Source != "all pairs" {
+		t.Errorf("EER %v from %s, want %v from all pairs", r.Verification.EER, r.Verification.Source, eer)
+	}
+	for _, f := range []string{"report.json", "report.md", "det.png", "scores.png", "dendrogram.png", "map.png"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	if !strings.Contains(string(md), "| oracle |") || !strings.Contains(string(md), "![DET curve](det.png)") {
+		t.Errorf("report.md lacks the oracle row or the DET figure:\n%s", md)
+	}
+	var back Report
+	b, _ := os.ReadFile(filepath.Join(out, "report.json"))
+	if err := json.Unmarshal(b, &back); err != nil || back.Verification.Thresholds[0].Name != "dev_accuracy" {
+		t.Errorf("report.json: %v %+v", err, back.Verification)
+	}
+
+	trials := filepath.Join(root, "trials.txt")
+	os.WriteFile(trials, []byte("1 id00/v/00000.wav id00/v/00001.wav\n0 id00/v/00000.wav id01/v/00001.wav\n1 id02/v/00003.wav id02/v/00004.wav\n0 id03/v/00000.wav id05/v/00002.wav\n"), 0o644)
+	r2, err := Build(Config{Embeddings: test, Trials: trials, Out: filepath.Join(root, "report2"), Method: eval.Average, Metric: eval.Euclidean})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r2.Verification.Trials != 4 || r2.Verification.Targets != 2 {
+		t.Errorf("trial list: %+v", r2.Verification)
+	}
+}

@@ -1,0 +1,91 @@
+package report
+
+import (
+	"math"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/eval/plot"
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/vecio"
+)
+
+// testScores returns the labelled scores of the trial list, or of all
+// (sampled) pairs of utterances when there is none.
+func testScores(cfg Config, set *vecio.Set, x []float32, dim int, labels []int) (string, []float64, []bool, error) {
+	if cfg.Trials == "" {
+		src := "all pairs"
+		if n := len(labels); n*(n-1)/2 > cfg.MaxPairs {
+			src = "sampled pairs"
+		}
+		s, t := pairTrials(x, dim, labels, cfg.Metric, cfg.MaxPairs)
+		return src, s, t, nil
+	}
+	trials, err := eval.ReadTrials(cfg.Trials)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim}
+	scored, err := sc.ScoreTrials(trials, eval.NewResolver(set.IDs))
+	if err != nil {
+		return "", nil, nil, err
+	}
+	s, t := eval.Labelled(scored)
+	if len(s) == 0 {
+		return "", nil, nil, errs.BadData("report: trials %s have no target/nontarget labels", cfg.Trials)
+	}
+	return cfg.Trials, s, t, nil
+}
+
+func verifyReport(cfg Config, set *vecio.Set, x []float32, dim int, labels []int, dev *devResult, fig *figures) (*VerificationReport, error) {
+	src, scores, target, err := testScores(cfg, set, x, dim, labels)
+	if err != nil {
+		return nil, err
+	}
+	if err := bothClasses(target); err != nil {
+		return nil, errs.BadData("%v (%s)", err, src)
+	}
+	v := &VerificationReport{Source: src, Trials: len(scores)}
+	for _, t := range target {
+		if t {
+			v.Targets++
+		}
+	}
+	v.EER, v.EERThreshold = eval.EER(scores, target)
+	v.EERKaldi, _ = eval.EERKaldi(scores, target)
+	v.MinDCF01, v.MinDCF01Thresh = eval.MinDCF(scores, target, eval.DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
+	v.MinDCF05, v.MinDCF05Thresh = eval.MinDCF(scores, target, eval.DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
+	v.MinDCF01Thresh, v.MinDCF05Thresh = finite(v.MinDCF01Thresh), finite(v.MinDCF05Thresh)
+	var lines []plot.Threshold
+	if dev != nil {
+		v.Thresholds = append(v.Thresholds,
+			ThresholdReport{"dev_accuracy", eval.Decide(scores, target, dev.accThreshold)},
+			ThresholdReport{"dev_eer", eval.Decide(scores, target, dev.eerThreshold)})
+		lines = append(lines, plot.Threshold{Name: "dev accuracy threshold", Value: dev.accThreshold},
+			plot.Threshold{Name: "dev EER threshold", Value: dev.eerThreshold})
+	}
+	best, _ := eval.BestThreshold(scores, target)
+	v.Thresholds = append(v.Thresholds, ThresholdReport{"oracle_accuracy", eval.Decide(scores, target, best)})
+	lines = append(lines, plot.Threshold{Name: "oracle accuracy threshold", Value: best})
+	det := eval.DET(scores, target)
+	v.DET = thin(det, 200)
+	if err := fig.verification(det, v.EER, scores, target, lines, cfg); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// thin keeps at most max points of a DET curve (evenly spaced, ends kept)
+// and drops the accept-nothing point, whose threshold is +Inf.
+func thin(det []eval.DETPoint, max int) []eval.DETPoint {
+	var out []eval.DETPoint
+	step := math.Max(1, float64(len(det))/float64(max))
+	for f := 0.0; int(f) < len(det); f += step {
+		if p := det[int(f)]; !math.IsInf(p.Threshold, 0) {
+			out = append(out, p)
+		}
+	}
+	if last := det[len(det)-1]; len(out) == 0 || out[len(out)-1] != last {
+		out = append(out, last)
+	}
+	return out
+}

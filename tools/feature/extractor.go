@@ -1,11 +1,5 @@
 package feature
 
-import (
-	"math"
-
-	"gonum.org/v1/gonum/dsp/fourier"
-)
-
 // Extractor computes log-mel or Kaldi fbank features of 16 kHz (Config.
 // SampleRate) mono samples. It holds FFT plans and scratch buffers, so one
 // Extractor must not be used by two goroutines at once; Clone is cheap (it
@@ -14,10 +8,9 @@ type Extractor struct {
 	cfg     Config
 	win     []float64 // analysis window, NFFT long (logmel) or WinLength long (fbank)
 	filters []filter  // mel filterbank on the power spectrum
-	fft     *fourier.FFT
-	frame   []float64    // NFFT samples of the current frame
-	coef    []complex128 // NFFT/2+1 FFT coefficients
-	power   []float64    // NFFT/2+1 power spectrum
+	fft     *powerFFT
+	frame   []float64 // NFFT samples of the current frame
+	power   []float64 // NFFT/2+1 power spectrum
 }
 
 // NewExtractor validates cfg (after filling defaults) and precomputes the
@@ -43,16 +36,19 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 
 func (e *Extractor) alloc() {
 	n := e.cfg.NFFT
-	e.fft = fourier.NewFFT(n)
+	if e.fft == nil {
+		e.fft = newPowerFFT(n)
+	} else {
+		e.fft = e.fft.clone()
+	}
 	e.frame = make([]float64, n)
-	e.coef = make([]complex128, n/2+1)
 	e.power = make([]float64, n/2+1)
 }
 
 // Clone returns an Extractor with the same configuration and its own
 // scratch buffers, for use in another goroutine.
 func (e *Extractor) Clone() *Extractor {
-	c := &Extractor{cfg: e.cfg, win: e.win, filters: e.filters}
+	c := &Extractor{cfg: e.cfg, win: e.win, filters: e.filters, fft: e.fft}
 	c.alloc()
 	return c
 }
@@ -116,28 +112,22 @@ func (e *Extractor) logMelFrame(row, x []float32, t int) {
 		start -= c.NFFT / 2
 	}
 	if start >= 0 && start+c.NFFT <= len(x) {
-		for i, w := range e.win {
-			e.frame[i] = float64(x[start+i]) * w
-		}
+		e.fft.powerWindowed(e.power, x[start:start+c.NFFT], e.win, e.frame)
 	} else {
 		reflect := c.PadMode == "reflect"
 		for i, w := range e.win {
 			e.frame[i] = padded(x, start+i, reflect) * w
 		}
+		e.powerSpectrum()
 	}
-	e.powerSpectrum()
 	for m := range row {
-		row[m] = float32(math.Log10(1 + 10000*e.filters[m].apply(e.power)))
+		row[m] = float32(log10(1 + 10000*e.filters[m].apply(e.power)))
 	}
 }
 
 // powerSpectrum sets power[k] = |FFT(frame)[k]|^2 for k = 0..NFFT/2.
 func (e *Extractor) powerSpectrum() {
-	e.fft.Coefficients(e.coef, e.frame)
-	for k, v := range e.coef {
-		re, im := real(v), imag(v)
-		e.power[k] = re*re + im*im
-	}
+	e.fft.power(e.power, e.frame)
 }
 
 // padded returns x[i], or for i outside x the value of numpy.pad mode

@@ -233,7 +233,28 @@ def score(a):
     print(json.dumps(out))
 
 
+def lastjson(src, dst):
+    """Writes the last JSON object of a command's stdout (it may print progress first)."""
+    text = open(src).read()
+    dec, last, i = json.JSONDecoder(), None, 0
+    while True:
+        i = text.find("{", i)
+        if i < 0:
+            break
+        try:
+            obj, end = dec.raw_decode(text, i)
+            last, i = obj, end
+        except ValueError:
+            i += 1
+    if not isinstance(last, dict):
+        sys.exit(f"report: {src}: no JSON object in the output")
+    with open(dst, "w") as f:
+        json.dump(last, f, indent=1)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "lastjson":
+        return lastjson(sys.argv[2], sys.argv[3])
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="mode", required=True)
     r = sub.add_parser("report")

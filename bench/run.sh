@@ -58,7 +58,7 @@ have() {
 }
 
 # last JSON object printed by a step (commands may print progress before it).
-json_of() { grep -E '^\s*\{' "$LOGS/$1.out" | tail -n 1 >"$RAW/$1.json"; [ -s "$RAW/$1.json" ]; }
+json_of() { "$PY" "$ROOT/bench/report.py" lastjson "$LOGS/$1.out" "$RAW/$1.json"; }
 
 "${KREF[@]}" flops --batch "$BATCH" --speakers 1 --json "$RAW/flops_template.json" >/dev/null 2>&1
 
@@ -100,7 +100,7 @@ if [ -f "$SPLIT/train.list" ]; then
 		rm -rf "$VRUN"
 		"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" \
 			--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train.toml"
-		step vox_train "$VOX" train --config "$WORK/vox_train.toml" --run "$VRUN" --json && json_of vox_train
+		step vox_train "$VOX" train --config "$WORK/vox_train.toml" --out "$VRUN" --json && json_of vox_train
 		"$PY" "$ROOT/bench/gotrain.py" times --run "$VRUN" --warmup "$WARMUP" --batch "$BATCH" \
 			--steps "$STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train.status")" --out "$RAW/vox_train_times.json" 2>>"$LOGS/vox_train.err"
 	else

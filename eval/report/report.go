@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
@@ -137,26 +138,48 @@ type devResult struct {
 	accThreshold, eerThreshold float64
 }
 
-func tuneOnDev(cfg Config) (*devResult, error) {
-	set, err := LoadSet(cfg.Dev, "")
+// loadDev reads a development set whose utterances all have speakers.
+func loadDev(dir string, m eval.Metric) (x []float32, dim int, labels []int, err error) {
+	set, err := LoadSet(dir, "")
 	if err != nil {
-		return nil, err
+		return nil, 0, nil, err
 	}
-	x, dim, err := Vectors(set, cfg.Metric, cfg.Dev)
-	if err != nil {
-		return nil, err
+	if x, dim, err = Vectors(set, m, dir); err != nil {
+		return nil, 0, nil, err
 	}
 	labels, _, ok := Speakers(set)
 	if !ok || set.Len() < 2 {
-		return nil, fmt.Errorf("report: dev set %s needs speakers for every utterance (%s)", cfg.Dev, vecio.Utt2SpkFile)
+		return nil, 0, nil, errs.BadData("report: dev set %s needs two utterances and the speaker of each (%s)", dir, vecio.Utt2SpkFile)
 	}
-	cfg.logf("tuning thresholds on the dev set (%d utterances)", set.Len())
+	return x, dim, labels, nil
+}
+
+// devCutThreshold tunes the dendrogram cut on a development set: the
+// threshold of its oracle level, and the dev MR there.
+func devCutThreshold(dir string, method eval.Method, m eval.Metric) (thr, mr float64, err error) {
+	x, dim, labels, err := loadDev(dir, m)
+	if err != nil {
+		return 0, 0, err
+	}
+	z := eval.Linkage(eval.Pdist(x, dim, m), len(labels), method)
+	thr, mr = eval.TuneThreshold(z, labels)
+	return thr, mr, nil
+}
+
+func tuneOnDev(cfg Config) (*devResult, error) {
+	cfg.logf("tuning thresholds on the dev set %s", cfg.Dev)
 	d := &devResult{}
-	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), set.Len(), cfg.Method)
-	d.cutThreshold, d.cutMR = eval.TuneThreshold(z, labels)
+	var err error
+	if d.cutThreshold, d.cutMR, err = devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric); err != nil {
+		return nil, err
+	}
+	x, dim, labels, err := loadDev(cfg.Dev, cfg.Metric)
+	if err != nil {
+		return nil, err
+	}
 	scores, same := pairTrials(x, dim, labels, cfg.Metric, cfg.MaxPairs)
 	if err := bothClasses(same); err != nil {
-		return nil, fmt.Errorf("%w (dev set %s)", err, cfg.Dev)
+		return nil, errs.BadData("%v (dev set %s)", err, cfg.Dev)
 	}
 	d.accThreshold, _ = eval.BestThreshold(scores, same)
 	_, d.eerThreshold = eval.EER(scores, same)

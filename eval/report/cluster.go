@@ -1,0 +1,154 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// ClusterConfig selects the data, the algorithm and exactly one cut.
+type ClusterConfig struct {
+	Embeddings string
+	Labels     string // optional utt2spk: metrics, and required by Oracle
+	Method     eval.Method
+	Metric     eval.Metric
+	// Cuts (exactly one): Speakers > 0 (scipy maxclust), HasThreshold
+	// (distance threshold), Dev != "" (threshold tuned on a dev set),
+	// Oracle (best MR level; needs speakers), Spectral (spectral clustering
+	// with Speakers clusters, or estimated by the normalised maximum
+	// eigengap when Speakers is 0).
+	Speakers     int
+	Threshold    float64
+	HasThreshold bool
+	Dev          string
+	Oracle       bool
+	Spectral     bool
+}
+
+// ClusterResult is a flat clustering of an embeddings directory.
+type ClusterResult struct {
+	Cut        string     `json:"cut"` // speakers, threshold, dev_threshold, oracle, spectral
+	Threshold  float64    `json:"threshold,omitempty"`
+	Clusters   int        `json:"clusters"`
+	Utterances int        `json:"utterances"`
+	Method     string     `json:"method"`
+	Metric     string     `json:"distance"`
+	Metrics    *CutReport `json:"metrics,omitempty"` // when speakers are known
+	IDs        []string   `json:"-"`
+	Labels     []int      `json:"-"` // 1-based cluster of each utterance
+}
+
+// Cluster runs cfg and scores the result against known speakers.
+func Cluster(cfg ClusterConfig) (*ClusterResult, error) {
+	set, err := LoadSet(cfg.Embeddings, cfg.Labels)
+	if err != nil {
+		return nil, err
+	}
+	x, dim, err := Vectors(set, cfg.Metric, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
+	if set.Len() < 2 {
+		return nil, errs.BadData("report: %s: clustering needs two utterances, found %d", cfg.Embeddings, set.Len())
+	}
+	truth, _, known := Speakers(set)
+	if cfg.Oracle && !known {
+		return nil, fmt.Errorf("report: the oracle cut needs the speaker of every utterance (utt2spk)")
+	}
+	r := &ClusterResult{Utterances: set.Len(), Method: cfg.Method.String(), Metric: cfg.Metric.String(), IDs: set.IDs}
+	if cfg.Spectral {
+		r.Method = "spectral"
+		r.Cut = "spectral"
+		r.Labels, err = eval.Spectral(x, dim, cfg.Metric, eval.SpectralOptions{Clusters: cfg.Speakers})
+		if err != nil {
+			return nil, err
+		}
+	} else if err := cutTree(cfg, r, x, dim, truth); err != nil {
+		return nil, err
+	}
+	r.Labels = renumber(r.Labels)
+	r.Clusters = countDistinct(r.Labels)
+	if known {
+		m := cutReport(r.Cut, r.Threshold, r.Labels, truth)
+		r.Metrics = &m
+	}
+	return r, nil
+}
+
+func cutTree(cfg ClusterConfig, r *ClusterResult, x []float32, dim int, truth []int) error {
+	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), r.Utterances, cfg.Method)
+	switch {
+	case cfg.Oracle:
+		l, _, m := eval.OracleCut(z, truth)
+		r.Cut, r.Labels, r.Threshold = "oracle", l, eval.LevelThreshold(z, m)
+	case cfg.Dev != "":
+		thr, _, err := devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric)
+		if err != nil {
+			return err
+		}
+		r.Cut, r.Threshold, r.Labels = "dev_threshold", thr, eval.CutDistance(z, thr)
+	case cfg.HasThreshold:
+		r.Cut, r.Threshold, r.Labels = "threshold", cfg.Threshold, eval.CutDistance(z, cfg.Threshold)
+	case cfg.Speakers > 0:
+		r.Labels = eval.CutMaxClust(z, cfg.Speakers)
+		r.Cut, r.Threshold = "speakers", eval.LevelThreshold(z, r.Utterances-countDistinct(r.Labels))
+	default:
+		panic("report: Cluster: no cut selected")
+	}
+	if math.IsInf(r.Threshold, 0) {
+		r.Threshold = 0
+	}
+	return nil
+}
+
+// renumber maps labels to 1..K in order of first appearance.
+func renumber(l []int) []int {
+	ids := map[int]int{}
+	out := make([]int, len(l))
+	for i, v := range l {
+		if _, ok := ids[v]; !ok {
+			ids[v] = len(ids) + 1
+		}
+		out[i] = ids[v]
+	}
+	return out
+}
+
+// ClusterName is the speaker label written for cluster k.
+func ClusterName(k int) string { return fmt.Sprintf("cluster%03d", k) }
+
+// WriteLabels writes "utt cluster" lines (utt2spk layout).
+func (r *ClusterResult) WriteLabels(w io.Writer) error {
+	for i, id := range r.IDs {
+		if _, err := fmt.Fprintf(w, "%s %s\n", id, ClusterName(r.Labels[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Turns returns RTTM turns for the utterances found in segments (Kaldi
+// segments: utt -> recording, start, end), sorted by file and start; every
+// utterance must have a segment.
+func (r *ClusterResult) Turns(segments map[string]eval.Segment, name string) ([]eval.Segment, error) {
+	out := make([]eval.Segment, 0, len(r.IDs))
+	for i, id := range r.IDs {
+		s, ok := segments[id]
+		if !ok {
+			return nil, errs.BadData("report: %s has no segment for utterance %q", name, id)
+		}
+		s.Speaker = ClusterName(r.Labels[i])
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].File != out[b].File {
+			return out[a].File < out[b].File
+		}
+		return out[a].Start < out[b].Start
+	})
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package embed
+
+import (
+	"fmt"
+)
+
+// pending is an utterance whose segments wait in the batch.
+type pending struct {
+	in      Input
+	nSegs   int
+	weights []float32
+}
+
+// batcher collects segments of whole utterances until a batch is full,
+// runs the model and pools the results into Result.
+type batcher struct {
+	m    *Model
+	opts ExtractOptions
+	res  *Result
+	segs []float32
+	utts []pending
+}
+
+// add cuts one loaded input into segments and flushes full batches.
+func (b *batcher) add(l loaded) error {
+	if l.err != nil {
+		if b.opts.Strict {
+			return fmt.Errorf("embed: %s: %w", l.in.Source, l.err)
+		}
+		b.skip(l.in, l.err.Error())
+		return nil
+	}
+	if len(l.frames) < l.n*b.m.Bins {
+		return fmt.Errorf("embed: %s: %d values for %d frames of %d bins", l.in.Source, len(l.frames), l.n, b.m.Bins)
+	}
+	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short)
+	if n == 0 {
+		b.skip(l.in, fmt.Sprintf("%d frames, shorter than one %d-frame segment", l.n, b.m.Frames))
+		return nil
+	}
+	b.res.Seconds += l.seconds
+	b.segs = append(b.segs, segs...)
+	b.utts = append(b.utts, pending{in: l.in, nSegs: n, weights: w})
+	if b.opts.Progress != nil {
+		b.opts.Progress(l.in, n)
+	}
+	if len(b.segs) >= b.opts.Batch*b.m.Frames*b.m.Bins {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batcher) skip(in Input, defect string) {
+	b.res.Skipped = append(b.res.Skipped, Problem{Source: in.Source, Defect: defect})
+	if b.opts.Progress != nil {
+		b.opts.Progress(in, 0)
+	}
+}
+
+// flush runs the pending segments and appends their pooled rows.
+func (b *batcher) flush() error {
+	n := len(b.segs) / (b.m.Frames * b.m.Bins)
+	if n == 0 {
+		return nil
+	}
+	emb, dim, err := b.m.Embed(b.segs, n)
+	if err != nil {
+		return err
+	}
+	var dist []float32
+	var dd int
+	if b.opts.Distributions {
+		if dist, dd, err = b.m.Distribution(b.segs, n); err != nil {
+			return err
+		}
+	}
+	b.res.Dim, b.res.DistDim = dim, dd
+	b.res.Segments += n
+	k := 0
+	for _, u := range b.utts {
+		b.emit(u, emb[k*dim:(k+u.nSegs)*dim], dim, sliceRows(dist, k, u.nSegs, dd), dd)
+		k += u.nSegs
+	}
+	b.segs, b.utts = b.segs[:0], b.utts[:0]
+	return nil
+}
+
+func sliceRows(x []float32, k, n, d int) []float32 {
+	if x == nil {
+		return nil
+	}
+	return x[k*d : (k+n)*d]
+}
+
+// emit appends the rows of one utterance: pooled, or one per segment.
+func (b *batcher) emit(u pending, emb []float32, dim int, dist []float32, dd int) {
+	r := b.res
+	if b.opts.Pooling == PoolNone {
+		for s := 0; s < u.nSegs; s++ {
+			id := fmt.Sprintf("%s-%04d", u.in.ID, s)
+			b.row(id, u.in.Speaker)
+		}
+		r.Emb = append(r.Emb, emb...)
+		r.Dist = append(r.Dist, dist...)
+		return
+	}
+	b.row(u.in.ID, u.in.Speaker)
+	r.Emb = append(r.Emb, Pool(nil, emb, u.weights, u.nSegs, dim, b.opts.Pooling)...)
+	if dist != nil {
+		r.Dist = append(r.Dist, Pool(nil, dist, u.weights, u.nSegs, dd, b.opts.Pooling)...)
+	}
+}
+
+func (b *batcher) row(id, speaker string) {
+	b.res.IDs = append(b.res.IDs, id)
+	if speaker != "" {
+		b.res.Utt2Spk[id] = speaker
+	}
+}

@@ -1,0 +1,131 @@
+package embed
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+)
+
+// ExtractOptions configure Extract.
+type ExtractOptions struct {
+	Short         string // ShortPad (default) or ShortSkip
+	Pooling       string // PoolMean (default), PoolWeighted or PoolNone
+	Workers       int    // decode+featurise goroutines; default GOMAXPROCS
+	Distributions bool   // also run the "distribution" signature
+	Strict        bool   // fail on the first unreadable input instead of skipping it
+	// Batch is the number of segments collected before a session run;
+	// default 256.
+	Batch int
+	// Progress, when set, is called once per input, in input order.
+	Progress func(in Input, segments int)
+}
+
+// Problem is an input that was skipped: the file and the defect.
+type Problem struct {
+	Source string `json:"source"`
+	Defect string `json:"defect"`
+}
+
+// Result holds the embeddings of an extraction.
+type Result struct {
+	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with PoolNone
+	Utt2Spk  map[string]string // rows with a known speaker
+	Emb      []float32         // [len(IDs), Dim] float32, row-major
+	Dim      int
+	Dist     []float32 // [len(IDs), DistDim] with Distributions (pooled like Emb)
+	DistDim  int
+	Segments int     // segments run through the model
+	Seconds  float64 // audio duration of the embedded utterances
+	Skipped  []Problem
+}
+
+// loaded is one featurised input, delivered in input order.
+type loaded struct {
+	in      Input
+	frames  []float32
+	n       int
+	seconds float64
+	err     error
+}
+
+// Extract embeds inputs with m: a pool of Workers goroutines loads and
+// featurises inputs (in order, at most 2*Workers ahead) while the calling
+// goroutine cuts segments (Cut), runs batches through the model and pools
+// them per utterance (Pool). Unreadable inputs are recorded in
+// Result.Skipped (Strict: returned as the error); short ones too with
+// ShortSkip.
+func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions) (*Result, error) {
+	opts = opts.withDefaults()
+	if opts.Distributions && !m.HasDistribution() {
+		return nil, fmt.Errorf("embed: the model has no distribution signature")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	res := &Result{Utt2Spk: map[string]string{}}
+	b := &batcher{m: m, opts: opts, res: res}
+	for l := range loadAll(ctx, inputs, opts.Workers) {
+		if err := b.add(l); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := b.flush(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (o ExtractOptions) withDefaults() ExtractOptions {
+	if o.Short == "" {
+		o.Short = ShortPad
+	}
+	if o.Pooling == "" {
+		o.Pooling = PoolMean
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Batch <= 0 {
+		o.Batch = 256
+	}
+	return o
+}
+
+// loadAll runs in.Load on workers goroutines and delivers the results in
+// input order; the channel closes after the last input or on cancellation.
+func loadAll(ctx context.Context, inputs []Input, workers int) <-chan loaded {
+	futures := make(chan chan loaded, 2*workers)
+	sem := make(chan struct{}, workers)
+	go func() {
+		defer close(futures)
+		for _, in := range inputs {
+			f := make(chan loaded, 1)
+			select {
+			case futures <- f:
+			case <-ctx.Done():
+				return
+			}
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				l := loaded{in: in}
+				l.frames, l.n, l.seconds, l.err = in.Load(ctx)
+				f <- l
+			}()
+		}
+	}()
+	out := make(chan loaded)
+	go func() {
+		defer close(out)
+		for f := range futures {
+			select {
+			case out <- <-f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}

@@ -1,0 +1,94 @@
+package embed
+
+import (
+	"fmt"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
+)
+
+// Short-utterance policies (utterances with fewer frames than one segment).
+const (
+	ShortPad  = "pad"  // repeat the frames cyclically up to one segment
+	ShortSkip = "skip" // drop the utterance (reported as a warning)
+)
+
+// Pooling of segment embeddings into one utterance embedding.
+const (
+	PoolMean     = "mean"     // plain mean over segments (Stadelmann et al. 2018)
+	PoolWeighted = "weighted" // mean weighted by the new frames each segment covers
+	PoolNone     = "none"     // no pooling: one output row per segment
+)
+
+// Cut splits frames (row-major [nFrames, nMels]) into segments of segLen
+// frames for inference: the whole non-overlapping segments, then, when
+// nFrames is not a multiple of segLen, one segment made of the last segLen
+// frames (overlapping its predecessor: no padding is ever seen). weights[k]
+// is the fraction of segment k's frames not covered by earlier segments:
+// 1 for whole segments, (nFrames mod segLen)/segLen for the overlapping last.
+//
+// Utterances shorter than segLen follow short: ShortPad repeats the frames
+// cyclically (frame t of the segment is frame t mod nFrames; weight 1),
+// ShortSkip returns no segments. nFrames == 0 gives no segments.
+//
+//	segs: [nSegs, segLen, nMels] float32, row-major
+func Cut(frames []float32, nFrames, nMels, segLen int, short string) (segs, weights []float32, nSegs int) {
+	if len(frames) < nFrames*nMels || segLen <= 0 || nMels <= 0 {
+		panic("embed: Cut shape mismatch")
+	}
+	switch {
+	case nFrames == 0:
+		return nil, nil, 0
+	case nFrames < segLen && short == ShortSkip:
+		return nil, nil, 0
+	case nFrames < segLen && short == ShortPad:
+		segs = make([]float32, segLen*nMels)
+		for t := 0; t < segLen; t++ {
+			copy(segs[t*nMels:(t+1)*nMels], frames[(t%nFrames)*nMels:])
+		}
+		return segs, []float32{1}, 1
+	case nFrames < segLen:
+		panic(fmt.Sprintf("embed: unknown short policy %q", short))
+	}
+	segs, nSegs = feature.Segments(frames, nFrames, nMels, segLen, feature.PartialOverlapLast)
+	weights = make([]float32, nSegs)
+	for k := range weights {
+		weights[k] = 1
+	}
+	if rest := nFrames % segLen; rest > 0 {
+		weights[nSegs-1] = float32(rest) / float32(segLen)
+	}
+	return segs, weights, nSegs
+}
+
+// Pool averages the n segment embeddings emb ([n, dim] row-major) of one
+// utterance into dst ([dim], reused when large enough): PoolMean ignores
+// weights, PoolWeighted uses them (see Cut). It panics for PoolNone or an
+// unknown method, and when n == 0.
+func Pool(dst, emb, weights []float32, n, dim int, method string) []float32 {
+	if n == 0 || len(emb) < n*dim || len(weights) < n {
+		panic("embed: Pool shape mismatch")
+	}
+	if method != PoolMean && method != PoolWeighted {
+		panic(fmt.Sprintf("embed: Pool method %q", method))
+	}
+	if cap(dst) < dim {
+		dst = make([]float32, dim)
+	}
+	dst = dst[:dim]
+	acc := make([]float64, dim)
+	total := 0.0
+	for k := 0; k < n; k++ {
+		w := 1.0
+		if method == PoolWeighted {
+			w = float64(weights[k])
+		}
+		total += w
+		for j, v := range emb[k*dim : (k+1)*dim] {
+			acc[j] += w * float64(v)
+		}
+	}
+	for j := range dst {
+		dst[j] = float32(acc[j] / total)
+	}
+	return dst
+}

@@ -15,8 +15,8 @@ import (
 // overridden by command-line flags and written to <run>/config.toml.
 type Config struct {
 	Model graph.Config `toml:"model"` // network, loss, optimiser and device (package graph)
-	Train Options     `toml:"train"` // the loop
-	Data  DataConfig  `toml:"data"`  // where segments come from
+	Train Options      `toml:"train"` // the loop
+	Data  DataConfig   `toml:"data"`  // where segments come from
 }
 
 // Options configure the training loop. Step counts are mini-batches.

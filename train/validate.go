@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/voxsiam/voxsiam/eval"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -104,21 +105,9 @@ func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: validation: %w", err)
 	}
-	var dKL, dCos []float64
-	var same []bool
-	eps := 1e-7
-	for i := 0; i < v.n; i++ {
-		for j := i + 1; j < v.n; j++ {
-			dKL = append(dKL, symKL(o.Dist[i*o.DistDim:(i+1)*o.DistDim], o.Dist[j*o.DistDim:(j+1)*o.DistDim], eps))
-			dCos = append(dCos, cosineDistance(o.Emb[i*o.EmbDim:(i+1)*o.EmbDim], o.Emb[j*o.EmbDim:(j+1)*o.EmbDim]))
-			same = append(same, v.labels[i] == v.labels[j])
-		}
-	}
 	m := map[string]float64{"val_loss": o.Loss}
-	m["val_acc"], m["val_threshold"] = pairAccuracy(dKL, same)
-	m["val_eer"] = pairEER(dKL, same)
-	m["val_acc_cos"], m["val_threshold_cos"] = pairAccuracy(dCos, same)
-	m["val_eer_cos"] = pairEER(dCos, same)
+	m["val_acc"], m["val_threshold"], m["val_eer"] = pairMetrics(o.Dist, o.DistDim, v.labels, eval.SymKL)
+	m["val_acc_cos"], m["val_threshold_cos"], m["val_eer_cos"] = pairMetrics(o.Emb, o.EmbDim, v.labels, eval.Cosine)
 	return m, norms(o.Emb, o.EmbDim), nil
 }
 
@@ -132,46 +121,19 @@ func (v *valSet) clusterMR(net Net, batch int) (float64, error) {
 		return 0, fmt.Errorf("train: validation MR: %w", err)
 	}
 	d := o.EmbDim
-	var embs [][]float64
+	var means []float32 // [utterances, d]
 	var labels []int
 	for u := 0; u+1 < len(v.uttFirst); u++ {
 		a, b := v.uttFirst[u], v.uttFirst[u+1]
 		if a == b {
 			continue
 		}
-		mean := make([]float64, d)
-		for s := a; s < b; s++ {
-			for k := 0; k < d; k++ {
-				mean[k] += float64(o.Emb[s*d+k]) / float64(b-a)
-			}
+		for _, x := range eval.MeanOf(o.Emb[a*d:b*d], d) {
+			means = append(means, float32(x))
 		}
-		embs, labels = append(embs, mean), append(labels, v.uttLabel[u])
+		labels = append(labels, v.uttLabel[u])
 	}
-	return clusterMR(embs, labels, v.speakers)
-}
-
-// symKL is KL(p||q) + KL(q||p) with eps added to every probability.
-func symKL(p, q []float32, eps float64) float64 {
-	var s float64
-	for k := range p {
-		a, b := float64(p[k])+eps, float64(q[k])+eps
-		s += (a - b) * (math.Log(a) - math.Log(b))
-	}
-	return s
-}
-
-// cosineDistance is 1 - cos(a, b) (1 when either is zero).
-func cosineDistance(a, b []float32) float64 {
-	var ab, aa, bb float64
-	for k := range a {
-		ab += float64(a[k]) * float64(b[k])
-		aa += float64(a[k]) * float64(a[k])
-		bb += float64(b[k]) * float64(b[k])
-	}
-	if aa == 0 || bb == 0 {
-		return 1
-	}
-	return 1 - ab/math.Sqrt(aa*bb)
+	return clusterMR(means, d, labels, v.speakers), nil
 }
 
 // norms returns the L2 norm of each row of x: [n, d].

@@ -28,7 +28,7 @@ print(json.dumps(out))
 `
 
 type histo struct {
-	Step                      int64
+	Step                       int64
 	Num, Sum, Min, Max, Counts float64
 }
 

@@ -36,11 +36,17 @@ def load(raw, name):
 
 def status(raw, name):
     """(rc, wall_s) of a step, or (None, None)."""
+    rc, wall, _ = status3(raw, name)
+    return rc, wall
+
+
+def status3(raw, name):
+    """(rc, wall_s, cpu_s) of a step (CPU of the command and its children), or Nones."""
     p = os.path.join(raw, name + ".status")
     if not os.path.exists(p):
-        return None, None
-    rc, wall = open(p).read().split()
-    return int(rc), float(wall)
+        return None, None, None
+    f = open(p).read().split()
+    return int(f[0]), float(f[1]), (float(f[2]) if len(f) > 2 else None)
 
 
 def why(raw, name):
@@ -76,7 +82,10 @@ def rate(raw, name, audio_total=None):
     r = pick(d, "audio_s_per_s", "audio_seconds_per_second", "audio_seconds_per_s", "realtime_factor")
     if r:
         return r, f"{name} --json audio_s_per_s"
-    audio = pick(d, "audio_s", "audio_seconds", "total_audio_s", "duration_s") or audio_total
+    audio = pick(d, "audio_s", "audio_seconds", "total_audio_s", "duration_s")
+    if audio is None and pick(d, "hours"):
+        audio = 3600.0 * pick(d, "hours")
+    audio = audio or audio_total
     el = pick(d, "elapsed_s", "seconds", "elapsed", "duration")
     src = f"{name} --json audio / elapsed"
     if not el:
@@ -136,6 +145,13 @@ def measures(a):
     lf = load(raw, "librosa_features")
     src["features_librosa"] = "features-bench (librosa load + melspectrogram + log10)" if lf else why(raw, "librosa_features")
     rows.append(("Feature extraction, audio-s/s (vs librosa)", v_ft, lf and lf["audio_s_per_s"], "higher", TARGETS["features"]))
+    v_cpu = None
+    _, _, cpu = status3(raw, "vox_features")
+    audio = store_audio(a.store) if a.store else None
+    if cpu and audio:
+        v_cpu = audio / cpu
+    rows.append(("Feature extraction, audio-s per CPU-s (load-independent)", v_cpu,
+                 lf and lf.get("audio_s_per_cpu_s"), "higher", TARGETS["features"]))
 
     # quality
     for impl in ("vox", "keras"):

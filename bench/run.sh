@@ -32,16 +32,22 @@ mkdir -p "$WORK" "$RAW" "$LOGS"
 rm -f "$RAW"/*.json "$RAW"/*.status
 echo "# bench: threads=$THREADS steps=$STEPS warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
 
+# child_cpu: user+sys CPU seconds of all finished children of this shell (bash `times`).
+child_cpu() {
+	times >"$RAW/.times"  # no pipe or $(): a subshell would report its own (zero) children
+	tail -n 1 "$RAW/.times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] } printf "%.3f", n }'
+}
+
 # step NAME CMD...: run CMD, stdout -> logs/NAME.out, stderr -> logs/NAME.err,
-# and record rc + wall seconds in raw/NAME.status ("rc wall_s").
+# and record rc, wall and CPU seconds in raw/NAME.status ("rc wall_s cpu_s").
 step() {
 	local name=$1; shift
 	echo "# $name: $*" >&2
-	local t0 t1 rc
-	t0=$(date +%s.%N)
+	local t0 t1 rc c0 c1
+	c0=$(child_cpu); t0=$(date +%s.%N)
 	"$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; rc=$?
-	t1=$(date +%s.%N)
-	echo "$rc $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')" >"$RAW/$name.status"
+	t1=$(date +%s.%N); c1=$(child_cpu)
+	echo "$rc $(awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" 'BEGIN{printf "%.3f %.3f", b-a, d-c}')" >"$RAW/$name.status"
 	[ $rc -eq 0 ] || { echo "#   $name failed (exit $rc): $(tail -n 3 "$LOGS/$name.err" | tr '\n' ' ')" >&2; }
 	return $rc
 }
@@ -75,7 +81,7 @@ else
 fi
 if have features; then
 	rm -rf "$STORE"
-	step vox_features "$VOX" features --in "$CORPUS" --out "$STORE" --json && json_of vox_features
+	step vox_features "$VOX" features --in "$CORPUS" --out "$STORE" --workers "$THREADS" --json && json_of vox_features
 else
 	unavailable vox_features "bin/voxsiam features is not built"
 fi

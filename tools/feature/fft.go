@@ -89,7 +89,7 @@ func (p *powerFFT) butterflies() {
 	re, im := p.re, p.im
 	m := len(re)
 	if m < 4 {
-		p.stages(2)
+		p.radix2(1)
 		return
 	}
 	for s := 0; s+4 <= m; s += 4 {
@@ -106,24 +106,63 @@ func (p *powerFFT) butterflies() {
 	p.stages(8)
 }
 
-// stages runs the radix-2 stages of sizes first, 2*first, ..., m.
+// stages runs the decimation-in-time stages of sizes first, 2*first, ...,
+// m, two at a time (a radix-4 pass over blocks of 4h, h = size/2) and a
+// last radix-2 stage when their number is odd.
 func (p *powerFFT) stages(first int) {
+	m := len(p.re)
+	size := first
+	for ; 2*size <= m; size *= 4 {
+		p.radix4(size / 2)
+	}
+	if size <= m {
+		p.radix2(size / 2)
+	}
+}
+
+// radix2 runs one stage of size 2*half.
+func (p *powerFFT) radix2(half int) {
 	re, im := p.re, p.im
-	m := len(re)
-	for size := first; size <= m; size <<= 1 {
-		half := size / 2
-		twr, twi := p.stageTw(half)
-		for start := 0; start < m; start += size {
-			a, b := re[start:start+half], re[start+half:start+size]
-			ai, bi := im[start:start+half], im[start+half:start+size]
-			b, ai, bi = b[:len(a)], ai[:len(a)], bi[:len(a)]
-			for j := range a {
-				wr, wi := twr[j], twi[j]
-				tr := wr*b[j] - wi*bi[j]
-				ti := wr*bi[j] + wi*b[j]
-				b[j], bi[j] = a[j]-tr, ai[j]-ti
-				a[j], ai[j] = a[j]+tr, ai[j]+ti
-			}
+	twr, twi := p.stageTw(half)
+	for start := 0; start < len(re); start += 2 * half {
+		a, b := re[start:start+half], re[start+half:start+2*half]
+		ai, bi := im[start:start+half], im[start+half:start+2*half]
+		b, ai, bi, twr, twi = b[:len(a)], ai[:len(a)], bi[:len(a)], twr[:len(a)], twi[:len(a)]
+		for j := range a {
+			wr, wi := twr[j], twi[j]
+			tr := wr*b[j] - wi*bi[j]
+			ti := wr*bi[j] + wi*b[j]
+			b[j], bi[j] = a[j]-tr, ai[j]-ti
+			a[j], ai[j] = a[j]+tr, ai[j]+ti
+		}
+	}
+}
+
+// radix4 fuses the stages of sizes 2h and 4h: with w1 = W_2h^j and
+// w2 = W_4h^j, b0,b1 = a0 +- w1 a1, b2,b3 = a2 +- w1 a3, then
+// out j, j+2h = b0 +- w2 b2 and out j+h, j+3h = b1 +- (-i) w2 b3.
+func (p *powerFFT) radix4(h int) {
+	re, im := p.re, p.im
+	t1r, t1i := p.stageTw(h)
+	t2r, t2i := p.stageTw(2 * h)
+	for start := 0; start < len(re); start += 4 * h {
+		r0, r1, r2, r3 := re[start:start+h], re[start+h:start+2*h], re[start+2*h:start+3*h], re[start+3*h:start+4*h]
+		i0, i1, i2, i3 := im[start:start+h], im[start+h:start+2*h], im[start+2*h:start+3*h], im[start+3*h:start+4*h]
+		r1, r2, r3, i0, i1, i2, i3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)], i0[:len(r0)], i1[:len(r0)], i2[:len(r0)], i3[:len(r0)]
+		for j := range r0 {
+			w1r, w1i, w2r, w2i := t1r[j], t1i[j], t2r[j], t2i[j]
+			ur := w1r*r1[j] - w1i*i1[j]
+			ui := w1r*i1[j] + w1i*r1[j]
+			b0r, b0i, b1r, b1i := r0[j]+ur, i0[j]+ui, r0[j]-ur, i0[j]-ui
+			vr := w1r*r3[j] - w1i*i3[j]
+			vi := w1r*i3[j] + w1i*r3[j]
+			b2r, b2i, b3r, b3i := r2[j]+vr, i2[j]+vi, r2[j]-vr, i2[j]-vi
+			cr := w2r*b2r - w2i*b2i
+			ci := w2r*b2i + w2i*b2r
+			dr := w2r*b3i + w2i*b3r // (-i) * w2 * b3
+			di := -(w2r*b3r - w2i*b3i)
+			r0[j], i0[j], r2[j], i2[j] = b0r+cr, b0i+ci, b0r-cr, b0i-ci
+			r1[j], i1[j], r3[j], i3[j] = b1r+dr, b1i+di, b1r-dr, b1i-di
 		}
 	}
 }

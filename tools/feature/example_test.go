@@ -1,0 +1,42 @@
+package feature_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
+)
+
+// The loudest band of a 440 Hz tone is 18 (librosa agrees: melspectrogram(...)[:, 50].argmax()).
+func ExampleExtractor_Compute() {
+	e, err := feature.NewExtractor(feature.DefaultConfig())
+	if err != nil {
+		panic(err)
+	}
+	x := make([]float32, 16000) // 1 s of a 440 Hz tone at 16 kHz
+	for i := range x {
+		x[i] = float32(0.5 * math.Sin(2*math.Pi*440*float64(i)/16000))
+	}
+	frames, n := e.Compute(nil, x)
+	loudest := 0
+	for m := 0; m < 128; m++ {
+		if frames[50*128+m] > frames[50*128+loudest] {
+			loudest = m
+		}
+	}
+	fmt.Println(n, "frames of", e.NMels(), "mel bands; loudest band of frame 50:", loudest)
+	// Output: 101 frames of 128 mel bands; loudest band of frame 50: 18
+}
+
+func ExampleSegments() {
+	const nFrames, nMels = 95, 128
+	frames := make([]float32, nFrames*nMels)
+	for _, partial := range []string{feature.PartialDrop, feature.PartialPad, feature.PartialOverlapLast} {
+		_, nSegs := feature.Segments(frames, nFrames, nMels, 40, partial)
+		fmt.Println(partial, nSegs)
+	}
+	// Output:
+	// drop 2
+	// pad 3
+	// overlap-last 3
+}

@@ -1,16 +1,186 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/eval/report"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// clusterOptions are the flags of `voxsiam cluster`.
+type clusterOptions struct {
+	report.ClusterConfig
+	Method, Distance string
+	Out              string // clusters file ("-": standard output)
+	RTTM             string // optional RTTM output (needs <embeddings>/segments)
+	JSON             bool
+}
+
+const clusterCategory = "evaluation"
+
+// The flags cluster, score and eval share.
+func embeddingsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "embeddings", Required: true, Usage: "embeddings directory (embeddings.npy + utt.list, or embeddings.scp/.ark)", EnvVars: []string{"VOXSIAM_EMBEDDINGS"}, Category: clusterCategory}
+}
+
+func distanceFlag() cli.Flag {
+	return &cli.StringFlag{Name: "distance", Aliases: []string{"metric"}, Value: "cosine", Usage: "cosine, euclidean or kl (symmetric KL on distributions.npy)", EnvVars: []string{"VOXSIAM_DISTANCE"}, Category: clusterCategory}
+}
+
+func methodFlag() cli.Flag {
+	return &cli.StringFlag{Name: "method", Value: "complete", Usage: "linkage: single, complete, average, weighted or ward", EnvVars: []string{"VOXSIAM_METHOD"}, Category: clusterCategory}
+}
+
+func jsonFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: clusterCategory}
+}
+
 func newClusterCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "cluster",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("cluster: not built yet") },
+		Name:     "cluster",
+		Usage:    "cluster utterances by speaker (agglomerative or spectral)",
+		Category: clusterCategory,
+		Description: `Clusters the utterances of an embeddings directory and writes "utt clusterNNN" lines
+(utt2spk layout). Choose exactly one cut: --speakers K (at most K clusters, scipy maxclust),
+--threshold T (distance threshold), --dev DIR (threshold tuned for the best MR on a
+development set), --oracle (the level with the best MR against the true speakers; labelled
+"oracle"), or --spectral (NME-SC spectral clustering, with --speakers or estimating the
+number of speakers). With speakers known (utt2spk or --labels) MR, ACP, ARI, NMI, purity and
+coverage are reported. --rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
+` + exitStatusHelp,
+		Flags: []cli.Flag{
+			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
+			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
+			&cli.IntFlag{Name: "speakers", Usage: "number of clusters", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: clusterCategory},
+			&cli.Float64Flag{Name: "threshold", Usage: "cut the tree at this distance", EnvVars: []string{"VOXSIAM_THRESHOLD"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory to tune the threshold on", EnvVars: []string{"VOXSIAM_DEV"}, Category: clusterCategory},
+			&cli.BoolFlag{Name: "oracle", Usage: "cut at the level with the best MR (needs true speakers)", EnvVars: []string{"VOXSIAM_ORACLE"}, Category: clusterCategory},
+			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", EnvVars: []string{"VOXSIAM_SPECTRAL"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", EnvVars: []string{"VOXSIAM_RTTM"}, Category: clusterCategory},
+		},
+		Action: func(c *cli.Context) error {
+			opts := clusterOptions{
+				ClusterConfig: report.ClusterConfig{
+					Embeddings: c.String("embeddings"), Labels: c.String("labels"),
+					Speakers: c.Int("speakers"), Threshold: c.Float64("threshold"), HasThreshold: c.IsSet("threshold"),
+					Dev: c.String("dev"), Oracle: c.Bool("oracle"), Spectral: c.Bool("spectral"),
+				},
+				Method: c.String("method"), Distance: c.String("distance"),
+				Out: c.String("out"), RTTM: c.String("rttm"), JSON: c.Bool("json"),
+			}
+			return runCluster(c.Context, opts, c.App.Writer)
+		},
 	}
+}
+
+// parseAlgo fills in the linkage method and the distance.
+func parseAlgo(method, distance string) (eval.Method, eval.Metric, error) {
+	m, err := eval.ParseMethod(method)
+	if err != nil {
+		return 0, 0, usagef("--method: %v", err)
+	}
+	d, err := eval.ParseMetric(distance)
+	if err != nil {
+		return 0, 0, usagef("--distance: %v", err)
+	}
+	return m, d, nil
+}
+
+func checkCut(o clusterOptions) error {
+	n := 0
+	for _, set := range []bool{o.Speakers > 0 && !o.Spectral, o.HasThreshold, o.Dev != "", o.Oracle, o.Spectral} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return usagef("cluster: choose exactly one of --speakers, --threshold, --dev, --oracle, --spectral (with optional --speakers)")
+	}
+	if o.Speakers < 0 {
+		return usagef("cluster: --speakers must be positive")
+	}
+	return nil
+}
+
+// runCluster clusters, writes the clusters (and RTTM) and prints a summary.
+func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
+	if err := checkCut(opts); err != nil {
+		return err
+	}
+	var err error
+	if opts.ClusterConfig.Method, opts.ClusterConfig.Metric, err = parseAlgo(opts.Method, opts.Distance); err != nil {
+		return err
+	}
+	res, err := report.Cluster(opts.ClusterConfig)
+	if err != nil {
+		return err
+	}
+	if opts.JSON && opts.Out == "-" { // one document on stdout: the assignments go in the JSON
+		res.Assignments = map[string]string{}
+		for i, id := range res.IDs {
+			res.Assignments[id] = report.ClusterName(res.Labels[i])
+		}
+	} else if err := writeOut(opts.Out, w, res.WriteLabels); err != nil {
+		return err
+	}
+	if opts.RTTM != "" {
+		if err := writeClusterRTTM(opts, res); err != nil {
+			return err
+		}
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	if opts.Out == "-" {
+		return nil
+	}
+	fmt.Fprintf(w, "%d utterances -> %d clusters (%s cut, %s, %s distance)\n", res.Utterances, res.Clusters, res.Cut, res.Method, res.Metric)
+	if m := res.Metrics; m != nil {
+		fmt.Fprintf(w, "MR %.2f%%  ACP %.4f  ARI %.4f  NMI %.4f  purity %.4f  coverage %.4f\n", 100*m.MR, m.ACP, m.ARI, m.NMI, m.Purity, m.Coverage)
+	}
+	return nil
+}
+
+func writeClusterRTTM(opts clusterOptions, res *report.ClusterResult) error {
+	segPath := filepath.Join(opts.Embeddings, "segments")
+	segs, err := eval.ReadSegments(segPath)
+	if err != nil {
+		return fmt.Errorf("cluster: --rttm needs segment times: %w", err)
+	}
+	turns, err := res.Turns(segs, segPath)
+	if err != nil {
+		return err
+	}
+	return writeOut(opts.RTTM, nil, func(w io.Writer) error { return eval.WriteRTTM(w, turns) })
+}
+
+// writeOut writes through fn to path, or to stdout for "-".
+func writeOut(path string, stdout io.Writer, fn func(io.Writer) error) error {
+	if path == "-" {
+		return fn(stdout)
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fn(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
 }

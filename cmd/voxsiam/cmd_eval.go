@@ -1,16 +1,88 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/eval/report"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// evalOptions are the flags of `voxsiam eval`.
+type evalOptions struct {
+	report.Config
+	MethodName, Distance string
+	JSON                 bool
+	Stderr               io.Writer
+}
+
 func newEvalCommand() *cli.Command {
 	return &cli.Command{
-		Name:  "eval",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("eval: not built yet") },
+		Name:     "eval",
+		Usage:    "evaluate embeddings: clustering, verification, thresholds, report with plots",
+		Category: clusterCategory,
+		Description: `Writes <out>/report.json, report.md and PNG figures (DET curve, score histograms with
+thresholds, dendrogram with the cut line, PCA map by speaker). Clustering is cut at the true
+number of speakers, at the threshold tuned on --dev (if given) and at the oracle level (best
+MR over all levels, always labelled "oracle"). Verification uses --trials, or all pairs of
+utterances (sampled beyond --max-pairs); --dev also supplies the pair-accuracy and EER
+thresholds that are applied to the test scores (accuracy, precision, recall, F1).
+` + exitStatusHelp,
+		Flags: []cli.Flag{
+			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
+			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "trials", Usage: "trial list (default: all pairs)", EnvVars: []string{"VOXSIAM_TRIALS"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory for thresholds", EnvVars: []string{"VOXSIAM_DEV"}, Category: clusterCategory},
+			&cli.IntFlag{Name: "max-pairs", Value: 500000, Usage: "largest number of all-pairs trials", EnvVars: []string{"VOXSIAM_MAX_PAIRS"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "report directory", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
+		},
+		Action: func(c *cli.Context) error {
+			opts := evalOptions{
+				Config: report.Config{
+					Embeddings: c.String("embeddings"), Labels: c.String("labels"), Trials: c.String("trials"),
+					Dev: c.String("dev"), Out: c.String("out"), MaxPairs: c.Int("max-pairs"),
+				},
+				MethodName: c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
+				Stderr: c.App.ErrWriter,
+			}
+			return runEval(c.Context, opts, c.App.Writer)
+		},
 	}
+}
+
+// runEval builds the report and prints its summary (or report.json).
+func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
+	var err error
+	if opts.Method, opts.Metric, err = parseAlgo(opts.MethodName, opts.Distance); err != nil {
+		return err
+	}
+	if opts.MaxPairs < 1 {
+		return usagef("eval: --max-pairs must be >= 1")
+	}
+	if !opts.JSON {
+		opts.Log = opts.Stderr
+	}
+	r, err := report.Build(opts.Config)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	if c := r.Clustering; c != nil {
+		for _, k := range c.Cuts {
+			fmt.Fprintf(w, "%-14s %3d clusters  MR %6.2f%%  ACP %.4f  ARI %.4f  NMI %.4f\n", k.Name, k.Clusters, 100*k.MR, k.ACP, k.ARI, k.NMI)
+		}
+	}
+	if v := r.Verification; v != nil {
+		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
+	}
+	fmt.Fprintf(w, "report: %s\n", filepath.Join(opts.Out, "report.md"))
+	return nil
 }

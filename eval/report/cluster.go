@@ -38,8 +38,11 @@ type ClusterResult struct {
 	Method     string     `json:"method"`
 	Metric     string     `json:"distance"`
 	Metrics    *CutReport `json:"metrics,omitempty"` // when speakers are known
-	IDs        []string   `json:"-"`
-	Labels     []int      `json:"-"` // 1-based cluster of each utterance
+	// Assignments (utt -> cluster name) is filled by callers that print
+	// the result as one JSON document.
+	Assignments map[string]string `json:"assignments,omitempty"`
+	IDs         []string          `json:"-"`
+	Labels      []int             `json:"-"` // 1-based cluster of each utterance
 }
 
 // Cluster runs cfg and scores the result against known speakers.

@@ -1,0 +1,110 @@
+package report
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/voxsiam/voxsiam/eval"
+)
+
+// ScoreConfig selects the embeddings, the trials and the scoring.
+type ScoreConfig struct {
+	Embeddings string
+	Trials     string
+	Metric     eval.Metric
+	// Cohort is an embeddings directory for AS-norm ("" for none); TopK
+	// its top-k (0: all).
+	Cohort string
+	TopK   int
+	// MeanSubtract removes the mean of the cohort (or, without one, of the
+	// scored set) before cosine/Euclidean scoring.
+	MeanSubtract bool
+}
+
+// ScoreResult holds the scored trials and, when the trials are labelled,
+// the detection metrics.
+type ScoreResult struct {
+	Trials   int           `json:"trials"`
+	Targets  int           `json:"targets"`
+	Metric   string        `json:"metric"`
+	ASNorm   bool          `json:"as_norm"`
+	EER      *float64      `json:"eer,omitempty"`
+	EERThr   *float64      `json:"eer_threshold,omitempty"`
+	MinDCF01 *float64      `json:"min_dcf_p0.01,omitempty"`
+	MinDCF05 *float64      `json:"min_dcf_p0.05,omitempty"`
+	Scored   []eval.Scored `json:"-"`
+}
+
+// Score scores a trial list.
+func Score(cfg ScoreConfig) (*ScoreResult, error) {
+	set, err := LoadSet(cfg.Embeddings, "")
+	if err != nil {
+		return nil, err
+	}
+	x, dim, err := Vectors(set, cfg.Metric, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
+	trials, err := eval.ReadTrials(cfg.Trials)
+	if err != nil {
+		return nil, err
+	}
+	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim, TopK: cfg.TopK}
+	if cfg.Cohort != "" {
+		cset, err := LoadSet(cfg.Cohort, "")
+		if err != nil {
+			return nil, err
+		}
+		cx, cdim, err := Vectors(cset, cfg.Metric, cfg.Cohort)
+		if err != nil {
+			return nil, err
+		}
+		if cdim != dim {
+			return nil, fmt.Errorf("report: cohort %s has dimension %d, embeddings %d", cfg.Cohort, cdim, dim)
+		}
+		sc.Cohort = cx
+	}
+	if cfg.MeanSubtract {
+		src := x
+		if sc.Cohort != nil {
+			src = sc.Cohort
+		}
+		sc.Mean = eval.MeanOf(src, dim)
+	}
+	scored, err := sc.ScoreTrials(trials, eval.NewResolver(set.IDs))
+	if err != nil {
+		return nil, fmt.Errorf("%w (trials %s, embeddings %s)", err, cfg.Trials, cfg.Embeddings)
+	}
+	r := &ScoreResult{Trials: len(scored), Metric: cfg.Metric.String(), ASNorm: sc.Cohort != nil, Scored: scored}
+	scores, target := eval.Labelled(scored)
+	for _, t := range target {
+		if t {
+			r.Targets++
+		}
+	}
+	if bothClasses(target) == nil {
+		eer, thr := eval.EER(scores, target)
+		d1, _ := eval.MinDCF(scores, target, eval.DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
+		d5, _ := eval.MinDCF(scores, target, eval.DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
+		r.EER, r.EERThr, r.MinDCF01, r.MinDCF05 = &eer, &thr, &d1, &d5
+	}
+	return r, nil
+}
+
+// WriteScores writes "utt1 utt2 score [target|nontarget]" lines, the
+// Kaldi/WeSpeaker score layout.
+func (r *ScoreResult) WriteScores(w io.Writer) error {
+	for _, s := range r.Scored {
+		lab := ""
+		switch s.Target {
+		case 1:
+			lab = " target"
+		case 0:
+			lab = " nontarget"
+		}
+		if _, err := fmt.Fprintf(w, "%s %s %.6f%s\n", s.Enroll, s.Test, s.Score, lab); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,16 +1,165 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/tools/dataset"
+	"github.com/voxsiam/voxsiam/tools/store"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// splitOptions are the flags of `voxsiam split`.
+type splitOptions struct {
+	Store     string
+	Out       string
+	Val, Test int
+	Seed      uint64
+	ZHAW      bool
+	JSON      bool
+	Stderr    io.Writer
+}
+
 func newSplitCommand() *cli.Command {
+	const cat = "split"
+	env := func(s string) []string { return []string{"VOXSIAM_" + s} }
 	return &cli.Command{
-		Name:  "split",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("split: not built yet") },
+		Name:     "split",
+		Usage:    "split a feature store's speakers into train/val/test lists",
+		Category: "data",
+		Description: `Writes <out>/train.list, val.list and test.list (one speaker id per line). Speakers of
+one group (speakers.tsv: the base voice of a synthetic corpus) stay in one list. The split is
+reproducible for a seed. With --zhaw it also writes the feature store <out>/test-zhaw with two
+utterances per test speaker, as in the ZHAW speaker clustering protocol: the frames of the
+first 80% of the speaker's utterances (sorted by id; TIMIT: sentences 1-8) concatenated, and
+of the remaining 20% (9-10). Use it with 'voxsiam embed --store <out>/test-zhaw'.
+` + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", EnvVars: env("STORE"), Category: cat},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "directory for the lists", EnvVars: env("OUT"), Category: cat},
+			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", EnvVars: env("VAL"), Category: cat},
+			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", EnvVars: env("TEST"), Category: cat},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: env("SEED"), Category: cat},
+			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance test store <out>/test-zhaw", EnvVars: env("ZHAW"), Category: cat},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: cat},
+		},
+		Action: func(c *cli.Context) error {
+			return runSplit(c.Context, splitOptions{Store: c.String("store"), Out: c.String("out"),
+				Val: c.Int("val"), Test: c.Int("test"), Seed: c.Uint64("seed"), ZHAW: c.Bool("zhaw"),
+				JSON: c.Bool("json"), Stderr: c.App.ErrWriter}, c.App.Writer)
+		},
 	}
+}
+
+// runSplit writes the lists and, with ZHAW, the derived test store.
+func runSplit(ctx context.Context, opts splitOptions, w io.Writer) error {
+	if opts.Val < 0 || opts.Test < 0 {
+		return usagef("split: --val and --test must be >= 0")
+	}
+	s, err := store.Open(opts.Store)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	spk := s.Speakers()
+	if opts.Val+opts.Test >= len(spk) {
+		return usagef("split: %s has %d speakers: --val %d + --test %d leaves none for training", opts.Store, len(spk), opts.Val, opts.Test)
+	}
+	train, val, test := dataset.Split(spk, s.Groups(), opts.Val, opts.Test, opts.Seed)
+	if len(train) == 0 {
+		return usagef("split: whole groups leave no training speakers; lower --val or --test")
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return fmt.Errorf("split: %w", err)
+	}
+	for name, list := range map[string][]string{"train.list": train, "val.list": val, "test.list": test} {
+		if err := writeList(filepath.Join(opts.Out, name), list); err != nil {
+			return err
+		}
+	}
+	sum := map[string]any{"train": len(train), "val": len(val), "test": len(test), "out": opts.Out}
+	if opts.ZHAW {
+		n, err := writeZHAW(ctx, s, test, filepath.Join(opts.Out, "test-zhaw"), opts.Stderr)
+		if err != nil {
+			return err
+		}
+		sum["zhaw_store"], sum["zhaw_utterances"] = filepath.Join(opts.Out, "test-zhaw"), n
+	}
+	if opts.JSON {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	fmt.Fprintf(w, "split %s: %d train, %d val, %d test speakers -> %s\n", opts.Store, len(train), len(val), len(test), opts.Out)
+	if opts.ZHAW {
+		fmt.Fprintf(w, "ZHAW test store %s: %d utterances\n", sum["zhaw_store"], sum["zhaw_utterances"])
+	}
+	return nil
+}
+
+// writeList writes one id per line, atomically.
+func writeList(path string, ids []string) error {
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(id + "\n")
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("split: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("split: %w", err)
+	}
+	return nil
+}
+
+// writeZHAW writes a store with two utterances per test speaker: the
+// concatenated frames of dataset.ZHAW's first and last parts. Speakers with
+// fewer than two utterances are skipped with a note. It returns the number
+// of utterances written.
+func writeZHAW(ctx context.Context, s *store.Store, test []string, dir string, stderr io.Writer) (int, error) {
+	byID := map[string]store.Utterance{}
+	perSpk := map[string][]string{}
+	for _, u := range s.Utterances() {
+		byID[u.ID] = u
+		perSpk[u.Speaker] = append(perSpk[u.Speaker], u.ID)
+	}
+	zw, err := store.Create(dir, store.Options{NMels: s.NMels(), Float16: s.Float16(), Restart: true, FeatureConfig: s.FeatureConfig()})
+	if err != nil {
+		return 0, err
+	}
+	defer zw.Abort() // no-op after Commit
+	n := 0
+	var buf []float32
+	for _, spk := range test {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		first, last := dataset.ZHAW(perSpk[spk])
+		if len(last) == 0 {
+			if stderr != nil {
+				fmt.Fprintf(stderr, "split: ZHAW: speaker %s has %d utterance(s), needs 2: left out\n", spk, len(first))
+			}
+			continue
+		}
+		zw.SetGroup(spk, s.Groups()[spk])
+		for k, part := range [][]string{first, last} {
+			u := store.Utterance{ID: fmt.Sprintf("%s/zhaw-%d", spk, k+1), Speaker: spk,
+				Source: fmt.Sprintf("zhaw:%s:%s..%s(%d)", s.Dir(), part[0], part[len(part)-1], len(part))}
+			buf = buf[:0]
+			for _, id := range part {
+				buf = append(buf, s.Frames(byID[id], nil)...)
+				u.Duration += byID[id].Duration
+			}
+			if err := zw.Add(u, buf); err != nil {
+				return 0, err
+			}
+			n++
+		}
+	}
+	return n, zw.Commit()
 }

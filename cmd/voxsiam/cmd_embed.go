@@ -1,16 +1,185 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/embed"
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// embedOptions are the flags of `voxsiam embed`.
+type embedOptions struct {
+	Model, Out, Layout, Speakers     string
+	In                               []string
+	Batch, IntraOp, InterOp, Workers int
+	Pooling, Format, Short, Device   string
+	Signature, InputName, OutputName string
+	Distributions, Strict, JSON      bool
+}
+
 func newEmbedCommand() *cli.Command {
+	o := &embedOptions{}
+	in := cli.NewStringSlice()
+	cat, rt := "Embedding", "Runtime"
 	return &cli.Command{
-		Name:  "embed",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("embed: not built yet") },
+		Name:      "embed",
+		Usage:     "extract speaker embeddings with a SavedModel (voxsiam export or Keras)",
+		UsageText: "voxsiam embed --model <SavedModel> --in <audio files | corpus dir | feature store> --out <dir> [options]",
+		Description: "Decodes and resamples audio, computes log-mel features with the model's settings\n" +
+			"(assets/voxsiam.json; the reference settings for foreign models), cuts non-overlapping\n" +
+			"segments (the last partial segment is the last full window, weighted by its new frames\n" +
+			"with --pooling weighted), runs them in batches and averages them per utterance.\n" +
+			"Utterances shorter than one segment are repeat-padded (--short pad) or skipped.\n" +
+			"Unreadable files are reported and skipped (--strict: exit 3). Writes embeddings.npy,\n" +
+			"utt.list, utt2spk when speakers are known, distributions.npy with --distributions,\n" +
+			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR`", EnvVars: []string{"VOXSIAM_MODEL"}, Category: cat, Destination: &o.Model},
+			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", EnvVars: []string{"VOXSIAM_IN"}, Category: cat, Destination: in},
+			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", EnvVars: []string{"VOXSIAM_LAYOUT"}, Category: cat, Destination: &o.Layout},
+			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat, Destination: &o.Speakers},
+			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN)", Value: embed.PoolMean, EnvVars: []string{"VOXSIAM_POOLING"}, Category: cat, Destination: &o.Pooling},
+			&cli.StringFlag{Name: "short", Usage: "utterances shorter than a segment: pad (repeat) | skip", Value: embed.ShortPad, EnvVars: []string{"VOXSIAM_SHORT"}, Category: cat, Destination: &o.Short},
+			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", EnvVars: []string{"VOXSIAM_DISTRIBUTIONS"}, Category: cat, Destination: &o.Distributions},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat, Destination: &o.Strict},
+			&cli.StringFlag{Name: "signature", Usage: "signature `KEY` (foreign models)", Value: "serving_default", EnvVars: []string{"VOXSIAM_SIGNATURE"}, Category: "Model", Destination: &o.Signature},
+			&cli.StringFlag{Name: "input-name", Usage: "signature input key or tensor name (default: the only input)", EnvVars: []string{"VOXSIAM_INPUT_NAME"}, Category: "Model", Destination: &o.InputName},
+			&cli.StringFlag{Name: "output-name", Usage: "signature output key or tensor name (default: the only output or embedding)", EnvVars: []string{"VOXSIAM_OUTPUT_NAME"}, Category: "Model", Destination: &o.OutputName},
+			&cli.IntFlag{Name: "batch", Usage: "segments per TensorFlow run", Value: 256, EnvVars: []string{"VOXSIAM_BATCH"}, Category: rt, Destination: &o.Batch},
+			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTRA_OP"}, Category: rt, Destination: &o.IntraOp},
+			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTER_OP"}, Category: rt, Destination: &o.InterOp},
+			&cli.IntFlag{Name: "workers", Usage: "decode+feature goroutines (0 = one per core)", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: rt, Destination: &o.Workers},
+			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's choice)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: rt, Destination: &o.Device},
+			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds ark/scp) | text (adds embeddings.txt)", Value: embed.FormatNpy, EnvVars: []string{"VOXSIAM_FORMAT"}, Category: "Output", Destination: &o.Format},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+		},
+		Action: func(c *cli.Context) error {
+			o.In = in.Value()
+			return runEmbed(c.Context, o, c.App.Writer)
+		},
 	}
+}
+
+// embedSummary is the --json output of embed (bench/ reads it).
+type embedSummary struct {
+	Model              string          `json:"model"`
+	Out                string          `json:"out"`
+	Utterances         int             `json:"utterances"`
+	Rows               int             `json:"rows"`
+	Segments           int             `json:"segments"`
+	Dim                int             `json:"dim"`
+	Skipped            []embed.Problem `json:"skipped"`
+	AudioSeconds       float64         `json:"audio_seconds"`
+	LoadSeconds        float64         `json:"load_seconds"`
+	Seconds            float64         `json:"seconds"`
+	UtterancesPerSec   float64         `json:"utterances_per_second"`
+	AudioSecondsPerSec float64         `json:"audio_seconds_per_second"`
+	Batch              int             `json:"batch"`
+	IntraOp            int             `json:"intra_op"`
+	InterOp            int             `json:"inter_op"`
+}
+
+func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
+	if err := checkEmbedOptions(o); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	m, err := embed.LoadModel(o.Model, embed.Options{SignatureKey: o.Signature, InputName: o.InputName,
+		OutputName: o.OutputName, IntraOp: o.IntraOp, InterOp: o.InterOp, Device: o.Device, Batch: o.Batch})
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	cfg, err := m.FeatureConfig()
+	if err != nil {
+		return err
+	}
+	keep, err := speakerSet(o.Speakers)
+	if err != nil {
+		return err
+	}
+	inputs, closeSrc, err := embed.Sources(o.In, o.Layout, cfg, keep)
+	if err != nil {
+		return err
+	}
+	defer closeSrc()
+	loadSec := time.Since(t0).Seconds()
+	out := w
+	if o.JSON {
+		out = nil
+	}
+	bar := progress.New(out, int64(len(inputs)), "embed")
+	t1 := time.Now()
+	res, err := embed.Extract(ctx, m, inputs, embed.ExtractOptions{Short: o.Short, Pooling: o.Pooling, Workers: o.Workers,
+		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch,
+		Progress: func(embed.Input, int) { bar.Add(1) }})
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	sec := time.Since(t1).Seconds()
+	if len(res.IDs) == 0 {
+		return errs.BadData("embed: no utterance could be embedded (%d skipped)", len(res.Skipped))
+	}
+	if err := embed.Write(o.Out, res, o.Format); err != nil {
+		return err
+	}
+	n := len(inputs) - len(res.Skipped)
+	sum := embedSummary{Model: o.Model, Out: o.Out, Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
+		Dim: res.Dim, Skipped: res.Skipped, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
+		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec,
+		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
+	if sum.Skipped == nil {
+		sum.Skipped = []embed.Problem{}
+	}
+	if o.JSON {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	for _, p := range res.Skipped {
+		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
+	}
+	fmt.Fprintf(w, "embedded %d utterances (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
+		n, res.Segments, res.Seconds, sec, res.Dim, o.Out)
+	return nil
+}
+
+func checkEmbedOptions(o *embedOptions) error {
+	switch {
+	case o.Model == "" || len(o.In) == 0 || o.Out == "":
+		return usagef("embed: --model, --in and --out are required")
+	case o.Pooling != embed.PoolMean && o.Pooling != embed.PoolWeighted && o.Pooling != embed.PoolNone:
+		return usagef("embed: --pooling %q: want mean, weighted or none", o.Pooling)
+	case o.Short != embed.ShortPad && o.Short != embed.ShortSkip:
+		return usagef("embed: --short %q: want pad or skip", o.Short)
+	case o.Format != embed.FormatNpy && o.Format != embed.FormatKaldi && o.Format != embed.FormatText:
+		return usagef("embed: --format %q: want npy, kaldi or text", o.Format)
+	case o.Batch <= 0:
+		return usagef("embed: --batch %d: want > 0", o.Batch)
+	}
+	return nil
+}
+
+// speakerSet reads a speaker list; nil when path is empty.
+func speakerSet(path string) (map[string]bool, error) {
+	if path == "" {
+		return nil, nil
+	}
+	ids, err := vecio.ReadList(path)
+	if err != nil {
+		return nil, err
+	}
+	keep := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		keep[id] = true
+	}
+	return keep, nil
 }

@@ -1,16 +1,174 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
+	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/embed"
+	"github.com/voxsiam/voxsiam/graph"
 )
 
-// PLACEHOLDER: replaced by the issue that owns this subcommand.
+// exportOptions are the flags of `voxsiam export`.
+type exportOptions struct {
+	Run, Checkpoint, Out string
+	JSON                 bool
+}
+
 func newExportCommand() *cli.Command {
+	o := &exportOptions{}
+	cat := "Export"
 	return &cli.Command{
-		Name:  "export",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error { return fmt.Errorf("export: not built yet") },
+		Name:      "export",
+		Usage:     "write a training run's checkpoint as a TensorFlow SavedModel",
+		UsageText: "voxsiam export --run <run dir> [--checkpoint N|best|latest] --out <dir>",
+		Description: "Builds the inference graph of the run's [model] configuration, restores the\n" +
+			"checkpoint and writes a SavedModel (tags serve) with the signatures\n" +
+			"serving_default (spectrogram [batch, 40, 128] -> embedding), distribution and\n" +
+			"pair_distance (spectrogram_a, spectrogram_b -> symmetric KL), plus\n" +
+			"assets/voxsiam.json (feature settings, segment length, pooling) for voxsiam embed.\n" +
+			"Python loads it with tf.saved_model.load(dir).\n" + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "run", Usage: "training run `DIR` (config.toml, features.json, checkpoints/)", EnvVars: []string{"VOXSIAM_RUN"}, Category: cat, Destination: &o.Run},
+			&cli.StringFlag{Name: "checkpoint", Usage: "`N` (step), best, latest, or a checkpoint name such as ckpt-1200", Value: "latest", EnvVars: []string{"VOXSIAM_CHECKPOINT"}, Category: cat, Destination: &o.Checkpoint},
+			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+		},
+		Action: func(c *cli.Context) error { return runExport(c.Context, o, c.App.Writer) },
 	}
+}
+
+// exportSummary is the --json output of export.
+type exportSummary struct {
+	Out          string   `json:"out"`
+	Checkpoint   string   `json:"checkpoint"`
+	Signatures   []string `json:"signatures"`
+	EmbeddingDim int      `json:"embedding_dim"`
+	Speakers     int      `json:"speakers"`
+}
+
+func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
+	if o.Run == "" || o.Out == "" {
+		return usagef("export: --run and --out are required")
+	}
+	if _, err := os.Stat(o.Out); err == nil {
+		return usagef("export: --out %s already exists", o.Out)
+	}
+	cfg, feats, err := readRunModel(o.Run)
+	if err != nil {
+		return err
+	}
+	prefix, err := resolveCheckpoint(o.Run, o.Checkpoint)
+	if err != nil {
+		return err
+	}
+	m, err := graph.Build(cfg, graph.Inference)
+	if err != nil {
+		return fmt.Errorf("export: %s: %w", o.Run, err)
+	}
+	sess, err := m.NewSession(graph.SessionOptions{})
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	if err := m.Restore(sess, prefix); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	meta, err := json.MarshalIndent(exportMeta{Features: feats, Segment: m.Config.Frames, Pooling: embed.PoolMean,
+		EmbeddingLayer: m.Config.EmbeddingLayer, Model: m.Config}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := graph.ExportSavedModel(m, sess, o.Out, map[string][]byte{embed.MetaAsset: meta}); err != nil {
+		return err
+	}
+	sum := exportSummary{Out: o.Out, Checkpoint: prefix, EmbeddingDim: int(m.Embedding.Shape().Size(1)), Speakers: m.Config.Speakers,
+		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}
+	if o.JSON {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	fmt.Fprintf(w, "exported %s -> %s (embedding %d-d from %s; signatures %s)\n", prefix, o.Out,
+		sum.EmbeddingDim, m.Config.EmbeddingLayer, strings.Join(sum.Signatures, ", "))
+	return nil
+}
+
+// exportMeta is assets/voxsiam.json (embed.Meta with the typed model config).
+type exportMeta struct {
+	Features       json.RawMessage `json:"features"`
+	Segment        int             `json:"segment"`
+	Pooling        string          `json:"pooling"`
+	EmbeddingLayer string          `json:"embedding_layer"`
+	Model          graph.Config    `json:"model"`
+}
+
+// readRunModel reads the [model] table of <run>/config.toml and
+// <run>/features.json; frames and bins left 0 come from the features.
+func readRunModel(run string) (graph.Config, json.RawMessage, error) {
+	var rc struct {
+		Model graph.Config `toml:"model"`
+	}
+	path := filepath.Join(run, "config.toml")
+	if _, err := toml.DecodeFile(path, &rc); errors.Is(err, fs.ErrNotExist) {
+		return rc.Model, nil, usagef("export: --run %s: not a run directory (no config.toml)", run)
+	} else if err != nil {
+		return rc.Model, nil, dataError{fmt.Errorf("export: %s: %w", path, err)}
+	}
+	fpath := filepath.Join(run, "features.json")
+	feats, err := os.ReadFile(fpath)
+	if err != nil {
+		return rc.Model, nil, fmt.Errorf("export: %w", err)
+	}
+	var f struct {
+		NMels   int `json:"n_mels"`
+		Segment int `json:"segment"`
+	}
+	if err := json.Unmarshal(feats, &f); err != nil {
+		return rc.Model, nil, dataError{fmt.Errorf("export: %s: %w", fpath, err)}
+	}
+	if rc.Model.Bins == 0 {
+		rc.Model.Bins = f.NMels
+	}
+	if rc.Model.Frames == 0 {
+		rc.Model.Frames = f.Segment
+	}
+	return rc.Model, json.RawMessage(feats), nil
+}
+
+// resolveCheckpoint maps --checkpoint to a prefix under <run>/checkpoints:
+// latest and best read the pointer files "checkpoint" and "best", a number
+// N means ckpt-N, anything else is a checkpoint name.
+func resolveCheckpoint(run, which string) (string, error) {
+	dir := filepath.Join(run, "checkpoints")
+	name := which
+	switch which {
+	case "", "latest", "best":
+		file := "checkpoint"
+		if which == "best" {
+			file = "best"
+		}
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			return "", fmt.Errorf("export: checkpoint %s: %w", which, err)
+		}
+		name = strings.TrimSpace(string(b))
+	default:
+		if _, err := strconv.ParseInt(which, 10, 64); err == nil {
+			name = "ckpt-" + which
+		}
+	}
+	prefix := filepath.Join(dir, filepath.Base(name))
+	if _, err := os.Stat(prefix + ".index"); err != nil {
+		return "", usagef("export: checkpoint %q: no %s.index", which, prefix)
+	}
+	return prefix, nil
 }

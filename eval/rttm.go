@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -34,7 +35,7 @@ func ReadRTTM(file string) ([]Segment, error) {
 		}
 		start, err1 := strconv.ParseFloat(f[3], 64)
 		dur, err2 := strconv.ParseFloat(f[4], 64)
-		if err1 != nil || err2 != nil || dur < 0 || start < 0 {
+		if err1 != nil || err2 != nil || !(dur >= 0 && start >= 0) || math.IsInf(start+dur, 0) {
 			return errs.BadData("eval: rttm %s line %d: bad start %q or duration %q", file, n, f[3], f[4])
 		}
 		out = append(out, Segment{File: f[1], Start: start, End: start + dur, Speaker: f[7]})
@@ -64,7 +65,7 @@ func ReadSegments(file string) (map[string]Segment, error) {
 		}
 		s, err1 := strconv.ParseFloat(f[2], 64)
 		e, err2 := strconv.ParseFloat(f[3], 64)
-		if err1 != nil || err2 != nil || e < s {
+		if err1 != nil || err2 != nil || !(e >= s && s >= 0) || math.IsInf(e, 0) {
 			return errs.BadData("eval: segments %s line %d: bad times %q %q", file, n, f[2], f[3])
 		}
 		out[f[0]] = Segment{File: f[1], Start: s, End: e}

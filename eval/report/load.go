@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 
@@ -27,14 +28,21 @@ func LoadSet(dir, labels string) (*vecio.Set, error) {
 
 // Vectors returns the rows a metric compares: the distributions for SymKL
 // (an error when the directory has none), the embeddings otherwise.
+// Non-finite values are data errors naming the utterance.
 func Vectors(s *vecio.Set, m eval.Metric, dir string) ([]float32, int, error) {
-	if m != eval.SymKL {
-		return s.Emb, s.Dim, nil
+	x, dim, name := s.Emb, s.Dim, vecio.EmbeddingsFile
+	if m == eval.SymKL {
+		if s.DistDim == 0 {
+			return nil, 0, errs.BadData("report: %s: the kl distance needs %s (softmax outputs), which is missing", dir, vecio.DistributionsFile)
+		}
+		x, dim, name = s.Dist, s.DistDim, vecio.DistributionsFile
 	}
-	if s.DistDim == 0 {
-		return nil, 0, errs.BadData("report: %s: the kl distance needs %s (softmax outputs), which is missing", dir, vecio.DistributionsFile)
+	for i, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, 0, errs.BadData("report: %s/%s: utterance %q (row %d) holds %v", dir, name, s.IDs[i/dim], i/dim, v)
+		}
 	}
-	return s.Dist, s.DistDim, nil
+	return x, dim, nil
 }
 
 // Speakers numbers the speakers of s in sorted order and returns the index

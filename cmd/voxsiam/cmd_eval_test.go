@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/vecio"
+)
+
+// evalFixture writes an embeddings directory of 5 speakers x 4 utterances
+// (well separated) with Kaldi segments, and a VoxCeleb trial list.
+func evalFixture(t *testing.T) (dir, trials string) {
+	t.Helper()
+	root := t.TempDir()
+	dir = filepath.Join(root, "emb")
+	rng := rand.New(rand.NewPCG(4, 4))
+	var ids []string
+	var emb []float32
+	u2s := map[string]string{}
+	var segs strings.Builder
+	for s := 0; s < 5; s++ {
+		c := make([]float64, 8)
+		for j := range c {
+			c[j] = rng.NormFloat64()
+		}
+		for u := 0; u < 4; u++ {
+			id := fmt.Sprintf("spk%d/v/%05d", s, u)
+			ids = append(ids, id)
+			u2s[id] = fmt.Sprintf("spk%d", s)
+			for j := range c {
+				emb = append(emb, float32(c[j]+0.1*rng.NormFloat64()))
+			}
+			k := s*4 + u
+			fmt.Fprintf(&segs, "%s rec1 %d.0 %d.5\n", id, 2*k, 2*k+1)
+		}
+	}
+	if err := vecio.WriteDir(dir, ids, emb, 8, vecio.WriteOptions{Utt2Spk: u2s}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "segments"), []byte(segs.String()), 0o644)
+	trials = filepath.Join(root, "trials")
+	os.WriteFile(trials, []byte("1 spk0/v/00000.wav spk0/v/00001.wav\n0 spk0/v/00000.wav spk1/v/00001.wav\n1 spk3/v/00002.wav spk3/v/00003.wav\n0 spk2/v/00000.wav spk4/v/00000.wav\n"), 0o644)
+	return dir, trials
+}
+
+// TestClusterScoreEvalCLI runs the three commands through the app (as a
+// user would) and checks outputs and exit codes.
+func TestClusterScoreEvalCLI(t *testing.T) {
+	dir, trials := evalFixture(t)
+	out := t.TempDir()
+	run := func(args ...string) (string, int) {
+		var so, se bytes.Buffer
+		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
+		return so.String(), exitCode(context.Background(), err)
+	}
+	clusters := filepath.Join(out, "clusters.txt")
+	rttm := filepath.Join(out, "out.rttm")
+	so, code := run("cluster", "--embeddings", dir, "--speakers", "5", "--out", clusters, "--rttm", rttm, "--json")
+	var res struct {
+		Clusters int
+		Metrics  struct{ MR float64 }
+	}
+	if code != 0 || json.Unmarshal([]byte(so), &res) != nil || res.Clusters != 5 || res.Metrics.MR != 0 {
+		t.Fatalf("cluster: code %d, %s", code, so)
+	}
+	if b, _ := os.ReadFile(rttm); strings.Count(string(b), "SPEAKER rec1 1 ") != 20 {
+		t.Errorf("rttm:\n%s", b)
+	}
+	if b, _ := os.ReadFile(clusters); !strings.HasPrefix(string(b), "spk0/v/00000 cluster001\n") {
+		t.Errorf("clusters file:\n%s", b)
+	}
+	if so, code = run("cluster", "--embeddings", dir, "--oracle", "--json"); code != 0 || !strings.Contains(so, `"cut": "oracle"`) {
+		t.Errorf("oracle: %d %s", code, so)
+	}
+	scores := filepath.Join(out, "scores.txt")
+	if so, code = run("score", "--embeddings", dir, "--trials", trials, "--out", scores); code != 0 || !strings.Contains(so, "EER 0.00%") {
+		t.Errorf("score: %d %s", code, so)
+	}
+	if b, _ := os.ReadFile(scores); len(strings.Split(strings.TrimSpace(string(b)), "\n")) != 4 || !strings.Contains(string(b), " target\n") {
+		t.Errorf("scores file:\n%s", b)
+	}
+	if so, code = run("eval", "--embeddings", dir, "--out", filepath.Join(out, "report")); code != 0 || !strings.Contains(so, "oracle") {
+		t.Errorf("eval: %d %s", code, so)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"cluster", "--embeddings", dir}, exitUsage},                                   // no cut
+		{[]string{"cluster", "--embeddings", dir, "--speakers", "2", "--oracle"}, exitUsage},    // two cuts
+		{[]string{"cluster", "--embeddings", dir, "--oracle", "--method", "median"}, exitUsage}, // unknown linkage
+		{[]string{"cluster", "--embeddings", dir, "--oracle", "--distance", "kl"}, exitData},    // no distributions.npy
+		{[]string{"score", "--embeddings", dir, "--trials", dir + "/utt2spk"}, exitData},        // not trials of these ids
+	} {
+		if _, code := run(c.args...); code != c.code {
+			t.Errorf("%v: exit %d, want %d", c.args, code, c.code)
+		}
+	}
+}

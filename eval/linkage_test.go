@@ -167,3 +167,39 @@ func TestOracleCut(t *testing.T) {
 		t.Fatalf("threshold %v: %v", thr, got)
 	}
 }
+
+// TestLinkageTiesMatchScipy uses integer grid points (many equal distances):
+// since Linkage breaks ties as scipy's MST and NN-chain do (first strict
+// minimum, stable sort by height), the merge rows must still be identical.
+func TestLinkageTiesMatchScipy(t *testing.T) {
+	var x []float32
+	for i := 0; i < 5; i++ {
+		for j := 0; j < 4; j++ {
+			x = append(x, float32(i), float32(j*j%5))
+		}
+	}
+	n := len(x) / 2
+	out := testenv.RunPython(t, `
+import sys, json, numpy as np
+from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import pdist
+x = np.array(json.loads(sys.argv[1]), dtype=np.float64).reshape(-1, 2)
+d = pdist(x)
+print(json.dumps({m: linkage(d, method=m).tolist() for m in ["single", "complete", "average", "weighted", "ward"]}))
+`, floatsJSON(x))
+	var ref map[string][][4]float64
+	if err := json.Unmarshal(out, &ref); err != nil {
+		t.Fatal(err)
+	}
+	d := Pdist(x, 2, Euclidean)
+	for meth := Single; meth <= Ward; meth++ {
+		z := Linkage(d, n, meth)
+		for i, row := range ref[meth.String()] {
+			g := z[i]
+			if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] || math.Abs(g.Height-row[2]) > 1e-9*math.Max(1, row[2]) {
+				t.Errorf("%v row %d = %+v, scipy %v", meth, i, g, row)
+				break
+			}
+		}
+	}
+}

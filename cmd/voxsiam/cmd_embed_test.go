@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+
+	"github.com/voxsiam/voxsiam/embed"
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/audio"
+	"github.com/voxsiam/voxsiam/tools/feature"
+)
+
+// embedTestCorpus writes a plain corpus (speaker/*.wav): tones of 1.0 s,
+// 0.2 s (shorter than one 40-frame segment) and 0.55 s, and a corrupt file.
+func embedTestCorpus(t *testing.T) (dir string, wavs map[string]string) {
+	dir = filepath.Join(t.TempDir(), "corpus")
+	wavs = map[string]string{"a": "spk1/a.wav", "b": "spk1/b.wav", "c": "spk2/c.wav"}
+	secs := map[string]float64{"a": 1.0, "b": 0.2, "c": 0.55}
+	for id, rel := range wavs {
+		x := make([]float32, int(secs[id]*16000))
+		for i := range x {
+			x[i] = float32(0.3 * math.Sin(float64(i)*0.01*float64(len(id)+int(id[0]))))
+		}
+		var buf bytes.Buffer
+		if err := audio.WriteWAV(&buf, x, 16000); err != nil {
+			t.Fatal(err)
+		}
+		embedWrite(t, filepath.Join(dir, rel), buf.Bytes())
+	}
+	embedWrite(t, filepath.Join(dir, "spk2", "bad.wav"), []byte("RIFF\x10\x00\x00\x00WAVEjunk"))
+	return dir, wavs
+}
+
+func embedWrite(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunEmbed: export a run, embed a corpus through the SavedModel, and
+// compare each utterance with the reference pipeline run by hand on the
+// in-training graph: audio.LoadAt -> feature extractor -> embed.Cut ->
+// Train-graph embedding (dropout off) -> mean (max abs diff < 1e-5).
+func TestRunEmbed(t *testing.T) {
+	run, tm, ts := exportTestRun(t)
+	model := filepath.Join(t.TempDir(), "model")
+	if err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: "latest", Out: model}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	corpus, wavs := embedTestCorpus(t)
+	out := filepath.Join(t.TempDir(), "emb")
+	o := &embedOptions{Model: model, In: []string{corpus}, Out: out, Layout: "auto", Batch: 2, IntraOp: 2, InterOp: 1,
+		Pooling: embed.PoolMean, Format: embed.FormatKaldi, Short: embed.ShortPad, JSON: true, Distributions: true}
+	var buf bytes.Buffer
+	if err := runEmbed(context.Background(), o, &buf); err != nil {
+		t.Fatal(err)
+	}
+	var sum embedSummary
+	if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Utterances != 3 || len(sum.Skipped) != 1 || sum.Dim != 8 || sum.Segments != 3+1+2 {
+		t.Errorf("summary %+v", sum)
+	}
+	set, err := vecio.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Len() != 3 || set.Utt2Spk["spk1/a"] != "spk1" || set.Utt2Spk["spk2/c"] != "spk2" || len(set.Dist) != 3*3 {
+		t.Errorf("embeddings dir: ids %v utt2spk %v", set.IDs, set.Utt2Spk)
+	}
+	ext, err := feature.NewExtractor(exportTestFeatures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range set.IDs {
+		rel := wavs[id[len(id)-1:]]
+		x, err := audio.LoadAt(filepath.Join(corpus, rel), 16000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fr, n := ext.Compute(nil, x)
+		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad)
+		want := embed.Pool(nil, embedTrainRun(t, ts, tm.Input, tm.Embedding, segs, k), w, k, 8, embed.PoolMean)
+		d := 0.0
+		for j, v := range set.Row(i) {
+			d = math.Max(d, math.Abs(float64(v-want[j])))
+		}
+		t.Logf("%s (%s, %d frames): max abs diff vs training graph %.3g", id, rel, n, d)
+		if d > 1e-5 {
+			t.Errorf("%s: max abs diff %g > 1e-5", id, d)
+		}
+	}
+	o.Strict, o.Out = true, filepath.Join(t.TempDir(), "strict")
+	err = runEmbed(context.Background(), o, &buf)
+	if !errors.Is(err, errs.ErrBadData) || exitCode(context.Background(), err) != exitData {
+		t.Errorf("--strict with a corrupt file: err %v, want bad data (exit 3)", err)
+	}
+}
+
+func embedTrainRun(t *testing.T, s *tf.Session, in, out tf.Output, segs []float32, n int) []float32 {
+	t.Helper()
+	x, err := tf.NewTensor(segs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Reshape([]int64{int64(n), 40, 16}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Run(map[tf.Output]*tf.Tensor{in: x}, []tf.Output{out}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat []float32
+	for _, row := range r[0].Value().([][]float32) {
+		flat = append(flat, row...)
+	}
+	return flat
+}

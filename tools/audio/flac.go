@@ -29,7 +29,9 @@ func (d *decoder) flac() (x []float32, info Info, err error) {
 		return nil, info, errs.BadData("audio: %s: bad FLAC STREAMINFO (rate %d, %d channels, %d bits)", d.name, info.Rate, info.Channels, info.Bits)
 	}
 	if si.NSamples > 0 && si.NSamples <= uint64(d.size)*8 {
-		x = make([]float32, 0, si.NSamples) // a FLAC frame header costs >= 1 byte per 8192 samples at most
+		// Preallocate only what the input could plausibly hold; a hostile
+		// STREAMINFO cannot make this exceed 8 samples per input byte.
+		x = make([]float32, 0, si.NSamples)
 	}
 	for {
 		f, err := s.ParseNext()

@@ -85,6 +85,33 @@ func TestSPHEREMatchesSox(t *testing.T) {
 	}
 }
 
+// TestFLACMatchesSox decodes testdata/tiny.flac (written by sox: 16-bit
+// stereo, 440 and 660 Hz) and compares it with sox's own conversion of the
+// same file to float WAV (averaged to mono by our WAV path).
+func TestFLACMatchesSox(t *testing.T) {
+	sox := testenv.Require(t, "sox")
+	wav := filepath.Join(t.TempDir(), "tiny.wav")
+	if out, err := exec.Command(sox, "testdata/tiny.flac", "-e", "floating-point", "-b", "32", wav).CombinedOutput(); err != nil {
+		t.Fatalf("sox: %v\n%s", err, out)
+	}
+	x, info, err := LoadInfo("testdata/tiny.flac")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _, err := Load(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Format != FormatFLAC || info.Channels != 2 || info.Bits != 16 || len(x) != 320 || len(y) != len(x) {
+		t.Fatalf("%+v, %d samples; sox gives %d", info, len(x), len(y))
+	}
+	for i := range x {
+		if d := x[i] - y[i]; d > 1e-6 || d < -1e-6 {
+			t.Fatalf("sample %d: ours %g, sox %g", i, x[i], y[i])
+		}
+	}
+}
+
 // TestBadData feeds defective files; each must fail with an error that wraps
 // errs.ErrBadData and names the file and the defect.
 func TestBadData(t *testing.T) {

@@ -2,12 +2,16 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train/metrics"
 )
@@ -61,6 +65,20 @@ func tinyConfig(storePath string) Config {
 	return c
 }
 
+// TestRunSamplingLosses trains a few steps with each loss and sampling mode.
+func TestRunSamplingLosses(t *testing.T) {
+	dir := t.TempDir()
+	feats := writeTinyStore(t, dir, 10)
+	for _, c := range []struct{ loss, sampling string }{{"seed", "balanced"}, {"seed", "random"}, {"symmetric", "balanced"}} {
+		cfg := tinyConfig(feats)
+		cfg.Train.Steps, cfg.Train.Sampling, cfg.Model.Loss = 4, c.sampling, c.loss
+		cfg.Train.ValEvery, cfg.Train.MREvery = 4, 4
+		if err := Run(context.Background(), cfg, filepath.Join(dir, c.loss+c.sampling), io.Discard); err != nil {
+			t.Errorf("%s/%s: %v", c.loss, c.sampling, err)
+		}
+	}
+}
+
 func TestRunLayout(t *testing.T) {
 	dir := t.TempDir()
 	cfg := tinyConfig(writeTinyStore(t, dir, 10))
@@ -99,5 +117,43 @@ func TestRunLayout(t *testing.T) {
 	}
 	if err := Run(context.Background(), cfg, run, os.Stderr); err == nil {
 		t.Error("second fresh run into the same dir accepted")
+	}
+	checkEvents(t, filepath.Join(run, "events"), rows, cfg.Data.ValSegments)
+}
+
+// checkEvents reads the run's event files with TensorBoard's EventAccumulator
+// and compares the loss scalars with metrics.jsonl and the embedding-norm
+// histograms' counts with the validation set size.
+func checkEvents(t *testing.T, dir string, rows []metrics.Row, valSegments int) {
+	const script = `
+import json, sys
+from tensorboard.backend.event_processing import event_accumulator as ea
+acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0, ea.HISTOGRAMS: 0})
+acc.Reload()
+print(json.dumps({"loss": [[e.step, e.value] for e in acc.Scalars("train/loss")],
+  "eer": len(acc.Scalars("val/eer")), "mr": len(acc.Scalars("val/mr")),
+  "norms": [e.histogram_value.num for e in acc.Histograms("val/embedding_norm")]}))
+`
+	var got struct {
+		Loss    [][2]float64
+		EER, MR int
+		Norms   []float64
+	}
+	if err := json.Unmarshal(testenv.RunPython(t, script, dir), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Loss) != len(rows) || got.EER != 3 || got.MR != 3 || len(got.Norms) != 3 {
+		t.Fatalf("tensorboard: %d losses, %d eer, %d mr, %d histograms; want %d, 3, 3, 3",
+			len(got.Loss), got.EER, got.MR, len(got.Norms), len(rows))
+	}
+	for i, p := range got.Loss {
+		if int64(p[0]) != rows[i].Step() || math.Abs(p[1]-rows[i]["loss"]) > 1e-6*math.Max(1, p[1]) {
+			t.Errorf("tensorboard loss %v, metrics.jsonl step %d loss %v", p, rows[i].Step(), rows[i]["loss"])
+		}
+	}
+	for _, n := range got.Norms {
+		if int(n) != valSegments {
+			t.Errorf("norm histogram of %v values, want %d", n, valSegments)
+		}
 	}
 }

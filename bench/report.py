@@ -96,6 +96,20 @@ def rate(raw, name, audio_total=None):
     return None, why(raw, name)
 
 
+def quality_of_eval(ev):
+    """MR (true-speaker-count cut), EER and threshold accuracy from `voxsiam eval --json`."""
+    cuts = {c.get("name"): c for c in (ev.get("clustering") or {}).get("cuts", [])}
+    ver = ev.get("verification") or {}
+    thr = {t.get("name"): t for t in ver.get("thresholds", [])}
+    kind = next((k for k in ("dev_accuracy", "oracle_accuracy") if k in thr), None)
+    mr = cuts.get("true_speakers", {}).get("mr")
+    if mr is None and ver.get("eer") is None:
+        return None
+    return {"mr": mr, "eer": ver.get("eer"), "acc": thr[kind]["accuracy"] if kind else None,
+            "acc_kind": {"dev_accuracy": "threshold tuned on the val speakers",
+                         "oracle_accuracy": "oracle threshold on the test pairs"}.get(kind, "none")}
+
+
 def store_audio(store):
     p = os.path.join(store, "manifest.tsv")
     if not os.path.exists(p):
@@ -111,7 +125,7 @@ def count(path):
 
 def measures(a):
     raw = a.raw
-    rows, notes, src = [], [], {}
+    rows, notes, src, quality = [], [], {}, {}
     n_spk = count(os.path.join(a.split, "train.list"))
     import kref_flops
     gflop = kref_flops.train_step_flops(a.batch, n_spk) / 1e9 if n_spk else None
@@ -154,16 +168,19 @@ def measures(a):
                  lf and lf.get("audio_s_per_cpu_s"), "higher", TARGETS["features"]))
 
     # quality
-    for impl in ("vox", "keras"):
-        d = load(raw, impl + "_eval")
-        src["quality_" + impl] = (f"voxsiam eval on {impl} test embeddings" if d else
-                                  f"python fallback (voxsiam eval: {why(raw, impl + '_eval')})")
-    q = {impl: load(raw, impl + "_eval") or load(raw, impl + "_eval_py") for impl in ("vox", "keras")}
-    rows.append(("MR, test speakers (lower is better)", pick(q["vox"], "mr", "misclassification_rate"),
-                 pick(q["keras"], "mr", "misclassification_rate"), "lower", 1.0))
-    rows.append(("EER, test speakers (lower is better)", pick(q["vox"], "eer"), pick(q["keras"], "eer"), "lower", 1.0))
-    rows.append(("Threshold accuracy, test pairs", pick(q["vox"], "threshold_accuracy", "accuracy", "acc"),
-                 pick(q["keras"], "threshold_accuracy", "accuracy", "acc"), "higher", 1.0))
+    for impl, label in (("vox", "voxsiam"), ("keras", "Keras")):
+        ev = load(raw, impl + "_eval")
+        q = quality_of_eval(ev) if ev else None
+        if q:
+            src["quality_" + impl] = f"voxsiam eval of the {label} test embeddings (accuracy: {q['acc_kind']})"
+        else:
+            q = load(raw, impl + "_eval_py") or {}
+            q = {"mr": q.get("mr"), "eer": q.get("eer"), "acc": q.get("threshold_accuracy")}
+            src["quality_" + impl] = f"python fallback, report.py score (voxsiam eval: {why(raw, impl + '_eval')})"
+        quality[impl] = q
+    rows.append(("MR, test speakers (lower is better)", quality["vox"].get("mr"), quality["keras"].get("mr"), "lower", 1.0))
+    rows.append(("EER, test pairs (lower is better)", quality["vox"].get("eer"), quality["keras"].get("eer"), "lower", 1.0))
+    rows.append(("Threshold accuracy, test pairs", quality["vox"].get("acc"), quality["keras"].get("acc"), "higher", 1.0))
 
     seed = load(raw, "keras_seed")
     if seed and seed.get("pairs"):

@@ -4,7 +4,8 @@
 #
 # Knobs (environment):
 #   BENCH_THREADS=2        TF intra/inter-op threads, GOMAXPROCS, BLAS threads
-#   BENCH_SPEAKERS=16      synthetic corpus speakers; BENCH_UTTERANCES=8 per speaker
+#   BENCH_SPEAKERS=24      synthetic corpus speakers; BENCH_UTTERANCES=8 per speaker
+#   BENCH_VAL_SPEAKERS=4, BENCH_TEST_SPEAKERS=8  held-out speakers (voxsiam split, whole groups)
 #   BENCH_STEPS=300        training mini-batches of each implementation (quality at equal steps;
 #                          the median step time after BENCH_WARMUP=5 steps gives steps/s)
 #   BENCH_BATCH=100        segments per mini-batch
@@ -21,7 +22,8 @@ KREF=("$PY" "$ROOT/bench/keras_reference.py")
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 WORK=$OUT/work RAW=$OUT/raw LOGS=$OUT/logs
 THREADS=${BENCH_THREADS:-2}
-SPEAKERS=${BENCH_SPEAKERS:-16} UTTS=${BENCH_UTTERANCES:-8}
+SPEAKERS=${BENCH_SPEAKERS:-24} UTTS=${BENCH_UTTERANCES:-8}
+VAL_SPK=${BENCH_VAL_SPEAKERS:-4} TEST_SPK=${BENCH_TEST_SPEAKERS:-8}
 STEPS=${BENCH_STEPS:-300} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
 SEED_STEPS=${BENCH_SEED_STEPS:-0} REUSE=${BENCH_REUSE:-1}
 EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
@@ -91,7 +93,8 @@ if [ -d "$CORPUS" ]; then
 fi
 if have split && [ -f "$STORE/manifest.tsv" ]; then
 	rm -rf "$SPLIT"
-	step split "$VOX" split --store "$STORE" --out "$SPLIT" --json && json_of split
+	step split "$VOX" split --store "$STORE" --out "$SPLIT" --val "$VAL_SPK" --test "$TEST_SPK" --seed 1 --json \
+		&& json_of split
 else
 	unavailable split "bin/voxsiam split is not built or there is no store"
 fi
@@ -147,26 +150,30 @@ else
 	unavailable keras_predict_tf "no voxsiam SavedModel to run (needs voxsiam train + export)"
 fi
 
-# 4. quality at equal steps on the test speakers: embeddings of both, scored by voxsiam eval.
-if [ -f "$SPLIT/test.list" ]; then
-	[ -f "$KRUN/model.weights.h5" ] && step keras_embed "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
-		--speakers "$SPLIT/test.list" --threads "$THREADS" --out "$WORK/keras_emb" --json "$RAW/keras_embed.json"
+# 4. quality at equal steps: val (thresholds) and test embeddings of both, scored by voxsiam eval.
+for part in val test; do
+	[ -f "$SPLIT/$part.list" ] || continue
+	[ -f "$KRUN/model.weights.h5" ] && step "keras_embed_$part" "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
+		--speakers "$SPLIT/$part.list" --threads "$THREADS" --out "$WORK/keras_emb_$part" --json "$RAW/keras_embed_$part.json"
 	if [ -f "$SM/saved_model.pb" ] && have embed; then
-		rm -rf "$WORK/vox_emb"
-		step vox_embed_test "$VOX" embed --model "$SM" --store "$STORE" --speakers "$SPLIT/test.list" \
-			--threads "$THREADS" --out "$WORK/vox_emb" --json && json_of vox_embed_test
+		rm -rf "$WORK/vox_emb_$part"
+		step "vox_embed_$part" "$VOX" embed --model "$SM" --store "$STORE" --speakers "$SPLIT/$part.list" \
+			--threads "$THREADS" --out "$WORK/vox_emb_$part" --json && json_of "vox_embed_$part"
 	fi
-	for impl in vox keras; do
-		[ -f "$WORK/${impl}_emb/embeddings.npy" ] || { unavailable "${impl}_eval" "no ${impl} test embeddings"; continue; }
-		if have eval; then
-			step "${impl}_eval" "$VOX" eval --embeddings "$WORK/${impl}_emb" --json && json_of "${impl}_eval"
-		else
-			unavailable "${impl}_eval" "bin/voxsiam eval is not built"
-		fi
-		step "${impl}_eval_py" "$PY" "$ROOT/bench/report.py" score --embeddings "$WORK/${impl}_emb" \
-			--out "$RAW/${impl}_eval_py.json"
-	done
-fi
+done
+for impl in vox keras; do
+	emb=$WORK/${impl}_emb_test
+	[ -f "$emb/embeddings.npy" ] || { unavailable "${impl}_eval" "no ${impl} test embeddings"; continue; }
+	if have eval; then
+		dev=(); [ -f "$WORK/${impl}_emb_val/embeddings.npy" ] && dev=(--dev "$WORK/${impl}_emb_val")
+		rm -rf "$WORK/${impl}_eval"
+		step "${impl}_eval" "$VOX" eval --embeddings "$emb" "${dev[@]}" --out "$WORK/${impl}_eval" --json \
+			&& json_of "${impl}_eval"
+	else
+		unavailable "${impl}_eval" "bin/voxsiam eval is not built"
+	fi
+	step "${impl}_eval_py" "$PY" "$ROOT/bench/report.py" score --embeddings "$emb" --out "$RAW/${impl}_eval_py.json"
+done
 
 # 5. the report.
 "$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" --steps "$STEPS" \

@@ -67,6 +67,8 @@ def parse_args(argv):
     e.add_argument("--speakers", default=None, help="speaker list (default: all utterances)")
     e.add_argument("--batch", type=int, default=100)
     e.add_argument("--out", required=True, help="embeddings directory to write")
+    e.add_argument("--cut", choices=("floor", "overlap-last"), default="floor",
+                   help="floor: non-overlapping segments, remainder dropped (ZHAW); overlap-last: as voxsiam embed")
 
     x = sub.add_parser("export", help="write a trained reference as a SavedModel")
     add_common(x, store=False)
@@ -84,6 +86,8 @@ def parse_args(argv):
     pb.add_argument("--input", default=None, help="signature input name (default: spectrogram or the only one)")
     pb.add_argument("--output", default="embedding", help="signature output name")
     pb.add_argument("--out", default=None, help="also write the embeddings directory")
+    pb.add_argument("--cut", choices=("floor", "overlap-last"), default="overlap-last",
+                    help="segmenting; overlap-last (default) does the same work as voxsiam embed")
     pb.add_argument("--compare", default=None, help="embeddings directory to compare with (max abs diff)")
 
     fb = sub.add_parser("features-bench", help="time librosa log-mel extraction")

@@ -80,7 +80,7 @@ def predict_bench(args):
     embs, n_segs, chunk, owners = [], 0, [], []
     # Batches span utterance boundaries, as a batched extractor would.
     for k, u in enumerate(utts):
-        s = segments(store.utt_frames(u))
+        s = segments(store.utt_frames(u), cut=args.cut)
         chunk.append(s)
         owners.extend([k] * len(s))
         n_segs += len(s)

@@ -163,19 +163,33 @@ class BatchSampler:
         return a, b, same
 
 
-def segments(frames, segment=SEGMENT):
-    """Non-overlapping segments of one utterance: [n, segment, n_mels].
+CUTS = ("floor", "overlap-last")
 
-    A trailing remainder shorter than `segment` is dropped; an utterance
+
+def segments(frames, segment=SEGMENT, cut="floor"):
+    """Segments of one utterance for inference: [n, segment, n_mels] float32.
+
+    cut "floor" (ZHAW_deep_voice's generate_test_data): the whole
+    non-overlapping segments; a trailing remainder is dropped; an utterance
     shorter than one segment is zero-padded (0 is silence in
-    log10(1+10000*x)) to one segment.
+    log10(1+10000*x)).
+    cut "overlap-last" (voxsiam embed's default): the whole non-overlapping
+    segments plus, when frames remain, one segment of the last `segment`
+    frames; an utterance shorter than one segment is repeated cyclically.
     """
-    n = len(frames) // segment
+    frames = np.asarray(frames, dtype=np.float32)
+    n_rows, n_mels = frames.shape
+    n = n_rows // segment
     if n == 0:
-        pad = np.zeros((segment, frames.shape[1]), dtype=np.float32)
-        pad[:len(frames)] = frames
+        if cut == "overlap-last" and n_rows > 0:
+            return frames[np.arange(segment) % n_rows][None]
+        pad = np.zeros((segment, n_mels), dtype=np.float32)
+        pad[:n_rows] = frames
         return pad[None]
-    return np.ascontiguousarray(frames[:n * segment].reshape(n, segment, frames.shape[1]))
+    whole = frames[:n * segment].reshape(n, segment, n_mels)
+    if cut == "overlap-last" and n_rows % segment:
+        whole = np.concatenate([whole, frames[None, n_rows - segment:]])
+    return np.ascontiguousarray(whole)
 
 
 def write_embeddings_dir(out, utt_ids, speakers, emb, dist=None):

@@ -123,7 +123,7 @@ def embed(args):
     t0 = time.perf_counter()
     embs, dists = [], []
     for u in utts:
-        segs = segments(store.utt_frames(u))
+        segs = segments(store.utt_frames(u), cut=args.cut)
         e, p = emb_model.predict_on_batch(segs) if len(segs) <= args.batch else \
             emb_model.predict(segs, batch_size=args.batch, verbose=0)
         embs.append(np.asarray(e).mean(axis=0))

@@ -136,8 +136,8 @@ fi
 if [ -f "$SM/saved_model.pb" ]; then
 	if have embed; then
 		rm -rf "$WORK/vox_emb_all"
-		step vox_embed "$VOX" embed --model "$SM" --store "$STORE" --threads "$THREADS" \
-			--out "$WORK/vox_emb_all" --json && json_of vox_embed
+		step vox_embed "$VOX" embed --model "$SM" --in "$STORE" --batch "$BATCH" --intra-op "$THREADS" \
+			--inter-op "$THREADS" --out "$WORK/vox_emb_all" --json && json_of vox_embed
 	else
 		unavailable vox_embed "bin/voxsiam embed is not built"
 	fi
@@ -154,11 +154,13 @@ fi
 for part in val test; do
 	[ -f "$SPLIT/$part.list" ] || continue
 	[ -f "$KRUN/model.weights.h5" ] && step "keras_embed_$part" "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
-		--speakers "$SPLIT/$part.list" --threads "$THREADS" --out "$WORK/keras_emb_$part" --json "$RAW/keras_embed_$part.json"
+		--speakers "$SPLIT/$part.list" --cut overlap-last --threads "$THREADS" --out "$WORK/keras_emb_$part" \
+		--json "$RAW/keras_embed_$part.json"
 	if [ -f "$SM/saved_model.pb" ] && have embed; then
 		rm -rf "$WORK/vox_emb_$part"
-		step "vox_embed_$part" "$VOX" embed --model "$SM" --store "$STORE" --speakers "$SPLIT/$part.list" \
-			--threads "$THREADS" --out "$WORK/vox_emb_$part" --json && json_of "vox_embed_$part"
+		step "vox_embed_$part" "$VOX" embed --model "$SM" --in "$STORE" --speakers "$SPLIT/$part.list" \
+			--batch "$BATCH" --intra-op "$THREADS" --inter-op "$THREADS" --out "$WORK/vox_emb_$part" --json \
+			&& json_of "vox_embed_$part"
 	fi
 done
 for impl in vox keras; do

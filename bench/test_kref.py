@@ -110,6 +110,15 @@ class StoreTest(unittest.TestCase):
         self.assertEqual(short.shape, (1, 40, 3))
         self.assertEqual(short[0, 7:].sum(), 0.0)
 
+    def test_segments_overlap_last(self):
+        # voxsiam embed.Cut: whole segments, then the last 40 frames; short ones repeated.
+        f = np.arange(95, dtype=np.float32)[:, None]
+        s = kref_store.segments(f, cut="overlap-last")
+        self.assertEqual(s.shape, (3, 40, 1))
+        np.testing.assert_array_equal(s[2, :, 0], np.arange(55, 95))
+        short = kref_store.segments(np.arange(7, dtype=np.float32)[:, None], cut="overlap-last")
+        np.testing.assert_array_equal(short[0, :, 0], np.arange(40) % 7)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -160,7 +160,7 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	var todo []dataset.Item
 	for _, it := range items {
 		sw.SetGroup(it.Speaker, it.Group)
-		if !sw.Done(it.Source()) {
+		if !sw.Has(it.UttID) && !sw.Done(it.Source()) {
 			todo = append(todo, it)
 		}
 	}

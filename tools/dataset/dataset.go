@@ -89,8 +89,11 @@ func ScanWith(root string, layout Layout, opts Options) ([]Item, error) {
 		return nil, errs.BadData("dataset: %s: no audio files in the %s layout", root, layout)
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].UttID < items[j].UttID })
-	for i := 1; i < len(items); i++ {
-		if items[i].UttID == items[i-1].UttID {
+	for i, it := range items {
+		if bad := strings.ContainsAny(it.UttID+it.Speaker+it.Group, "\t\n\r"); bad || it.UttID == "" || it.Speaker == "" {
+			return nil, errs.BadData("dataset: %s: utterance %q (speaker %q) has an empty id or one with a tab or newline", it.Path, it.UttID, it.Speaker)
+		}
+		if i > 0 && it.UttID == items[i-1].UttID {
 			return nil, errs.BadData("dataset: %s: utterance id %q twice (%s and %s)", root, items[i].UttID, items[i-1].Path, items[i].Path)
 		}
 	}

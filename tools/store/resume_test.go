@@ -56,8 +56,8 @@ func TestResume(t *testing.T) {
 				t.Fatalf("resumed %d utterances, want %d", n, tc.resumed)
 			}
 			for i, x := range utts {
-				if w.Done(x.u.Source) != (i < tc.resumed) {
-					t.Errorf("Done(%s) = %v", x.u.Source, !(i < tc.resumed))
+				if w.Done(x.u.Source) != (i < tc.resumed) || w.Has(x.u.ID) != (i < tc.resumed) {
+					t.Errorf("Done(%s), Has(%s) = %v, %v", x.u.Source, x.u.ID, w.Done(x.u.Source), w.Has(x.u.ID))
 				}
 				if i >= tc.resumed {
 					if err := w.Add(x.u, x.frames); err != nil {

@@ -152,6 +152,14 @@ func (w *Writer) Done(source string) bool {
 	return w.sources[source]
 }
 
+// Has reports whether utterance id is already in the store (from a resumed
+// run or an earlier Add).
+func (w *Writer) Has(id string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ids[id]
+}
+
 // Rows is the number of frames written so far.
 func (w *Writer) Rows() int64 {
 	w.mu.Lock()

@@ -31,6 +31,8 @@ number of speakers, at the threshold tuned on --dev (if given) and at the oracle
 MR over all levels, always labelled "oracle"). Verification uses --trials, or all pairs of
 utterances (sampled beyond --max-pairs); --dev also supplies the pair-accuracy and EER
 thresholds that are applied to the test scores (accuracy, precision, recall, F1).
+--ref-rttm with --hyp-rttm adds the diarization error rate (optimal speaker mapping,
+--collar 0 by default).
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
@@ -39,12 +41,16 @@ thresholds that are applied to the test scores (accuracy, precision, recall, F1)
 			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory for thresholds", EnvVars: []string{"VOXSIAM_DEV"}, Category: clusterCategory},
 			&cli.IntFlag{Name: "max-pairs", Value: 500000, Usage: "largest number of all-pairs trials", EnvVars: []string{"VOXSIAM_MAX_PAIRS"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "report directory", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", EnvVars: []string{"VOXSIAM_REF_RTTM"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", EnvVars: []string{"VOXSIAM_HYP_RTTM"}, Category: clusterCategory},
+			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", EnvVars: []string{"VOXSIAM_COLLAR"}, Category: clusterCategory},
 		},
 		Action: func(c *cli.Context) error {
 			opts := evalOptions{
 				Config: report.Config{
 					Embeddings: c.String("embeddings"), Labels: c.String("labels"), Trials: c.String("trials"),
 					Dev: c.String("dev"), Out: c.String("out"), MaxPairs: c.Int("max-pairs"),
+					RefRTTM: c.String("ref-rttm"), HypRTTM: c.String("hyp-rttm"), Collar: c.Float64("collar"),
 				},
 				MethodName: c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
 				Stderr: c.App.ErrWriter,
@@ -62,6 +68,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	}
 	if opts.MaxPairs < 1 {
 		return usagef("eval: --max-pairs must be >= 1")
+	}
+	if (opts.RefRTTM == "") != (opts.HypRTTM == "") || opts.Collar < 0 {
+		return usagef("eval: DER needs both --ref-rttm and --hyp-rttm, and a collar >= 0")
 	}
 	if !opts.JSON {
 		opts.Log = opts.Stderr
@@ -82,6 +91,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	}
 	if v := r.Verification; v != nil {
 		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
+	}
+	if d := r.Diarization; d != nil {
+		fmt.Fprintf(w, "DER %.2f%%  (missed %.2f s, false alarm %.2f s, confusion %.2f s of %.2f s)\n", 100*d.DER, d.Missed, d.FalseAlarm, d.Confusion, d.Total)
 	}
 	fmt.Fprintf(w, "report: %s\n", filepath.Join(opts.Out, "report.md"))
 	return nil

@@ -22,7 +22,11 @@ type Config struct {
 	// MaxPairs caps the all-pairs trials (random pairs, fixed seed, beyond
 	// it); 0 means 500000.
 	MaxPairs int
-	Log      io.Writer // notes on progress; nil for none
+	// RefRTTM and HypRTTM, when both set, add the DER of the hypothesis
+	// turns against the reference turns, with Collar (seconds, total width).
+	RefRTTM, HypRTTM string
+	Collar           float64
+	Log              io.Writer // notes on progress; nil for none
 }
 
 // Report is the content of report.json.
@@ -35,6 +39,7 @@ type Report struct {
 	Method       string              `json:"method"`
 	Clustering   *ClusteringReport   `json:"clustering,omitempty"`
 	Verification *VerificationReport `json:"verification,omitempty"`
+	Diarization  *eval.DERResult     `json:"diarization,omitempty"`
 	Figures      map[string]string   `json:"figures"`
 }
 
@@ -123,6 +128,11 @@ func Build(cfg Config) (*Report, error) {
 	if cfg.Trials != "" || known {
 		cfg.logf("scoring trials")
 		if r.Verification, err = verifyReport(cfg, set, x, dim, labels, dev, fig); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.RefRTTM != "" && cfg.HypRTTM != "" {
+		if r.Diarization, err = derReport(cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -235,4 +245,17 @@ func minOf(x []float64) float64 {
 		m = math.Min(m, v)
 	}
 	return m
+}
+
+func derReport(cfg Config) (*eval.DERResult, error) {
+	ref, err := eval.ReadRTTM(cfg.RefRTTM)
+	if err != nil {
+		return nil, err
+	}
+	hyp, err := eval.ReadRTTM(cfg.HypRTTM)
+	if err != nil {
+		return nil, err
+	}
+	d := eval.DER(ref, hyp, cfg.Collar)
+	return &d, nil
 }

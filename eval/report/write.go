@@ -109,6 +109,9 @@ func Markdown(r *Report) string {
 		figure(&b, r, "det", "DET curve")
 		figure(&b, r, "scores", "Score distributions")
 	}
+	if d := r.Diarization; d != nil {
+		fmt.Fprintf(&b, "## Diarization\n\n| DER | missed | false alarm | confusion | scored speech |\n|---|---|---|---|---|\n| %.2f%% | %.2f s | %.2f s | %.2f s | %.2f s |\n\n", 100*d.DER, d.Missed, d.FalseAlarm, d.Confusion, d.Total)
+	}
 	figure(&b, r, "map", "2-D map of the embeddings")
 	return b.String()
 }

@@ -57,7 +57,8 @@ type Config struct {
 	// Seed of the (stateless) variable initialisers. Default 0.
 	Seed int64 `toml:"seed" json:"seed"`
 	// LSTMImpl is "unrolled" (default, measured faster; see doc.go) or
-	// "block" (fused BlockLSTMV2 with a hand-wired BlockLSTMGradV2).
+	// "block" (fused BlockLSTMV2 with a hand-wired BlockLSTMGradV2;
+	// float32 only).
 	LSTMImpl string `toml:"lstm_impl" json:"lstm_impl"`
 	// EmbeddingLayer is the layer exported as "embedding". Default "L3"
 	// (second BLSTM, last output, 2*LSTM2 wide); any of L1..L7 is accepted
@@ -154,6 +155,9 @@ func (c Config) Validate() error {
 	oneOf("lstm_impl", c.LSTMImpl, "unrolled", "block")
 	oneOf("embedding_layer", c.EmbeddingLayer, "L1", "L2", "L3", "L4", "L5", "L6", "L7")
 	oneOf("dtype", c.DType, "float32", "float64")
+	if c.LSTMImpl == "block" && c.DType == "float64" {
+		bad("lstm_impl \"block\" needs dtype float32 (BlockLSTMV2 has no float64 kernel)")
+	}
 	if c.Margin < 0 || c.Epsilon < 0 || c.LearningRate < 0 || c.AdamEpsilon < 0 {
 		bad("margin, epsilon, learning_rate and adam_epsilon must be >= 0")
 	}

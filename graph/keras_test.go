@@ -66,45 +66,52 @@ for i, g in enumerate(grads):
 // TestKerasParity compares the Go graph with the same architecture built
 // in tf.keras (weights copied from Go): forward L3 and distribution (max abs
 // diff < 1e-5) and the PKLD loss and its gradient w.r.t. every weight
-// (< 1e-4), float32, Frames 10, Bins 16, LSTM 8, S 5, batch 12.
+// (< 1e-4), float32, Frames 10, Bins 16, LSTM 8, S 5, batch 12, for both
+// LSTM implementations (one Python run serves both).
 func TestKerasParity(t *testing.T) {
-	for _, impl := range []string{"unrolled", "block"} {
-		t.Run(impl, func(t *testing.T) { kerasParity(t, impl) })
-	}
-}
-
-func kerasParity(t *testing.T, impl string) {
 	testenv.Python(t)
-	cfg := Config{Frames: 10, Bins: 16, LSTM1: 8, LSTM2: 8, Speakers: 5, Seed: 3, LSTMImpl: impl}.withDefaults()
+	cfg := Config{Frames: 10, Bins: 16, LSTM1: 8, LSTM2: 8, Speakers: 5, Seed: 3}.withDefaults()
 	m, s := session(t, cfg, Train)
+	w, err := m.Weights(s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	x, lab := randomBatch(t, cfg, 12, rand.New(rand.NewPCG(9, 9)))
 	dir := t.TempDir()
 	writeNpy(t, dir, "x", x)
 	writeNpy(t, dir, "labels", lab)
-	var fetch []tf.Output
 	var names []string
 	for _, v := range m.Vars {
 		if v.Trainable {
+			writeNpy(t, dir, fmt.Sprintf("w%d", len(names)), w[v.Name])
 			names = append(names, v.Name)
-			fetch = append(fetch, v.Read, m.grads[v.Name])
 		}
-	}
-	feeds := map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: lab}
-	vals := run(t, s, feeds, append(fetch, m.Layers["L3"], m.Distribution, m.Loss))
-	for i := range names {
-		writeNpy(t, dir, fmt.Sprintf("w%d", i), vals[2*i])
 	}
 	args := []string{dir}
 	for _, v := range []any{cfg.Frames, cfg.Bins, cfg.LSTM1, cfg.LSTM2, cfg.Dense1, cfg.Dense2, cfg.Speakers, cfg.Margin, cfg.Epsilon} {
 		args = append(args, fmt.Sprint(v))
 	}
 	testenv.RunPython(t, kerasScript, args...)
-	k := len(fetch)
-	compare(t, "L3", flat32(vals[k]), readNpy(t, dir, "py_l3"), 1e-5)
-	compare(t, "distribution", flat32(vals[k+1]), readNpy(t, dir, "py_dist"), 1e-5)
-	compare(t, "loss", flat32(vals[k+2]), readNpy(t, dir, "py_loss"), 1e-4)
-	for i, name := range names {
-		compare(t, "grad "+name, flat32(vals[2*i+1]), readNpy(t, dir, fmt.Sprintf("py_g%d", i)), 1e-4)
+	for _, impl := range []string{"unrolled", "block"} {
+		t.Run(impl, func(t *testing.T) {
+			c := cfg
+			c.LSTMImpl = impl
+			m, s := session(t, c, Train)
+			if err := m.SetWeights(s, w); err != nil {
+				t.Fatal(err)
+			}
+			fetch := []tf.Output{m.Layers["L3"], m.Distribution, m.Loss}
+			for _, name := range names {
+				fetch = append(fetch, m.grads[name])
+			}
+			vals := run(t, s, map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: lab}, fetch)
+			compare(t, "L3", flat32(vals[0]), readNpy(t, dir, "py_l3"), 1e-5)
+			compare(t, "distribution", flat32(vals[1]), readNpy(t, dir, "py_dist"), 1e-5)
+			compare(t, "loss", flat32(vals[2]), readNpy(t, dir, "py_loss"), 1e-4)
+			for i, name := range names {
+				compare(t, "grad "+name, flat32(vals[3+i]), readNpy(t, dir, fmt.Sprintf("py_g%d", i)), 1e-4)
+			}
+		})
 	}
 }
 

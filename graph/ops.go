@@ -10,12 +10,13 @@ import (
 // builder carries the state of one Build call: the root scope (with the
 // configured device), the dtype and the variables created so far.
 type builder struct {
-	cfg   Config
-	g     *tf.Graph
-	root  *op.Scope
-	dt    tf.DataType
-	vars  []Var
-	seeds int64 // next initialiser stream
+	cfg    Config
+	g      *tf.Graph
+	root   *op.Scope
+	dt     tf.DataType
+	vars   []Var
+	seeds  int64       // next initialiser stream
+	blocks []blockCall // BlockLSTMV2 ops in build order (LSTMImpl "block")
 }
 
 // named adds an op with an exact name (no scope prefix) to the graph.

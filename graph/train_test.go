@@ -56,9 +56,13 @@ func (b *blobs) batch(t testing.TB, classes []int) *tf.Tensor {
 // TestTrainingSeparatesSpeakers trains a small network with the PKLD loss
 // on 16 blob classes for 300 Adam steps (batch 32, dropout on) and checks
 // (1) the mean loss of the last 20 steps is below half that of the first
-// 20, and (2) on 4 held-out classes (10 samples each, 780 pairs, 180 same) the pair
-// accuracy at the best threshold of the L3 cosine distance exceeds 0.9.
-// The symmetric KL distance of the distributions is reported as well.
+// 20, and (2) on 4 held-out classes (10 samples each, 780 pairs, 180 same;
+// answering "different" for all scores 0.769) the pair accuracy at the best
+// threshold of the L3 cosine distance exceeds 0.9 and that of the symmetric
+// KL distance between distributions exceeds 0.85, each at least 0.05 above
+// the untrained network's (measured: cosine 0.815 -> 0.959, KL 0.805 ->
+// 0.915). A per-frame random gain (std 3) across all bins is the nuisance
+// that makes the untrained network's features poor.
 func TestTrainingSeparatesSpeakers(t *testing.T) {
 	cfg := Config{Frames: 10, Bins: 16, LSTM1: 16, LSTM2: 16, Speakers: 16, Seed: 1, LearningRate: 3e-3}.withDefaults()
 	m, s := session(t, cfg, Train)

@@ -46,3 +46,13 @@ func BenchmarkLinkage(b *testing.B) {
 		Linkage(d, 1000, Complete)
 	}
 }
+
+// BenchmarkOracleCut measures the oracle search on 2000 utterances of 40
+// speakers.
+func BenchmarkOracleCut(b *testing.B) {
+	x, y := blobs(40, 50, 16, 0.6, 1)
+	z := Linkage(Pdist(x, 16, Cosine), len(y), Complete)
+	for b.Loop() {
+		OracleCut(z, y)
+	}
+}

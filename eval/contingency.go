@@ -69,22 +69,3 @@ func (c *Contingency) Matched() int {
 	}
 	return total
 }
-
-// matchBound is an upper bound on Matched: each class at best keeps its
-// largest share, each cluster at best serves its largest class.
-func (c *Contingency) matchBound() int {
-	var rows, cols int
-	colMax := make([]int, len(c.ColSums))
-	for _, row := range c.N {
-		m := 0
-		for j, v := range row {
-			m = max(m, v)
-			colMax[j] = max(colMax[j], v)
-		}
-		rows += m
-	}
-	for _, v := range colMax {
-		cols += v
-	}
-	return min(rows, cols)
-}

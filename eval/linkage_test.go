@@ -203,3 +203,22 @@ print(json.dumps({m: linkage(d, method=m).tolist() for m in ["single", "complete
 		}
 	}
 }
+
+// TestOracleCutBruteForce compares OracleCut with the MR of every level
+// computed directly (LabelsAfter + MR) on noisy random speakers.
+func TestOracleCutBruteForce(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		x, y := blobs(int(3+seed), 9, 6, 0.9, seed)
+		z := Linkage(Pdist(x, 6, Cosine), len(y), Average)
+		best, bestM := 2.0, -1
+		for m := 0; m < len(y); m++ {
+			if mr := MR(y, LabelsAfter(z, m)); mr < best {
+				best, bestM = mr, m
+			}
+		}
+		_, mr, m := OracleCut(z, y)
+		if math.Abs(mr-best) > 1e-12 || m != bestM {
+			t.Errorf("seed %d: oracle MR %v at %d merges, brute force %v at %d", seed, mr, m, best, bestM)
+		}
+	}
+}

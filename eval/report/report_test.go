@@ -96,3 +96,50 @@ func TestBuild(t *testing.T) {
 		t.Errorf("trial list: %+v", r2.Verification)
 	}
 }
+
+// TestClusterKL clusters softmax distributions with the symmetric KL
+// distance (distributions.npy) and checks the oracle and spectral cuts
+// against the generating speakers.
+func TestClusterKL(t *testing.T) {
+	dir := t.TempDir()
+	const spk, utt, s = 4, 5, 6
+	var ids []string
+	var emb, dist []float32
+	u2s := map[string]string{}
+	rng := rand.New(rand.NewPCG(8, 8))
+	for k := 0; k < spk; k++ {
+		for u := 0; u < utt; u++ {
+			id := fmt.Sprintf("s%d-u%d", k, u)
+			ids, u2s[id] = append(ids, id), fmt.Sprintf("s%d", k)
+			emb = append(emb, float32(rng.NormFloat64()), float32(rng.NormFloat64()))
+			row := make([]float32, s)
+			var sum float32
+			for j := range row {
+				row[j] = 0.02 + 0.02*float32(rng.Float64())
+				if j == k {
+					row[j] = 1
+				}
+				sum += row[j]
+			}
+			for j := range row {
+				dist = append(dist, row[j]/sum)
+			}
+		}
+	}
+	if err := vecio.WriteDir(dir, ids, emb, 2, vecio.WriteOptions{Utt2Spk: u2s, Dist: dist, DistDim: s}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cfg := range []ClusterConfig{
+		{Embeddings: dir, Method: eval.Average, Metric: eval.SymKL, Oracle: true},
+		{Embeddings: dir, Metric: eval.SymKL, Speakers: spk},
+		{Embeddings: dir, Metric: eval.SymKL, Spectral: true},
+	} {
+		r, err := Cluster(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Clusters != spk || r.Metrics.MR != 0 {
+			t.Errorf("%+v: %d clusters, MR %v", cfg, r.Clusters, r.Metrics.MR)
+		}
+	}
+}

@@ -1,6 +1,24 @@
 package store
 
-import "math"
+import (
+	"math"
+	"sync"
+	"unsafe"
+)
+
+// littleEndian is true on hosts whose float32 memory layout is the .npy
+// '<f4' layout, so frames can be copied without decoding.
+var littleEndian = func() bool { x := uint16(1); return *(*byte)(unsafe.Pointer(&x)) == 1 }()
+
+// half2float is the table of f16to32 over all 65536 bit patterns (256 KiB),
+// built on first use.
+var half2float = sync.OnceValue(func() *[1 << 16]float32 {
+	var t [1 << 16]float32
+	for i := range t {
+		t[i] = f16to32(uint16(i))
+	}
+	return &t
+})
 
 // f32to16 converts v to IEEE 754 binary16 bits, rounding to nearest even;
 // overflow gives ±Inf, NaN stays NaN.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+	"unsafe"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
@@ -208,6 +209,9 @@ func (s *Store) Crop(dst []float32, u Utterance, start, n int) []float32 {
 		panic(fmt.Sprintf("store: crop [%d,%d) outside utterance %s of %d rows", start, start+n, u.ID, u.Rows))
 	}
 	m := n * s.info.cols
+	if m == 0 {
+		return dst[:0]
+	}
 	if cap(dst) < m {
 		dst = make([]float32, m)
 	}
@@ -216,13 +220,18 @@ func (s *Store) Crop(dst []float32, u Utterance, start, n int) []float32 {
 	off := (u.First + int64(start)) * int64(s.info.cols) * int64(sz)
 	src := s.data[off : off+int64(m*sz)]
 	if sz == 4 {
+		if littleEndian {
+			copy(dst, unsafe.Slice((*float32)(unsafe.Pointer(&src[0])), m))
+			return dst
+		}
 		for i := range dst {
 			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:]))
 		}
 		return dst
 	}
+	tab := half2float()
 	for i := range dst {
-		dst[i] = f16to32(binary.LittleEndian.Uint16(src[2*i:]))
+		dst[i] = tab[binary.LittleEndian.Uint16(src[2*i:])]
 	}
 	return dst
 }

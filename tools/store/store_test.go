@@ -37,7 +37,7 @@ func synthUtts(n, nMels int, seed uint64) []testUtt {
 }
 
 // build writes utts to a committed store in a temp dir.
-func build(t *testing.T, utts []testUtt, opts Options) string {
+func build(t testing.TB, utts []testUtt, opts Options) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "store")
 	w, err := Create(dir, opts)
@@ -52,7 +52,7 @@ func build(t *testing.T, utts []testUtt, opts Options) string {
 	return dir
 }
 
-func addAll(t *testing.T, w *Writer, utts []testUtt) {
+func addAll(t testing.TB, w *Writer, utts []testUtt) {
 	t.Helper()
 	for _, x := range utts {
 		if err := w.Add(x.u, x.frames); err != nil {

@@ -184,3 +184,19 @@ func TestPerturbationChangesPitch(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingEngines: with no synthesizer on PATH every engine is reported
+// by name with its Debian package, and Discover fails.
+func TestMissingEngines(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var log strings.Builder
+	_, err := Discover(context.Background(), AllEngines, &log)
+	if err == nil {
+		t.Fatal("Discover succeeded without engines")
+	}
+	for _, e := range AllEngines {
+		if !strings.Contains(log.String(), "skipping engine "+e+": "+e+" is not installed (Debian package "+e+")") {
+			t.Errorf("no message for missing %s in %q", e, log.String())
+		}
+	}
+}

@@ -38,12 +38,12 @@ type Model struct {
 	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
 
 	Loss       tf.Output // Train: "loss" scalar
-	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar (fetch it without "train")
+	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
 
 	Init    *tf.Operation // "init": runs every initialiser
 	TrainOp *tf.Operation // Train: "train": one Adam step and global_step += 1
 
-	Vars []Var // every variable: model weights, then Adam slots, beta powers, global_step
+	Vars []Var // every variable: model weights (Trainable), then beta1_power, beta2_power, global_step, Adam slots
 
 	grads  map[string]tf.Output // d loss / d Read per trainable variable (Train)
 	byName map[string]Var

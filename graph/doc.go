@@ -1,0 +1,87 @@
+// Package graph builds the siamese BLSTM speaker-embedding network of
+// Stadelmann et al. (2018) as a TensorFlow graph from Go (tfgo and the
+// galeone/tensorflow bindings over the libtensorflow C API), with the
+// pairwise KL (PKLD) loss, its gradients, Adam, and TF1-style checkpoints.
+// It is the only place besides embed that touches TensorFlow; Build is the
+// one boundary where binding panics become errors.
+//
+// # Network and shapes
+//
+//	"spectrogram" [batch, Frames=40, Bins=128] float32 (log-mel, 10 ms hop)
+//	L1  BLSTM(LSTM1=256 per direction), sequences   [batch, 40, 512]
+//	L2  Dropout(0.5)                                [batch, 40, 512]
+//	L3  BLSTM(LSTM2=256), last output               [batch, 512]   "embedding"
+//	L4  Dense(10*S), linear                         [batch, 10*S]
+//	L5  Dropout(0.25)                               [batch, 10*S]
+//	L6  Dense(5*S), linear                          [batch, 5*S]
+//	L7  Dense(S) logits; softmax = "distribution"   [batch, S]
+//
+// LSTMs follow Keras: gates i, f, c, o; sigmoid recurrent activation, tanh;
+// Glorot-uniform kernels, orthogonal recurrent kernels (QR of a normal
+// matrix, sign-corrected, as Keras Orthogonal), zero bias with forget-gate
+// bias 1. The backward direction consumes the reversed sequence; L3 joins
+// the forward output at the last step with the backward output after the
+// whole reversed sequence, as Keras Bidirectional(return_sequences=False).
+// Dropout is inverted dropout, on only when "training" is fed true; its
+// masks come from StatelessRandomUniform keyed by [seed, 2*step+k] from the
+// fed "dropout_seed" = [seed, step], so runs are reproducible and resumable.
+// Initialisers are stateless too, keyed by [Config.Seed, variable index].
+//
+// # Losses
+//
+// With p = distribution + Epsilon (1e-7; no clipping, no renormalisation:
+// for softmax outputs the sum moves by S*Epsilon) and K[i,j] = KL(p_i||p_j)
+// = sum p_i log p_i - (P @ log P^T)[i,j] for all batch pairs:
+//
+//	pkld (default): mean over pairs i<j of sum over both directions of
+//	    Is*KL + Ids*max(0, margin - KL)            (margin 3)
+//	symmetric: d = KL(p||q) + KL(q||p); Is*d + Ids*hinge(margin - d)
+//	seed: fed pairs (pair_i, pair_j, pair_same), one direction,
+//	    same*KL + (1-same)*hinge(margin - KL): the original Keras setup
+//
+// hinge is max(0, x) or softplus(x) (Config.Hinge).
+//
+// # Training and checkpoints
+//
+// "train" applies ResourceApplyAdam (the TF1 AdamOptimizer update) to every
+// weight with slots "<name>/Adam", "<name>/Adam_1", then multiplies the
+// "beta1_power"/"beta2_power" variables and increments "global_step".
+// Checkpoints are SaveV2 bundles keyed by variable name, with TF1 SaverDef
+// ops "save/Const" (filename), "save/control_dependency" (save) and
+// "save/restore_all" (restore), so SavedModel export can reuse them.
+//
+// # LSTM implementation: measured
+//
+// Two BLSTM implementations exist and are tested against each other and
+// against tf.keras: "unrolled" (40 steps of fused-gate MatMul + slices from
+// ops with C++ gradients, the input projection of all steps in one MatMul,
+// gradients by Graph.AddGradients) and "block" (one BlockLSTMV2 per
+// direction, BlockLSTMGradV2 wired by hand and chained with AddGradients).
+// Reference sizes (S = 100, batch 100, 40x128, BLSTM 256+256), 2 shared
+// cores (load average ~10 from other jobs, so absolute times are inflated):
+//
+//	go test ./graph/ -run '^$' -bench . -benchtime=3x
+//	BenchmarkTrainStepUnrolled   3.57 s/step
+//	BenchmarkTrainStepBlock      4.58 s/step
+//	BenchmarkForwardUnrolled     0.87 s/batch
+//	BenchmarkForwardBlock        1.54 s/batch
+//
+// The unrolled graph wins (about 1.3x per training step, 1.8x forward) and
+// is the default: its input projection for all 40 steps is one large GEMM
+// and the forward and backward directions are independent op chains that
+// TensorFlow's inter-op pool runs concurrently, while the CPU BlockLSTMV2
+// kernel multiplies [x_t, h_t] by W step by step inside one op and
+// BlockLSTMGradV2 is likewise sequential. "block" is float32 only.
+//
+// # References
+//
+//   - T. Stadelmann, S. Glinski-Haefeli, P. Gerber, O. Dürr: "Capturing
+//     Suprasegmental Features of a Voice with RNNs for Improved Speaker
+//     Clustering", ANNPR 2018; code: stdm/ZHAW_deep_voice (PKLD loss).
+//   - Y.-C. Hsu, Z. Kira: "Neural network-based clustering using pairwise
+//     constraints", ICLR workshop 2016 (the KL pairwise hinge loss).
+//   - S. Hochreiter, J. Schmidhuber: "Long Short-Term Memory", 1997;
+//     Keras LSTM/Bidirectional semantics (tf.keras 3).
+//   - D. Kingma, J. Ba: "Adam", ICLR 2015; TensorFlow core/ops/training_ops.cc
+//     (ResourceApplyAdam), core/ops/rnn_ops.cc (BlockLSTMV2, BlockLSTMGradV2).
+package graph

@@ -32,6 +32,11 @@ type Options struct {
 	Batch int
 }
 
+// DefaultSegment is the segment length (frames) assumed for models whose
+// signature leaves the time axis open and that carry no voxsiam.json: the
+// 40 frames (400 ms) of Stadelmann et al. (2018).
+const DefaultSegment = 40
+
 // Model is a loaded SavedModel ready to embed segments.
 type Model struct {
 	sm      *tf.SavedModel
@@ -40,7 +45,8 @@ type Model struct {
 	batch   int
 
 	// Frames and Bins are the segment shape [Frames, Bins] the model takes:
-	// from the signature's input shape, else from assets/voxsiam.json.
+	// from the signature's input shape, else from assets/voxsiam.json, else
+	// (Frames only) DefaultSegment.
 	Frames, Bins int
 	// Dim is the embedding width (the output's last dimension); 0 when the
 	// signature leaves it unknown until the first run.
@@ -139,6 +145,9 @@ func (m *Model) setShapes(in, out tf.Shape) {
 		if m.Bins <= 0 {
 			m.Bins = m.Meta.NMels()
 		}
+	}
+	if m.Frames <= 0 {
+		m.Frames = DefaultSegment
 	}
 	if n := out.NumDimensions(); n >= 2 {
 		m.Dim = int(out.Size(n - 1))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // rtConfig is a small network on the contract's [batch, 40, 128] input.
@@ -117,8 +118,16 @@ func TestRoundTrip(t *testing.T) {
 	lens := []int{100, 20, 80, 41}
 	var inputs []Input
 	var want, wantDist []float32
+	storeDir := filepath.Join(t.TempDir(), "store")
+	sw, err := store.Create(storeDir, store.Options{NMels: 128})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, n := range lens {
 		fr := rtFrames(rng, n)
+		if err := sw.Add(store.Utterance{ID: string(rune('a' + i)), Speaker: "s", Source: "x.wav", Duration: 1}, fr); err != nil {
+			t.Fatal(err)
+		}
 		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem",
 			Load: func(context.Context) ([]float32, int, float64, error) { return fr, n, float64(n) / 100, nil }})
 		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
@@ -138,5 +147,22 @@ func TestRoundTrip(t *testing.T) {
 	t.Logf("max abs diff SavedModel vs training graph: embedding %.3g, distribution %.3g", de, dd)
 	if de > 1e-5 || dd > 1e-5 {
 		t.Errorf("max abs diff embedding %g distribution %g > 1e-5", de, dd)
+	}
+	// The same frames read back from a feature store give the same rows.
+	if err := sw.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fc, _ := m.FeatureConfig()
+	in, closeStore, err := Sources([]string{storeDir}, "auto", fc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeStore()
+	rs, err := Extract(context.Background(), m, in, ExtractOptions{Pooling: PoolWeighted, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rtMaxDiff(rs.Emb, want); d > 1e-5 || len(rs.IDs) != 4 || rs.Utt2Spk["c"] != "s" {
+		t.Errorf("from the store: %d rows, max abs diff %g", len(rs.IDs), d)
 	}
 }

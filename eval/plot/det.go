@@ -26,6 +26,9 @@ type probit struct{}
 
 const probLo, probHi = 0.0005, 0.6
 
+// maxDETPoints is the most points drawn per DET curve.
+const maxDETPoints = 5000
+
 func deviate(p float64) float64 {
 	return distuv.UnitNormal.Quantile(math.Min(math.Max(p, probLo), probHi))
 }
@@ -65,9 +68,14 @@ func DET(file, title string, curves map[string][]eval.DETPoint, eers map[string]
 		p.Add(l)
 	}
 	for i, name := range sortedKeys(curves) {
-		xy := make(plotter.XYs, 0, len(curves[name]))
-		for _, pt := range curves[name] {
-			xy = append(xy, plotter.XY{X: clamp(pt.PFA), Y: clamp(pt.PMiss)})
+		pts := curves[name]
+		step := max(1, len(pts)/maxDETPoints) // a page shows no more detail
+		xy := make(plotter.XYs, 0, len(pts)/step+2)
+		for k := 0; k < len(pts); k += step {
+			xy = append(xy, plotter.XY{X: clamp(pts[k].PFA), Y: clamp(pts[k].PMiss)})
+		}
+		if last := pts[len(pts)-1]; (len(pts)-1)%step != 0 {
+			xy = append(xy, plotter.XY{X: clamp(last.PFA), Y: clamp(last.PMiss)})
 		}
 		l, err := plotter.NewLine(xy)
 		if err != nil {

@@ -90,8 +90,10 @@ func FbankConfig() Config {
 	return c
 }
 
-// withDefaults fills the kind-dependent zero values.
-func (c Config) withDefaults() Config {
+// WithDefaults returns c with the kind-dependent zero values filled in
+// (win_length = n_fft, fmax = sample_rate/2, window, partial, pad_mode):
+// the fully explicit form to store as features.json.
+func (c Config) WithDefaults() Config {
 	if c.Kind == "" {
 		c.Kind = KindLogMel
 	}
@@ -115,7 +117,7 @@ func (c Config) withDefaults() Config {
 
 // Validate reports the first invalid field, after filling defaults.
 func (c Config) Validate() error {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	var bad []string
 	check := func(ok bool, format string, a ...any) {
 		if !ok {

@@ -79,3 +79,15 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestWithDefaults: the zero values resolve to the documented defaults.
+func TestWithDefaults(t *testing.T) {
+	c := DefaultConfig().WithDefaults()
+	if c.WinLength != 1024 || c.FMax != 8000 || c.Window != "hann" || c.Partial != PartialOverlapLast || c.PadMode != "reflect" {
+		t.Errorf("DefaultConfig().WithDefaults() = %+v", c)
+	}
+	f := Config{SampleRate: 8000, NFFT: 256, Hop: 80, NMels: 40, Kind: KindFbank, Segment: 40}.WithDefaults()
+	if f.WinLength != 256 || f.FMax != 4000 || f.Window != "povey" || f.PadMode != "" {
+		t.Errorf("fbank WithDefaults() = %+v", f)
+	}
+}

@@ -19,7 +19,7 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	c := cfg.withDefaults()
+	c := cfg.WithDefaults()
 	e := &Extractor{cfg: c}
 	switch c.Kind {
 	case KindLogMel:

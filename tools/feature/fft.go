@@ -147,6 +147,7 @@ func (p *powerFFT) radix4(h int) {
 		r0, r1, r2, r3 := re[start:start+h], re[start+h:start+2*h], re[start+2*h:start+3*h], re[start+3*h:start+4*h]
 		i0, i1, i2, i3 := im[start:start+h], im[start+h:start+2*h], im[start+2*h:start+3*h], im[start+3*h:start+4*h]
 		r1, r2, r3, i0, i1, i2, i3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)], i0[:len(r0)], i1[:len(r0)], i2[:len(r0)], i3[:len(r0)]
+		t1r, t1i, t2r, t2i := t1r[:len(r0)], t1i[:len(r0)], t2r[:len(r0)], t2i[:len(r0)]
 		for j := range r0 {
 			w1r, w1i, w2r, w2i := t1r[j], t1i[j], t2r[j], t2i[j]
 			ur := w1r*r1[j] - w1i*i1[j]
@@ -176,8 +177,9 @@ func (p *powerFFT) stageTw(half int) ([]float64, []float64) {
 // X[k] = E[k] + w^k O[k], E = (Z[k] + conj Z[m-k])/2, O = (Z[k] - conj Z[m-k])/(2i),
 // with Z[m] = Z[0]; X[0] and X[m] are real.
 func (p *powerFFT) untangle(dst []float64) {
-	re, im := p.re, p.im
+	re := p.re
 	m := len(re)
+	im, dst := p.im[:m], dst[:m+1]
 	dc, ny := re[0]+im[0], re[0]-im[0]
 	dst[0], dst[m] = dc*dc, ny*ny
 	unRe, unIm := p.unRe[:m], p.unIm[:m]

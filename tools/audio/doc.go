@@ -17,8 +17,8 @@
 // per frame) and bits per sample; "data" holds interleaved frames. Real files
 // carry other chunks (LIST, fact, bext, JUNK, cue) in any order, odd sizes and
 // pad bytes, so this package parses RIFF itself rather than with go-audio/wav
-// (which lacks float, A-law/mu-law, RIFX and RF64 support and trusts header
-// sizes). Supported: PCM of 8 (unsigned), 16, 24 and 32 bits, IEEE float of
+// (v1.1.0 reads IEEE-float samples as integers, has no A-law/mu-law, RIFX or
+// RF64, and trusts header sizes). Supported: PCM of 8 (unsigned), 16, 24 and 32 bits, IEEE float of
 // 32 and 64 bits, G.711 A-law and mu-law, WAVE_FORMAT_EXTENSIBLE (the
 // sub-format GUID's first two bytes are the real tag) [2], big-endian RIFX,
 // and RF64 (the ds64 chunk holds the 64-bit data size) [3]. A data size of

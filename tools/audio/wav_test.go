@@ -128,6 +128,39 @@ func TestRIFXAndOddChunks(t *testing.T) {
 	}
 }
 
+// TestLoadAt: LoadAt equals Load followed by Resample, and is Load itself
+// at the file's own rate.
+func TestLoadAt(t *testing.T) {
+	x := make([]float32, 800)
+	for i := range x {
+		x[i] = float32(math.Round(16000*math.Sin(float64(i)/5)) / 32768)
+	}
+	path := filepath.Join(t.TempDir(), "8k.wav")
+	f, _ := os.Create(path)
+	if err := WriteWAV(f, x, 8000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	for _, rate := range []int{8000, 16000, 11025} {
+		got, err := LoadAt(path, rate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := Resample(x, 8000, rate)
+		if len(got) != len(want) || maxAbsDiff32(got, want) != 0 {
+			t.Errorf("LoadAt(%d): %d samples, differs from Resample (%d)", rate, len(got), len(want))
+		}
+	}
+}
+
+func maxAbsDiff32(x, y []float32) float64 {
+	y64 := make([]float64, len(y))
+	for i, v := range y {
+		y64[i] = float64(v)
+	}
+	return maxAbsDiff64(x, y64)
+}
+
 func maxAbsDiff64(x []float32, y []float64) float64 {
 	if len(x) != len(y) {
 		return math.Inf(1)

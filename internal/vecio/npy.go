@@ -24,6 +24,9 @@ func ReadNpy(path string) (data []float32, rows, cols int, err error) {
 		return nil, 0, 0, fmt.Errorf("vecio: %w", err)
 	}
 	defer f.Close()
+	if err := checkNpyHeader(f); err != nil {
+		return nil, 0, 0, errs.BadData("vecio: %s: not a .npy file: %v", path, err)
+	}
 	r, err := newNpyReader(f)
 	if err != nil {
 		return nil, 0, 0, errs.BadData("vecio: %s: not a .npy file: %v", path, err)
@@ -35,7 +38,7 @@ func ReadNpy(path string) (data []float32, rows, cols int, err error) {
 		err = fmt.Errorf("Fortran order is not supported")
 	}
 	if err == nil {
-		err = checkNpySize(f, path, rows*cols*npyItemSize(h.Type))
+		err = checkNpySize(f, rows, cols, npyItemSize(h.Type))
 	}
 	if err != nil {
 		return nil, 0, 0, errs.BadData("vecio: %s: %v", path, err)
@@ -78,25 +81,61 @@ func npyItemSize(dtype string) int {
 	return 0
 }
 
-// checkNpySize compares the bytes after the header with the header's shape.
-func checkNpySize(f *os.File, path string, want int) error {
-	if want == 0 {
-		return nil
-	}
+// npyHeaderLen returns the length of the magic, version, length field and
+// header of a .npy file.
+func npyHeaderLen(f *os.File) (int64, error) {
 	var pre [12]byte
 	if _, err := f.ReadAt(pre[:], 0); err != nil {
-		return fmt.Errorf("short header: %v", err)
+		return 0, fmt.Errorf("short file: %v", err)
 	}
-	hlen := 10 + int(binary.LittleEndian.Uint16(pre[8:10]))
-	if pre[6] >= 2 {
-		hlen = 12 + int(binary.LittleEndian.Uint32(pre[8:12]))
+	if string(pre[:6]) != "\x93NUMPY" {
+		return 0, fmt.Errorf("bad magic %q", pre[:6])
+	}
+	switch pre[6] {
+	case 1:
+		return 10 + int64(binary.LittleEndian.Uint16(pre[8:10])), nil
+	case 2, 3:
+		return 12 + int64(binary.LittleEndian.Uint32(pre[8:12])), nil
+	}
+	return 0, fmt.Errorf("unknown format version %d", pre[6])
+}
+
+// checkNpyHeader rejects headers longer than the file or than 1 MiB before
+// the npy reader allocates them.
+func checkNpyHeader(f *os.File) error {
+	hlen, err := npyHeaderLen(f)
+	if err != nil {
+		return err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	if got := st.Size() - int64(hlen); got < int64(want) {
-		return fmt.Errorf("truncated data: %d of %d bytes", got, want)
+	if hlen > st.Size() || hlen > 1<<20 {
+		return fmt.Errorf("header of %d bytes in a file of %d", hlen, st.Size())
+	}
+	return nil
+}
+
+// checkNpySize compares the bytes after the header with the header's shape.
+func checkNpySize(f *os.File, rows, cols, item int) error {
+	if rows < 0 || cols < 0 {
+		return fmt.Errorf("negative shape [%d, %d]", rows, cols)
+	}
+	if rows == 0 || cols == 0 || item == 0 {
+		return nil
+	}
+	hlen, err := npyHeaderLen(f)
+	if err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	have := st.Size() - hlen
+	if int64(rows) > have || int64(cols) > have || int64(rows)*int64(cols) > have/int64(item) {
+		return fmt.Errorf("truncated data: %d bytes for shape [%d, %d] of %d-byte values", have, rows, cols, item)
 	}
 	return nil
 }

@@ -227,3 +227,23 @@ func sameFloats(a, b []float32) bool {
 	}
 	return true
 }
+
+// FuzzReadNpy feeds arbitrary bytes to ReadNpy: an error or a matrix whose
+// size matches its shape, never a panic.
+func FuzzReadNpy(f *testing.F) {
+	dir := f.TempDir()
+	seed := filepath.Join(dir, "seed.npy")
+	if err := WriteNpy(seed, []float32{1, 2, 3, 4, 5, 6}, 2, 3); err != nil {
+		f.Fatal(err)
+	}
+	b, _ := os.ReadFile(seed)
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "f.npy")
+		os.WriteFile(p, data, 0o644)
+		d, r, c, err := ReadNpy(p)
+		if err == nil && len(d) != r*c {
+			t.Fatalf("%d values for [%d, %d]", len(d), r, c)
+		}
+	})
+}

@@ -3,7 +3,7 @@ package feature
 import "testing"
 
 // benchSeconds of audio per benchmark op; bench/features.py times librosa
-// on the same length (see bench/README for the comparison).
+// on the same length and bench/features.sh prints the ratio.
 const benchSeconds = 10
 
 func benchSignal() []float32 {

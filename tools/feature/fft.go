@@ -13,8 +13,8 @@ import (
 // complex values z[k] = x[2k] + i x[2k+1] go through an iterative
 // decimation-in-time FFT (gathered in bit-reversed order straight into a
 // fused first 4-point pass, then radix-2^2 passes with per-stage twiddle
-// tables), and X is untangled from Z. gonum's fftpack port made the
-// log-mel only 1.7x faster than librosa, this about 5x; other sizes use
+// tables), and X is untangled from Z. On the 10 s benchmark it cut the
+// log-mel time by about 45% against gonum's fftpack port; other sizes use
 // gonum (dsp/fourier), which is the reference for this code in fft_test.go.
 type powerFFT struct {
 	n      int

@@ -20,26 +20,26 @@ var errStop = errors.New("train: early stop")
 
 // loop is one training run in progress.
 type loop struct {
-	cfg     Config
-	run     string
-	out     io.Writer
-	net     Net
-	smp     *Sampler
-	val     *valSet
-	ckpt    *ckptDir
-	tb      *tbevent.Writer
-	log     *metrics.Log
-	bar     *progress.Bar
-	lines   bool // plain log lines (stdout is not a terminal)
-	row     metrics.Row
-	best    bestState
-	lossSum float64
-	lossN   int
-	saved   int64 // step of the last checkpoint written
-	t0      time.Time
-	tWin    time.Time
-	start   int64
-	summary Summary
+	cfg      Config
+	run      string
+	out      io.Writer
+	net      Net
+	smp      *Sampler
+	val      *valSet
+	ckpt     *ckptDir
+	tb       *tbevent.Writer
+	log      *metrics.Log
+	bar      *progress.Bar
+	lines    bool // plain log lines (stdout is not a terminal)
+	row      metrics.Row
+	best     bestState
+	lossSum  float64
+	lossN    int
+	saved    int64 // step of the last checkpoint written
+	t0       time.Time
+	stepTime time.Duration // time in batch waits and TF steps since the last log
+	start    int64
+	summary  Summary
 }
 
 // iterate trains from l.start to cfg.Train.Steps, running the hooks after
@@ -47,10 +47,12 @@ type loop struct {
 func (l *loop) iterate(ctx context.Context) error {
 	o := l.cfg.Train
 	hooks := l.hooks()
-	l.t0, l.tWin = time.Now(), time.Now()
+	l.t0 = time.Now()
 	step := l.start
+	tWait := time.Now()
 	for b := range l.smp.Prefetch(ctx, l.start, o.Steps, o.Prefetch) {
 		loss, err := l.net.Step(b, [2]int64{int64(o.Seed), b.Step})
+		l.stepTime += time.Since(tWait) // batch wait + TF step, hooks excluded
 		if err != nil {
 			return fmt.Errorf("train: step %d: %w", b.Step, err)
 		}
@@ -74,6 +76,7 @@ func (l *loop) iterate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		tWait = time.Now()
 	}
 	l.summary.Steps = step
 	if step != l.saved {
@@ -99,22 +102,20 @@ func (l *loop) hooks() []Hook {
 }
 
 func (l *loop) logLoss(step int64) error {
-	now := time.Now()
-	n := step - (step-1)/l.cfg.Train.LogEvery*l.cfg.Train.LogEvery // steps in this window
-	if l.lossN > 0 {
-		n = int64(l.lossN)
-	}
-	el := now.Sub(l.tWin).Seconds()
-	rate := float64(n) / math.Max(el, 1e-9)
-	l.row["loss"] = l.lossSum / float64(max(l.lossN, 1))
+	n := max(l.lossN, 1)
+	sec := l.stepTime.Seconds()
+	rate := float64(n) / math.Max(sec, 1e-9) // training steps/s, hooks excluded
+	l.row["loss"] = l.lossSum / float64(n)
 	l.row["lr"] = l.cfg.Model.LearningRate
-	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * el / float64(n)})
-	l.lossSum, l.lossN, l.tWin = 0, 0, now
+	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * sec / float64(n)})
+	l.lossSum, l.lossN, l.stepTime = 0, 0, 0
 	desc := fmt.Sprintf("step %d loss %.4f", step, l.row["loss"])
 	l.bar.Describe(desc)
 	if l.lines {
-		left := float64(l.cfg.Train.Steps-step) / math.Max(rate, 1e-9)
-		fmt.Fprintf(l.out, "%s  %.2f steps/s  ETA %s\n", desc, rate, time.Duration(left*1e9).Round(time.Second))
+		// ETA from the average wall time per step so far (validation included)
+		per := time.Since(l.t0) / time.Duration(max(step-l.start, 1))
+		eta := (per * time.Duration(l.cfg.Train.Steps-step)).Round(time.Second)
+		fmt.Fprintf(l.out, "%s  %.2f steps/s  ETA %s\n", desc, rate, eta)
 	}
 	return nil
 }

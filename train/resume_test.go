@@ -93,7 +93,7 @@ func lossCurve(t *testing.T, run string) map[int64]metrics.Row {
 func TestResumeAfterKill(t *testing.T) {
 	dir := t.TempDir()
 	cfg := tinyConfig(writeTinyStore(t, dir, 10))
-	cfg.Train.Steps = 120
+	cfg.Train.Steps = 60
 	ref := filepath.Join(dir, "ref")
 	if err := Run(context.Background(), cfg, ref, io.Discard); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // decimation-in-time FFT (gathered in bit-reversed order straight into a
 // fused first 4-point pass, then radix-2^2 passes with per-stage twiddle
 // tables), and X is untangled from Z. On the 10 s benchmark it cut the
-// log-mel time by about 45% against gonum's fftpack port; other sizes use
+// log-mel CPU time by roughly 40% against gonum's fftpack port; other sizes use
 // gonum (dsp/fourier), which is the reference for this code in fft_test.go.
 type powerFFT struct {
 	n      int

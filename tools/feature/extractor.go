@@ -64,7 +64,7 @@ func (e *Extractor) NMels() int { return e.cfg.NMels }
 // n >= W and 0 below, with W = NFFT (logmel) or WinLength (fbank, Kaldi
 // snip_edges).
 func (e *Extractor) NumFrames(n int) int {
-	c := e.cfg
+	c := &e.cfg
 	if c.Center {
 		n += 2 * (c.NFFT / 2)
 	}
@@ -106,7 +106,7 @@ func (e *Extractor) Compute(dst, samples []float32) ([]float32, int) {
 
 // logMelFrame computes log10(1 + 10000 * mel power) of frame t.
 func (e *Extractor) logMelFrame(row, x []float32, t int) {
-	c := e.cfg
+	c := &e.cfg
 	start := t * c.Hop
 	if c.Center {
 		start -= c.NFFT / 2

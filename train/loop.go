@@ -50,7 +50,9 @@ func (l *loop) iterate(ctx context.Context) error {
 	l.t0 = time.Now()
 	step := l.start
 	tWait := time.Now()
-	for b := range l.smp.Prefetch(ctx, l.start, o.Steps, o.Prefetch) {
+	pctx, stop := context.WithCancel(ctx) // stops the prefetchers on early exit
+	defer stop()
+	for b := range l.smp.Prefetch(pctx, l.start, o.Steps, o.Prefetch) {
 		loss, err := l.net.Step(b, [2]int64{int64(o.Seed), b.Step})
 		l.stepTime += time.Since(tWait) // batch wait + TF step, hooks excluded
 		if err != nil {

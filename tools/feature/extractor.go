@@ -60,11 +60,14 @@ func (e *Extractor) Config() Config { return e.cfg }
 func (e *Extractor) NMels() int { return e.cfg.NMels }
 
 // NumFrames is the number of frames Compute returns for n samples (before
-// VAD trimming): 1 + n/Hop with Center (librosa), else 1 + (n-W)/Hop for
-// n >= W and 0 below, with W = NFFT (logmel) or WinLength (fbank, Kaldi
-// snip_edges).
+// VAD trimming): 0 for no samples, else 1 + n/Hop with Center (librosa),
+// else 1 + (n-W)/Hop for n >= W and 0 below, with W = NFFT (logmel) or
+// WinLength (fbank, Kaldi snip_edges).
 func (e *Extractor) NumFrames(n int) int {
 	c := &e.cfg
+	if n == 0 {
+		return 0
+	}
 	if c.Center {
 		n += 2 * (c.NFFT / 2)
 	}

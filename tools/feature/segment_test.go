@@ -81,3 +81,36 @@ func TestRandomCrop(t *testing.T) {
 		t.Errorf("short crop start %d (-want +got):\n%s", start, d)
 	}
 }
+
+// TestNumFrames: frame counts of librosa (center: 1 + n//hop) and Kaldi
+// snip_edges (1 + (n - 400)//160), none for empty input; all-zero input is
+// not trimmed by VAD, as in librosa.effects.trim (every frame is as loud as
+// the loudest).
+func TestNumFrames(t *testing.T) {
+	lm, _ := NewExtractor(DefaultConfig())
+	fb, _ := NewExtractor(FbankConfig())
+	vadCfg := DefaultConfig()
+	vadCfg.VAD = true
+	vad, _ := NewExtractor(vadCfg)
+	cases := []struct {
+		name string
+		e    *Extractor
+		n    int
+		want int
+	}{
+		{"logmel 1 s", lm, 16000, 101},
+		{"logmel 1 sample", lm, 1, 1},
+		{"logmel empty", lm, 0, 0},
+		{"fbank 1 s", fb, 16000, 98},
+		{"fbank shorter than a window", fb, 399, 0},
+		{"vad all zero", vad, 16000, 101},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, n := c.e.Compute(nil, make([]float32, c.n))
+			if n != c.want {
+				t.Errorf("%d frames, want %d", n, c.want)
+			}
+		})
+	}
+}

@@ -59,11 +59,17 @@ func (m *Model) Save(sess *tf.Session, prefix string) error {
 	if err != nil {
 		return fmt.Errorf("graph: save %s: %w", prefix, err)
 	}
+	cleanup := func() {
+		os.Remove(tmp + dataSuffix)
+		os.Remove(tmp + ".index")
+	}
 	if _, err := sess.Run(map[tf.Output]*tf.Tensor{m.saver.filename: name}, []tf.Output{m.saver.saveTensor}, nil); err != nil {
+		cleanup()
 		return fmt.Errorf("graph: save %s: %w", prefix, err)
 	}
 	for _, suf := range []string{dataSuffix, ".index"} {
 		if err := os.Rename(tmp+suf, prefix+suf); err != nil {
+			cleanup()
 			return fmt.Errorf("graph: save %s: %w", prefix, err)
 		}
 	}

@@ -26,9 +26,11 @@ type Config struct {
 	Dense1 int `toml:"dense1" json:"dense1"`
 	// Dense2 is the width of the second dense layer. 0 means 5*Speakers.
 	Dense2 int `toml:"dense2" json:"dense2"`
-	// Dropout1 is the dropout rate after the first BLSTM. Default 0.5.
+	// Dropout1 is the dropout rate after the first BLSTM. Default 0.5;
+	// a negative value disables the layer (0 means the default).
 	Dropout1 float64 `toml:"dropout1" json:"dropout1"`
-	// Dropout2 is the dropout rate after the first dense layer. Default 0.25.
+	// Dropout2 is the dropout rate after the first dense layer. Default
+	// 0.25; a negative value disables the layer.
 	Dropout2 float64 `toml:"dropout2" json:"dropout2"`
 	// DenseActivation of Dense1 and Dense2: "linear" (default, reference),
 	// "relu", "softplus" or "prelu".
@@ -120,8 +122,6 @@ func (c Config) withDefaults() Config {
 }
 
 // Validate reports every invalid field of c (after applying defaults).
-// Dropout rates must lie in [0,1); a negative rate is rejected (use a tiny
-// rate such as 1e-9 to disable dropout, since 0 means the default).
 func (c Config) Validate() error {
 	c = c.withDefaults()
 	var errs []error
@@ -129,16 +129,14 @@ func (c Config) Validate() error {
 	if c.Speakers < 2 {
 		bad("speakers = %d, need >= 2", c.Speakers)
 	}
-	for name, v := range map[string]int{"frames": c.Frames, "bins": c.Bins, "lstm1": c.LSTM1,
-		"lstm2": c.LSTM2, "dense1": c.Dense1, "dense2": c.Dense2} {
-		if v < 1 {
-			bad("%s = %d, need >= 1", name, v)
+	sizes := []int{c.Frames, c.Bins, c.LSTM1, c.LSTM2, c.Dense1, c.Dense2}
+	for i, name := range []string{"frames", "bins", "lstm1", "lstm2", "dense1", "dense2"} {
+		if sizes[i] < 1 {
+			bad("%s = %d, need >= 1", name, sizes[i])
 		}
 	}
-	for name, v := range map[string]float64{"dropout1": c.Dropout1, "dropout2": c.Dropout2} {
-		if v < 0 || v >= 1 {
-			bad("%s = %g, need 0 <= rate < 1", name, v)
-		}
+	if c.Dropout1 >= 1 || c.Dropout2 >= 1 {
+		bad("dropout1 = %g, dropout2 = %g, need rate < 1", c.Dropout1, c.Dropout2)
 	}
 	oneOf := func(field, v string, allowed ...string) {
 		for _, a := range allowed {

@@ -57,8 +57,11 @@ func (b *builder) activation(s *op.Scope, y tf.Output, w denseWeights) tf.Output
 // training (bool scalar) is true. The mask comes from StatelessRandomUniform
 // keyed by [seed, 2*step+k] where seed = [seed, step] is the fed
 // "dropout_seed" and k the index of this dropout layer: reproducible and
-// resumable.
+// resumable. A negative rate returns x unchanged.
 func (b *builder) dropout(s *op.Scope, x, training, seed tf.Output, rate float64, k int64) tf.Output {
+	if rate < 0 {
+		return op.Identity(s.SubScope("off"), x)
+	}
 	sk := add(s, op.Mul(s.SubScope("mul"), seed, op.Const(s.SubScope("c"), []int64{1, 2})),
 		op.Const(s.SubScope("c"), []int64{0, k}))
 	u := op.StatelessRandomUniform(s.SubScope("uniform"), op.Shape(s.SubScope("shape"), x), sk,

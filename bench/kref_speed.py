@@ -76,7 +76,7 @@ def predict_bench(args):
     if not utts:
         raise SystemExit(f"predict-bench: {args.store}: no utterances selected")
     predict(np.zeros((args.batch, 40, store.n_mels), np.float32))  # warm-up
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     embs, n_segs, chunk, owners = [], 0, [], []
     # Batches span utterance boundaries, as a batched extractor would.
     for k, u in enumerate(utts):
@@ -90,9 +90,10 @@ def predict_bench(args):
     sums = np.zeros((len(utts), e.shape[1]), np.float64)
     np.add.at(sums, owners, e)
     embs = sums / np.bincount(owners, minlength=len(utts))[:, None]
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     audio = sum(u.duration for u in utts)
     out = {"utterances": len(utts), "segments": int(n_segs), "audio_s": audio, "elapsed_s": elapsed,
+           "cpu_s": cpu, "audio_s_per_cpu_s": audio / cpu if cpu > 0 else None,
            "audio_s_per_s": audio / elapsed, "segments_per_s": n_segs / elapsed, "batch": args.batch,
            "api": api, "saved_model": args.saved_model, "dim": int(e.shape[1])}
     if args.out:

@@ -42,16 +42,17 @@ def run(args):
     opt = keras.optimizers.Adam(learning_rate=args.lr, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
     model.compile(optimizer=opt, loss=loss, metrics=metrics)
 
-    times, curve, acc_curve = [], [], []
+    times, cpu, curve, acc_curve = [], [], [], []
     for step in range(1, args.steps + 1):
         if seed:
             a, b, y = sampler.pairs(args.batch)
             x = [a, b]
         else:
             x, y = sampler.batch(args.batch)
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         out = model.train_on_batch(x, y, return_dict=True)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if step % args.log_every == 0 or step == 1 or step == args.steps:
             curve.append([step, float(out["loss"])])
             if seed:
@@ -66,11 +67,13 @@ def run(args):
 
     timed = times[args.warmup:] if len(times) > args.warmup else times
     med = statistics.median(timed)
+    med_cpu = statistics.median(cpu[args.warmup:] if len(cpu) > args.warmup else cpu)
     gflop = kref_flops.train_step_flops(args.batch * (2 if seed else 1), n_spk) / 1e9
     summary = {
         "setup": args.setup, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
         "n_speakers": n_spk, "margin": margin, "epsilon": epsilon, "sampling": args.sampling,
         "unroll": args.unroll, "step_times_s": times, "median_step_s": med, "steps_per_s": 1.0 / med,
+        "cpu_step_times_s": cpu, "median_cpu_step_s": med_cpu, "steps_per_cpu_s": 1.0 / med_cpu,
         "train_step_gflop": gflop, "gflops": gflop / med,
         "loss_curve": curve, "final_loss": curve[-1][1], "out": args.out,
     }

@@ -141,6 +141,13 @@ def measures(a):
     rows.append(("Training GFLOP/s (%.1f GFLOP/step, S=%s)" % (gflop or 0, n_spk),
                  v_sps and gflop and v_sps * gflop, k_sps and gflop and k_sps * gflop, "higher", None))
 
+    v_cpu_step = None
+    _, _, cpu = status3(raw, "vox_train")
+    if cpu and a.steps:
+        v_cpu_step = cpu / a.steps
+    rows.append(("Training steps per CPU-s (load-independent; voxsiam incl. start-up)",
+                 v_cpu_step and 1.0 / v_cpu_step, kt and kt.get("steps_per_cpu_s"), "higher", TARGETS["train"]))
+
     # extraction speed
     v_ex, src["extract_vox"] = rate(raw, "vox_embed")
     k_ex, k_api = None, None
@@ -153,6 +160,12 @@ def measures(a):
                          f"{d['compare'].get('matched')} utterances, max abs diff {d['compare'].get('max_abs_diff')}")
     src["extract_keras"] = f"predict-bench, faster API: {k_api}" if k_ex else why(raw, "keras_predict_tf")
     rows.append(("Embedding extraction, audio-s/s", v_ex, k_ex, "higher", TARGETS["extract"]))
+    _, _, cpu = status3(raw, "vox_embed")
+    v_audio = pick(load(raw, "vox_embed"), "audio_seconds", "audio_s")
+    k_cpu = max([d["audio_s_per_cpu_s"] for d in (load(raw, "keras_predict_tf"), load(raw, "keras_predict_keras"))
+                 if d and d.get("audio_s_per_cpu_s")] or [None], key=lambda x: x or 0)
+    rows.append(("Embedding extraction, audio-s per CPU-s (load-independent; voxsiam incl. model load)",
+                 v_audio / cpu if cpu and v_audio else None, k_cpu, "higher", TARGETS["extract"]))
 
     # feature extraction
     v_ft, src["features_vox"] = rate(raw, "vox_features", store_audio(a.store) if a.store else None)

@@ -34,10 +34,11 @@ mkdir -p "$WORK" "$RAW" "$LOGS"
 rm -f "$RAW"/*.json "$RAW"/*.status
 echo "# bench: threads=$THREADS steps=$STEPS warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
 
-# child_cpu: user+sys CPU seconds of all finished children of this shell (bash `times`).
+# child_cpu: sets CHILD_CPU to the user+sys CPU seconds of all finished children
+# of this shell (bash `times`; called directly: in a subshell it would see none).
 child_cpu() {
-	times >"$RAW/.times"  # no pipe or $(): a subshell would report its own (zero) children
-	tail -n 1 "$RAW/.times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] } printf "%.3f", n }'
+	times >"$RAW/.times"
+	CHILD_CPU=$(tail -n 1 "$RAW/.times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] } printf "%.3f", n }')
 }
 
 # step NAME CMD...: run CMD, stdout -> logs/NAME.out, stderr -> logs/NAME.err,
@@ -46,9 +47,9 @@ step() {
 	local name=$1; shift
 	echo "# $name: $*" >&2
 	local t0 t1 rc c0 c1
-	c0=$(child_cpu); t0=$(date +%s.%N)
+	child_cpu; c0=$CHILD_CPU; t0=$(date +%s.%N)
 	"$@" >"$LOGS/$name.out" 2>"$LOGS/$name.err"; rc=$?
-	t1=$(date +%s.%N); c1=$(child_cpu)
+	t1=$(date +%s.%N); child_cpu; c1=$CHILD_CPU
 	echo "$rc $(awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" 'BEGIN{printf "%.3f %.3f", b-a, d-c}')" >"$RAW/$name.status"
 	[ $rc -eq 0 ] || { echo "#   $name failed (exit $rc): $(tail -n 3 "$LOGS/$name.err" | tr '\n' ' ')" >&2; }
 	return $rc
@@ -67,8 +68,6 @@ have() {
 
 # last JSON object printed by a step (commands may print progress before it).
 json_of() { "$PY" "$ROOT/bench/report.py" lastjson "$LOGS/$1.out" "$RAW/$1.json"; }
-
-"${KREF[@]}" flops --batch "$BATCH" --speakers 1 --json "$RAW/flops_template.json" >/dev/null 2>&1
 
 # 1. data: corpus, features (timed: the voxsiam feature benchmark), split.
 CORPUS=$WORK/corpus STORE=$WORK/store SPLIT=$WORK/split

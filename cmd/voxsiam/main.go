@@ -25,22 +25,28 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Version:   version,
 		Writer:    stdout,
 		ErrWriter: stderr,
-		Commands: []*cli.Command{
-			newCorpusCommand(),
-			newFeaturesCommand(),
-			newSplitCommand(),
-			newTrainCommand(),
-			newPlotCommand(),
-			newExportCommand(),
-			newEmbedCommand(),
-			newClusterCommand(),
-			newScoreCommand(),
-			newEvalCommand(),
-		},
+		Commands: commands(),
 		EnableBashCompletion: true,
 		ExitErrHandler:       func(*cli.Context, error) {}, // exit codes are mapped in main
 		CustomAppHelpTemplate: cli.AppHelpTemplate + exitStatusHelp,
 	}
+}
+
+// commands lists the subcommands by category, each flag reading the
+// environment variable VOXSIAM_<COMMAND>_<FLAG> (see scopeEnvVars).
+func commands() []*cli.Command {
+	var all []*cli.Command
+	add := func(category string, cmds ...*cli.Command) {
+		for _, c := range cmds {
+			c.Category = category
+			all = append(all, c)
+		}
+	}
+	add("data", newCorpusCommand(), newFeaturesCommand(), newSplitCommand())
+	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
+	add("evaluation", newClusterCommand(), newScoreCommand(), newEvalCommand())
+	scopeEnvVars("VOXSIAM_", all)
+	return all
 }
 
 func main() {

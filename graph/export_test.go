@@ -6,7 +6,9 @@ import (
 	"math"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -117,6 +119,9 @@ func TestExportSavedModelPython(t *testing.T) {
 		"distribution":  exportFetch(t, ts, map[tf.Output][]float32{train.Input: a}, n, train.Distribution),
 		"pair_distance": exportFetch(t, is, map[tf.Output][]float32{inf.Input: a, inf.InputB: b}, n, inf.PairDistance),
 	}
+	if e := want["embedding"]; e[0] == e[1] && e[1] == e[len(e)-1] {
+		t.Fatalf("degenerate reference embedding %v", e[:3])
+	}
 	fa, fb := exportRaw(t, a), exportRaw(t, b)
 	var got map[string][]float32
 	if err := json.Unmarshal(testenv.RunPython(t, exportPython, dir, fa, fb, "3"), &got); err != nil {
@@ -134,6 +139,18 @@ func TestExportSavedModelPython(t *testing.T) {
 		t.Logf("%s: max abs diff python vs go %.3g", key, d)
 		if d > 1e-5 {
 			t.Errorf("%s: max abs diff %g > 1e-5", key, d)
+		}
+	}
+	cli := filepath.Join(testenv.ModuleRoot(), ".venv", "bin", "saved_model_cli")
+	out, err := exec.Command(cli, "show", "--all", "--dir", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("saved_model_cli: %v\n%s", err, out)
+	}
+	for _, want := range []string{"inputs['spectrogram'] tensor_info:\n        dtype: DT_FLOAT\n        shape: (-1, 40, 128)",
+		"outputs['embedding'] tensor_info:\n        dtype: DT_FLOAT\n        shape: (-1, 10)",
+		"inputs['spectrogram_b']", "outputs['pair_distance']", "outputs['distribution']"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("saved_model_cli output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -10,6 +10,15 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// A SavedModel directory holds saved_model.pb (a SavedModel proto with one
+// MetaGraphDef per tag set), variables/variables.{index,data-00000-of-00001}
+// (a tensor bundle written by SaveV2) and assets/. voxsiam writes the TF1
+// layout: graph_def + saver_def + the "variables" collections +
+// signature_def, no object graph; TensorFlow's C++ loader, Python's
+// tf.compat.v1 loader and tf.saved_model.load (load_v1_in_v2) all read it.
+// See the primer in package embed and tensorflow/core/protobuf/
+// meta_graph.proto, saved_model.proto and saver.proto.
+
 // TF1 SaverDef names every voxsiam graph uses for its save/restore ops
 // (see the package documentation). WriteSavedModel feeds the checkpoint
 // prefix to savedModelFilename and fetches savedModelSaveTensor.

@@ -77,3 +77,23 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleConfig: testdata/train.toml (the documented example) parses and
+// spells out the defaults.
+func TestExampleConfig(t *testing.T) {
+	got, err := LoadConfig("testdata/train.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultConfig()
+	want.Data.Store = "feats"
+	if d := cmp.Diff(want.Train, got.Train); d != "" {
+		t.Errorf("[train] differs from the defaults (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(want.Data, got.Data); d != "" {
+		t.Errorf("[data] differs (-want +got):\n%s", d)
+	}
+	if got.Model.Loss != "pkld" || got.Model.Margin != 3 || got.Model.LSTM1 != 256 {
+		t.Errorf("[model] %+v", got.Model)
+	}
+}

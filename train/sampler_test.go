@@ -214,3 +214,24 @@ func TestSplitSpeakers(t *testing.T) {
 		t.Fatal("split not deterministic")
 	}
 }
+
+// BenchmarkSamplerMake: one reference-size batch (100 x 40 x 128) from an
+// in-memory source; compare with the TF step time to check that Prefetch
+// keeps ahead. go test -bench SamplerMake -benchtime=20x ./train/
+func BenchmarkSamplerMake(b *testing.B) {
+	spec := map[string][]int64{}
+	for s := 0; s < 50; s++ {
+		spec[string(rune('A'+s))] = []int64{300, 400, 500}
+	}
+	f := newFakeSource(128, spec)
+	o := testOptions(100, "random")
+	o.Segment = 40
+	s, err := NewSampler(f, sortedKeys(spec), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var bt Batch
+	for i := 0; i < b.N; i++ {
+		s.Make(int64(i), &bt)
+	}
+}

@@ -9,7 +9,7 @@
 #   BENCH_STEPS=300        training mini-batches of each implementation (quality at equal steps;
 #                          the median step time after BENCH_WARMUP=5 steps gives steps/s)
 #   BENCH_BATCH=100        segments per mini-batch
-#   BENCH_SEED_STEPS=0     >0: also train the seed siamese setup to show its Keras "accuracy"
+#   BENCH_SEED_STEPS=30    >0: also train the seed siamese setup (pairs of BENCH_BATCH/2) to show its Keras "accuracy"
 #   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
 #   BENCH_REUSE=1          reuse bench/out/work/corpus from an earlier run
 #   BENCH_OUT=bench/out    where results.{json,md}, logs/ and raw/ go
@@ -25,7 +25,7 @@ THREADS=${BENCH_THREADS:-2}
 SPEAKERS=${BENCH_SPEAKERS:-24} UTTS=${BENCH_UTTERANCES:-8}
 VAL_SPK=${BENCH_VAL_SPEAKERS:-4} TEST_SPK=${BENCH_TEST_SPEAKERS:-8}
 STEPS=${BENCH_STEPS:-300} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
-SEED_STEPS=${BENCH_SEED_STEPS:-0} REUSE=${BENCH_REUSE:-1}
+SEED_STEPS=${BENCH_SEED_STEPS:-30} REUSE=${BENCH_REUSE:-1}
 EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
 export GOMAXPROCS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} CUDA_VISIBLE_DEVICES=

@@ -1,6 +1,7 @@
 package embed
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -48,9 +49,9 @@ func dirSources(dir, layout string, cfg feature.Config, keep map[string]bool) ([
 		if err != nil {
 			return nil, nop, err
 		}
-		if s.NMels() != cfg.NMels {
+		if err := checkStoreFeatures(dir, s, cfg); err != nil {
 			s.Close()
-			return nil, nop, errs.BadData("embed: store %s has %d mel bins, the model takes %d", dir, s.NMels(), cfg.NMels)
+			return nil, nop, err
 		}
 		return FromStore(s, keep), func() { s.Close() }, nil
 	}
@@ -69,6 +70,24 @@ func dirSources(dir, layout string, cfg feature.Config, keep map[string]bool) ([
 	}
 	in, err := FromItems(items, cfg)
 	return in, nop, err
+}
+
+// checkStoreFeatures rejects a store whose features differ from the
+// model's in bins, kind, sample rate or hop: its frames would mean
+// something else to the network.
+func checkStoreFeatures(dir string, s *store.Store, cfg feature.Config) error {
+	if s.NMels() != cfg.NMels {
+		return errs.BadData("embed: store %s has %d mel bins, the model takes %d", dir, s.NMels(), cfg.NMels)
+	}
+	var sc feature.Config
+	if raw := s.FeatureConfig(); len(raw) == 0 || json.Unmarshal(raw, &sc) != nil || sc.Kind == "" {
+		return nil // no recorded settings: only the bins can be checked
+	}
+	if sc.Kind != cfg.Kind || sc.SampleRate != cfg.SampleRate || sc.Hop != cfg.Hop {
+		return errs.BadData("embed: store %s has %s features at %d Hz hop %d, the model was trained on %s at %d Hz hop %d",
+			dir, sc.Kind, sc.SampleRate, sc.Hop, cfg.Kind, cfg.SampleRate, cfg.Hop)
+	}
+	return nil
 }
 
 func isStore(dir string) bool {

@@ -148,6 +148,15 @@ func TestRoundTrip(t *testing.T) {
 	if de > 1e-5 || dd > 1e-5 {
 		t.Errorf("max abs diff embedding %g distribution %g > 1e-5", de, dd)
 	}
+	// Segment-level rows and skipped short utterances (lengths 100, 20, 80,
+	// 41 frames: 3 + 0 + 2 + 2 segments).
+	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolNone, Short: ShortSkip, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rn.IDs) != 7 || rn.IDs[0] != "a-0000" || rn.IDs[3] != "c-0000" || len(rn.Skipped) != 1 || len(rn.Emb) != 7*10 {
+		t.Errorf("pooling none, short skip: ids %v skipped %v", rn.IDs, rn.Skipped)
+	}
 	// The same frames read back from a feature store give the same rows.
 	if err := sw.Commit(); err != nil {
 		t.Fatal(err)

@@ -110,6 +110,20 @@ def quality_of_eval(ev):
                          "oracle_accuracy": "oracle threshold on the test pairs"}.get(kind, "none")}
 
 
+def logmel_cpu_ms(raw):
+    """CPU ms per 10 s of audio of Go's BenchmarkLogMel and of bench/features.py (librosa)."""
+    import re
+    logs = os.path.join(os.path.dirname(os.path.abspath(raw)), "logs")
+    def grab(name, pattern):
+        p = os.path.join(logs, name + ".out")
+        if status(raw, name)[0] != 0 or not os.path.exists(p):
+            return None
+        m = re.search(pattern, open(p).read())
+        return float(m.group(1)) if m else None
+    return (grab("go_logmel", r"([0-9.]+) cpu-ms/10s-audio"),
+            grab("librosa_logmel", r"log-mel[^:\n]*: ([0-9.]+) cpu-ms"))
+
+
 def store_audio(store):
     p = os.path.join(store, "manifest.tsv")
     if not os.path.exists(p):
@@ -179,6 +193,12 @@ def measures(a):
         v_cpu = audio / cpu
     rows.append(("Feature extraction, audio-s per CPU-s (load-independent)", v_cpu,
                  lf and lf.get("audio_s_per_cpu_s"), "higher", TARGETS["features"]))
+
+    go_ms, lib_ms = logmel_cpu_ms(a.raw)
+    src["logmel_compute"] = ("go test -bench BenchmarkLogMel (cpu-ms/10s-audio) vs bench/features.py (cpu-ms)"
+                             if go_ms and lib_ms else why(raw, "go_logmel"))
+    rows.append(("Log-mel compute only, audio-s per CPU-s (Go benchmark vs librosa)",
+                 go_ms and 10000.0 / go_ms, lib_ms and 10000.0 / lib_ms, "higher", TARGETS["features"]))
 
     # quality
     for impl, label in (("vox", "voxsiam"), ("keras", "Keras")):

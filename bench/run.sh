@@ -90,6 +90,13 @@ if [ -d "$CORPUS" ]; then
 	step librosa_features "${KREF[@]}" features-bench --audio-dir "$CORPUS" --sr 16000 \
 		--threads "$THREADS" --json "$RAW/librosa_features.json"
 fi
+# log-mel compute alone (no decoding, no store): Go BenchmarkLogMel vs bench/features.py, CPU ms per 10 s.
+if command -v go >/dev/null 2>&1; then
+	step go_logmel go test ./tools/feature/ -run '^$' -bench '^BenchmarkLogMel$' -benchtime=20x -count=1
+	step librosa_logmel "$PY" "$ROOT/bench/features.py" --repeat 20
+else
+	unavailable go_logmel "no go toolchain on PATH"
+fi
 if have split && [ -f "$STORE/manifest.tsv" ]; then
 	rm -rf "$SPLIT"
 	step split "$VOX" split --store "$STORE" --out "$SPLIT" --val "$VAL_SPK" --test "$TEST_SPK" --seed 1 --json \

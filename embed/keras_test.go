@@ -70,6 +70,12 @@ func TestLoadModelKeras(t *testing.T) {
 			if d > 1e-5 {
 				t.Errorf("max abs diff %g > 1e-5", d)
 			}
+			for _, bad := range []Options{{SignatureKey: "nope"}, {InputName: "nope"}, {OutputName: "nope"}, {Device: "tpu"}} {
+				if m2, err := LoadModel(model, bad); err == nil {
+					m2.Close()
+					t.Errorf("LoadModel(%+v): want error", bad)
+				}
+			}
 		})
 	}
 }

@@ -75,6 +75,7 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 		m.batch = 256
 	}
 	if m.Meta, err = readMeta(dir); err != nil {
+		sm.Session.Close()
 		return nil, err
 	}
 	if err := m.resolve(opts); err != nil {

@@ -23,6 +23,7 @@ type embedOptions struct {
 	Pooling, Format, Short, Device   string
 	Signature, InputName, OutputName string
 	Distributions, Strict, JSON      bool
+	poolingSet                       bool // --pooling given; else the model's voxsiam.json pooling is used
 }
 
 func newEmbedCommand() *cli.Command {
@@ -47,7 +48,7 @@ func newEmbedCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
 			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", EnvVars: []string{"VOXSIAM_LAYOUT"}, Category: cat, Destination: &o.Layout},
 			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat, Destination: &o.Speakers},
-			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN)", Value: embed.PoolMean, EnvVars: []string{"VOXSIAM_POOLING"}, Category: cat, Destination: &o.Pooling},
+			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN); default: the model's (voxsiam.json) or mean", Value: embed.PoolMean, EnvVars: []string{"VOXSIAM_POOLING"}, Category: cat, Destination: &o.Pooling},
 			&cli.StringFlag{Name: "short", Usage: "utterances shorter than a segment: pad (repeat) | skip", Value: embed.ShortPad, EnvVars: []string{"VOXSIAM_SHORT"}, Category: cat, Destination: &o.Short},
 			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", EnvVars: []string{"VOXSIAM_DISTRIBUTIONS"}, Category: cat, Destination: &o.Distributions},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat, Destination: &o.Strict},
@@ -63,7 +64,7 @@ func newEmbedCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error {
-			o.In = in.Value()
+			o.In, o.poolingSet = in.Value(), c.IsSet("pooling")
 			return runEmbed(c.Context, o, c.App.Writer)
 		},
 	}
@@ -99,6 +100,12 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return err
 	}
 	defer m.Close()
+	if !o.poolingSet && m.Meta != nil && m.Meta.Pooling != "" {
+		o.Pooling = m.Meta.Pooling
+		if err := checkEmbedOptions(o); err != nil {
+			return fmt.Errorf("embed: %s: %w", o.Model, err)
+		}
+	}
 	cfg, err := m.FeatureConfig()
 	if err != nil {
 		return err

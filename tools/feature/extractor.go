@@ -11,6 +11,7 @@ type Extractor struct {
 	fft     *powerFFT
 	frame   []float64 // NFFT samples of the current frame
 	power   []float64 // NFFT/2+1 power spectrum
+	mel     []float64 // NMels mel powers of the current frame
 }
 
 // NewExtractor validates cfg (after filling defaults) and precomputes the
@@ -43,6 +44,7 @@ func (e *Extractor) alloc() {
 	}
 	e.frame = make([]float64, n)
 	e.power = make([]float64, n/2+1)
+	e.mel = make([]float64, e.cfg.NMels)
 }
 
 // Clone returns an Extractor with the same configuration and its own
@@ -123,9 +125,10 @@ func (e *Extractor) logMelFrame(row, x []float32, t int) {
 		}
 		e.powerSpectrum()
 	}
-	for m := range row {
-		row[m] = float32(log10(1 + 10000*e.filters[m].apply(e.power)))
+	for m := range e.mel {
+		e.mel[m] = e.filters[m].apply(e.power)
 	}
+	logCompress(row, e.mel)
 }
 
 // powerSpectrum sets power[k] = |FFT(frame)[k]|^2 for k = 0..NFFT/2.

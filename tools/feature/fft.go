@@ -122,6 +122,10 @@ func (p *powerFFT) stages(first int) {
 func (p *powerFFT) radix2(half int) {
 	re, im := p.re, p.im
 	twr, twi := p.stageTw(half)
+	if useAVX2 && half%4 == 0 {
+		radix2AVX(&re[0], &im[0], len(re), half, &twr[0], &twi[0])
+		return
+	}
 	for start := 0; start < len(re); start += 2 * half {
 		a, b := re[start:start+half], re[start+half:start+2*half]
 		ai, bi := im[start:start+half], im[start+half:start+2*half]
@@ -143,6 +147,10 @@ func (p *powerFFT) radix4(h int) {
 	re, im := p.re, p.im
 	t1r, t1i := p.stageTw(h)
 	t2r, t2i := p.stageTw(2 * h)
+	if useAVX2 && h%4 == 0 {
+		radix4AVX(&re[0], &im[0], len(re), h, &t1r[0], &t1i[0], &t2r[0], &t2i[0])
+		return
+	}
 	for start := 0; start < len(re); start += 4 * h {
 		r0, r1, r2, r3 := re[start:start+h], re[start+h:start+2*h], re[start+2*h:start+3*h], re[start+3*h:start+4*h]
 		i0, i1, i2, i3 := im[start:start+h], im[start+h:start+2*h], im[start+2*h:start+3*h], im[start+3*h:start+4*h]
@@ -183,7 +191,12 @@ func (p *powerFFT) untangle(dst []float64) {
 	dc, ny := re[0]+im[0], re[0]-im[0]
 	dst[0], dst[m] = dc*dc, ny*ny
 	unRe, unIm := p.unRe[:m], p.unIm[:m]
-	for k := 1; k < m; k++ {
+	k := 1
+	if q := (m - 1) / 4; useAVX2 && q > 0 {
+		untangleAVX(&re[0], &im[0], m, q, &unRe[0], &unIm[0], &dst[0])
+		k = 4*q + 1
+	}
+	for ; k < m; k++ {
 		zr, zi := re[k], im[k]
 		cr, ci := re[m-k], -im[m-k]
 		er, ei := (zr+cr)*0.5, (zi+ci)*0.5

@@ -36,3 +36,18 @@ func log10(x float64) float64 {
 	l := u * (1 - u*(0.5-u*(1.0/3-u*0.25)))
 	return (float64(e)*math.Ln2 + cell[0] + l) * (1 / math.Ln10)
 }
+
+// logCompress sets dst[i] = float32(log10(1 + 10000 src[i])) for the mel
+// powers src (finite, >= 0), four at a time with the AVX2 kernel when
+// available.
+func logCompress(dst []float32, src []float64) {
+	dst = dst[:len(src)]
+	i := 0
+	if q := len(src) / 4; useAVX2 && q > 0 {
+		logCompressAVX(&dst[0], &src[0], q)
+		i = 4 * q
+	}
+	for ; i < len(src); i++ {
+		dst[i] = float32(log10(1 + 10000*src[i]))
+	}
+}

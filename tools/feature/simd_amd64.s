@@ -1,0 +1,249 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// AVX2+FMA kernels of the power FFT and the log compression, 4 float64
+// lanes; the Go versions (fft.go, log.go) document the arithmetic.
+
+// func radix4AVX(re, im *float64, n, h int, t1r, t1i, t2r, t2i *float64)
+TEXT ·radix4AVX(SB), NOSPLIT, $0-64
+	MOVQ re+0(FP), SI
+	MOVQ im+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ h+24(FP), BX
+	MOVQ t1r+32(FP), R10
+	MOVQ t1i+40(FP), R11
+	MOVQ t2r+48(FP), R12
+	MOVQ t2i+56(FP), R13
+	SHLQ $3, BX              // h in bytes
+	LEAQ (BX)(BX*2), R8      // 3h in bytes
+	LEAQ (SI)(CX*8), R14     // end of re
+
+r4block:
+	XORQ AX, AX              // j in bytes
+
+r4inner:
+	LEAQ (SI)(AX*1), DX      // &re[start+j]
+	LEAQ (DI)(AX*1), R9      // &im[start+j]
+	VMOVUPD (R10)(AX*1), Y0  // w1r
+	VMOVUPD (R11)(AX*1), Y1  // w1i
+	VMOVUPD (DX)(BX*1), Y2   // r1
+	VMOVUPD (R9)(BX*1), Y3   // i1
+	VMULPD  Y3, Y1, Y4
+	VFMSUB231PD Y2, Y0, Y4   // ur = w1r r1 - w1i i1
+	VMULPD  Y2, Y1, Y5
+	VFMADD231PD Y3, Y0, Y5   // ui = w1r i1 + w1i r1
+	VMOVUPD (DX), Y2         // r0
+	VMOVUPD (R9), Y3         // i0
+	VADDPD  Y4, Y2, Y6       // b0r
+	VSUBPD  Y4, Y2, Y2       // b1r
+	VADDPD  Y5, Y3, Y7       // b0i
+	VSUBPD  Y5, Y3, Y3       // b1i
+	VMOVUPD (DX)(R8*1), Y4   // r3
+	VMOVUPD (R9)(R8*1), Y5   // i3
+	VMULPD  Y5, Y1, Y8
+	VFMSUB231PD Y4, Y0, Y8   // vr
+	VMULPD  Y4, Y1, Y9
+	VFMADD231PD Y5, Y0, Y9   // vi
+	VMOVUPD (DX)(BX*2), Y4   // r2
+	VMOVUPD (R9)(BX*2), Y5   // i2
+	VADDPD  Y8, Y4, Y10      // b2r
+	VSUBPD  Y8, Y4, Y4       // b3r
+	VADDPD  Y9, Y5, Y11      // b2i
+	VSUBPD  Y9, Y5, Y5       // b3i
+	VMOVUPD (R12)(AX*1), Y0  // w2r
+	VMOVUPD (R13)(AX*1), Y1  // w2i
+	VMULPD  Y11, Y1, Y8
+	VFMSUB231PD Y10, Y0, Y8  // cr = w2r b2r - w2i b2i
+	VMULPD  Y10, Y1, Y9
+	VFMADD231PD Y11, Y0, Y9  // ci = w2r b2i + w2i b2r
+	VMULPD  Y4, Y1, Y10
+	VFMADD231PD Y5, Y0, Y10  // dr = w2r b3i + w2i b3r
+	VMULPD  Y4, Y0, Y11
+	VFMSUB231PD Y5, Y1, Y11  // di = w2i b3i - w2r b3r
+	VADDPD  Y8, Y6, Y12
+	VMOVUPD Y12, (DX)
+	VSUBPD  Y8, Y6, Y12
+	VMOVUPD Y12, (DX)(BX*2)
+	VADDPD  Y9, Y7, Y12
+	VMOVUPD Y12, (R9)
+	VSUBPD  Y9, Y7, Y12
+	VMOVUPD Y12, (R9)(BX*2)
+	VADDPD  Y10, Y2, Y12
+	VMOVUPD Y12, (DX)(BX*1)
+	VSUBPD  Y10, Y2, Y12
+	VMOVUPD Y12, (DX)(R8*1)
+	VADDPD  Y11, Y3, Y12
+	VMOVUPD Y12, (R9)(BX*1)
+	VSUBPD  Y11, Y3, Y12
+	VMOVUPD Y12, (R9)(R8*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT  r4inner
+	LEAQ (SI)(BX*4), SI
+	LEAQ (DI)(BX*4), DI
+	CMPQ SI, R14
+	JLT  r4block
+	VZEROUPPER
+	RET
+
+// func radix2AVX(re, im *float64, n, half int, twr, twi *float64)
+TEXT ·radix2AVX(SB), NOSPLIT, $0-48
+	MOVQ re+0(FP), SI
+	MOVQ im+8(FP), DI
+	MOVQ n+16(FP), CX
+	MOVQ half+24(FP), BX
+	MOVQ twr+32(FP), R10
+	MOVQ twi+40(FP), R11
+	SHLQ $3, BX
+	LEAQ (SI)(CX*8), R14
+
+r2block:
+	XORQ AX, AX
+
+r2inner:
+	LEAQ (SI)(AX*1), DX
+	LEAQ (DI)(AX*1), R9
+	VMOVUPD (R10)(AX*1), Y0  // wr
+	VMOVUPD (R11)(AX*1), Y1  // wi
+	VMOVUPD (DX)(BX*1), Y2   // br
+	VMOVUPD (R9)(BX*1), Y3   // bi
+	VMULPD  Y3, Y1, Y4
+	VFMSUB231PD Y2, Y0, Y4   // tr = wr br - wi bi
+	VMULPD  Y2, Y1, Y5
+	VFMADD231PD Y3, Y0, Y5   // ti = wr bi + wi br
+	VMOVUPD (DX), Y6
+	VMOVUPD (R9), Y7
+	VADDPD  Y4, Y6, Y8
+	VMOVUPD Y8, (DX)
+	VSUBPD  Y4, Y6, Y8
+	VMOVUPD Y8, (DX)(BX*1)
+	VADDPD  Y5, Y7, Y8
+	VMOVUPD Y8, (R9)
+	VSUBPD  Y5, Y7, Y8
+	VMOVUPD Y8, (R9)(BX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JLT  r2inner
+	LEAQ (SI)(BX*2), SI
+	LEAQ (DI)(BX*2), DI
+	CMPQ SI, R14
+	JLT  r2block
+	VZEROUPPER
+	RET
+
+DATA quarter<>+0(SB)/8, $0.25
+GLOBL quarter<>(SB), RODATA|NOPTR, $8
+
+// func untangleAVX(re, im *float64, m, q int, unRe, unIm, dst *float64)
+// With z = Z[k], r = Z[m-k] (loaded backwards), A = zr + rr, B = zi - ri,
+// C = zi + ri, D = rr - zr: 2X = (A + wr C - wi D) + i (B + wr D + wi C).
+TEXT ·untangleAVX(SB), NOSPLIT, $0-56
+	MOVQ re+0(FP), SI
+	MOVQ im+8(FP), DI
+	MOVQ m+16(FP), CX
+	MOVQ q+24(FP), BX
+	MOVQ unRe+32(FP), R10
+	MOVQ unIm+40(FP), R11
+	MOVQ dst+48(FP), R12
+	LEAQ -32(SI)(CX*8), DX   // &re[m-4]
+	LEAQ -32(DI)(CX*8), R9   // &im[m-4]
+	MOVQ $8, AX              // k = 1, in bytes
+	VBROADCASTSD quarter<>(SB), Y14
+
+unloop:
+	VMOVUPD (SI)(AX*1), Y0   // zr
+	VMOVUPD (DI)(AX*1), Y1   // zi
+	VMOVUPD (DX), Y2
+	VPERMPD $0x1b, Y2, Y2    // rr = re[m-k], lanes reversed
+	VMOVUPD (R9), Y3
+	VPERMPD $0x1b, Y3, Y3    // ri
+	VADDPD  Y2, Y0, Y4       // A
+	VSUBPD  Y3, Y1, Y5       // B
+	VADDPD  Y3, Y1, Y6       // C
+	VSUBPD  Y0, Y2, Y7       // D
+	VMOVUPD (R10)(AX*1), Y8  // wr
+	VMOVUPD (R11)(AX*1), Y9  // wi
+	VFMADD231PD  Y6, Y8, Y4
+	VFNMADD231PD Y7, Y9, Y4
+	VFMADD231PD  Y7, Y8, Y5
+	VFMADD231PD  Y6, Y9, Y5
+	VMULPD  Y4, Y4, Y4
+	VFMADD231PD Y5, Y5, Y4
+	VMULPD  Y14, Y4, Y4
+	VMOVUPD Y4, (R12)(AX*1)
+	ADDQ $32, AX
+	SUBQ $32, DX
+	SUBQ $32, R9
+	DECQ BX
+	JNZ  unloop
+	VZEROUPPER
+	RET
+
+DATA logc<>+0(SB)/8, $10000.0
+DATA logc<>+8(SB)/8, $1.0
+DATA logc<>+16(SB)/8, $0x3FE6A09E667F3BCD  // bits of sqrt(1/2)
+DATA logc<>+24(SB)/8, $0x4330000000000000  // bits of 2^52
+DATA logc<>+32(SB)/8, $4503599627370496.0  // 2^52
+DATA logc<>+40(SB)/8, $0.09090909090909091 // 1/11
+DATA logc<>+48(SB)/8, $0.1111111111111111  // 1/9
+DATA logc<>+56(SB)/8, $0.14285714285714285 // 1/7
+DATA logc<>+64(SB)/8, $0.2                 // 1/5
+DATA logc<>+72(SB)/8, $0.3333333333333333  // 1/3
+DATA logc<>+80(SB)/8, $0.30102999566398120 // log10(2)
+DATA logc<>+88(SB)/8, $0.86858896380650365 // 2/ln(10)
+GLOBL logc<>(SB), RODATA|NOPTR, $96
+
+// func logCompressAVX(dst *float32, src *float64, q int)
+// y = 1 + 10000 x = 2^e m with m in [sqrt(1/2), sqrt(2)) (integer split of
+// the bits, y >= 1 so e >= 0), s = (m-1)/(m+1), |s| < 0.172,
+// ln m = 2 s (1 + s^2/3 + ... + s^10/11) (truncation < 2e-11), and
+// log10 y = e log10(2) + (2/ln 10) s (...).
+TEXT ·logCompressAVX(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ q+16(FP), CX
+	VBROADCASTSD logc<>+0(SB), Y15
+	VBROADCASTSD logc<>+8(SB), Y14
+	VBROADCASTSD logc<>+16(SB), Y13
+	VBROADCASTSD logc<>+24(SB), Y12
+	VBROADCASTSD logc<>+32(SB), Y11
+	VBROADCASTSD logc<>+40(SB), Y10
+	VBROADCASTSD logc<>+48(SB), Y9
+	VBROADCASTSD logc<>+56(SB), Y8
+
+logloop:
+	VMOVUPD (SI), Y0
+	VMOVAPD Y14, Y1
+	VFMADD231PD Y0, Y15, Y1   // y = 1 + 10000 x
+	VPSUBQ  Y13, Y1, Y2       // t = bits(y) - bits(sqrt(1/2))
+	VPSRLQ  $52, Y2, Y2       // e
+	VPSLLQ  $52, Y2, Y3
+	VPSUBQ  Y3, Y1, Y1        // m
+	VPOR    Y12, Y2, Y2
+	VSUBPD  Y11, Y2, Y2       // e as float64
+	VSUBPD  Y14, Y1, Y3       // m - 1
+	VADDPD  Y14, Y1, Y4       // m + 1
+	VDIVPD  Y4, Y3, Y3        // s
+	VMULPD  Y3, Y3, Y4        // s^2
+	VMOVAPD Y10, Y5
+	VFMADD213PD Y9, Y4, Y5    // 1/11 s^2 + 1/9
+	VFMADD213PD Y8, Y4, Y5    // + 1/7
+	VBROADCASTSD logc<>+64(SB), Y6
+	VFMADD213PD Y6, Y4, Y5    // + 1/5
+	VBROADCASTSD logc<>+72(SB), Y6
+	VFMADD213PD Y6, Y4, Y5    // + 1/3
+	VFMADD213PD Y14, Y4, Y5   // + 1
+	VMULPD  Y3, Y5, Y5        // s (...)
+	VBROADCASTSD logc<>+88(SB), Y6
+	VMULPD  Y6, Y5, Y5        // (2/ln 10) s (...)
+	VBROADCASTSD logc<>+80(SB), Y6
+	VFMADD231PD Y2, Y6, Y5    // + e log10(2)
+	VCVTPD2PSY Y5, X5
+	VMOVUPS X5, (DI)
+	ADDQ $32, SI
+	ADDQ $16, DI
+	DECQ CX
+	JNZ  logloop
+	VZEROUPPER
+	RET

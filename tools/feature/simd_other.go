@@ -1,0 +1,22 @@
+//go:build !amd64 || purego
+
+package feature
+
+// useAVX2 is false without the amd64 kernels: the Go kernels run.
+var useAVX2 = false
+
+func radix4AVX(re, im *float64, n, h int, t1r, t1i, t2r, t2i *float64) {
+	panic("feature: radix4AVX without amd64")
+}
+
+func radix2AVX(re, im *float64, n, half int, twr, twi *float64) {
+	panic("feature: radix2AVX without amd64")
+}
+
+func untangleAVX(re, im *float64, m, q int, unRe, unIm, dst *float64) {
+	panic("feature: untangleAVX without amd64")
+}
+
+func logCompressAVX(dst *float32, src *float64, q int) {
+	panic("feature: logCompressAVX without amd64")
+}

@@ -7,7 +7,7 @@ package feature
 type Extractor struct {
 	cfg     Config
 	win     []float64 // analysis window, NFFT long (logmel) or WinLength long (fbank)
-	filters []filter  // mel filterbank on the power spectrum
+	bank    *filterbank // mel filterbank on the power spectrum
 	fft     *powerFFT
 	frame   []float64 // NFFT samples of the current frame
 	power   []float64 // NFFT/2+1 power spectrum
@@ -26,10 +26,10 @@ func NewExtractor(cfg Config) (*Extractor, error) {
 	case KindLogMel:
 		e.win = make([]float64, c.NFFT)
 		copy(e.win[(c.NFFT-c.WinLength)/2:], window(c.Window, c.WinLength))
-		e.filters = slaneyFilters(c.SampleRate, c.NFFT, c.NMels, c.FMin, c.FMax)
+		e.bank = newFilterbank(slaneyFilters(c.SampleRate, c.NFFT, c.NMels, c.FMin, c.FMax))
 	case KindFbank:
 		e.win = window(c.Window, c.WinLength)
-		e.filters = kaldiFilters(c.SampleRate, c.NFFT, c.NMels, c.FMin, c.FMax)
+		e.bank = newFilterbank(kaldiFilters(c.SampleRate, c.NFFT, c.NMels, c.FMin, c.FMax))
 	}
 	e.alloc()
 	return e, nil
@@ -43,14 +43,14 @@ func (e *Extractor) alloc() {
 		e.fft = e.fft.clone()
 	}
 	e.frame = make([]float64, n)
-	e.power = make([]float64, n/2+1)
+	e.power = e.bank.powerBuffer(n/2 + 1)
 	e.mel = make([]float64, e.cfg.NMels)
 }
 
 // Clone returns an Extractor with the same configuration and its own
 // scratch buffers, for use in another goroutine.
 func (e *Extractor) Clone() *Extractor {
-	c := &Extractor{cfg: e.cfg, win: e.win, filters: e.filters, fft: e.fft}
+	c := &Extractor{cfg: e.cfg, win: e.win, bank: e.bank, fft: e.fft}
 	c.alloc()
 	return c
 }
@@ -125,9 +125,7 @@ func (e *Extractor) logMelFrame(row, x []float32, t int) {
 		}
 		e.powerSpectrum()
 	}
-	for m := range e.mel {
-		e.mel[m] = e.filters[m].apply(e.power)
-	}
+	e.bank.apply(e.mel, e.power)
 	logCompress(row, e.mel)
 }
 

@@ -38,7 +38,8 @@ func (e *Extractor) fbankFrame(row, x []float32, start int) {
 	}
 	clear(e.frame[wl:])
 	e.powerSpectrum()
-	for m := range row {
-		row[m] = float32(math.Log(max(e.filters[m].apply(e.power), floatEpsilon)))
+	e.bank.apply(e.mel, e.power)
+	for m, v := range e.mel {
+		row[m] = float32(math.Log(max(v, floatEpsilon)))
 	}
 }

@@ -31,3 +31,9 @@ func untangleAVX(re, im *float64, m, q int, unRe, unIm, dst *float64)
 //
 //go:noescape
 func logCompressAVX(dst *float32, src *float64, q int)
+
+// melAVX sets dst[m] = sum_j w[o_m + j] power[start_m + j] over the packed
+// filterbank (see filterbank): meta holds (start, groups of 4) per filter.
+//
+//go:noescape
+func melAVX(dst, power *float64, w []float64, meta *int64, nMels int)

@@ -247,3 +247,40 @@ logloop:
 	JNZ  logloop
 	VZEROUPPER
 	RET
+
+// func melAVX(dst, power *float64, w []float64, meta *int64, nMels int)
+TEXT ·melAVX(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ power+8(FP), SI
+	MOVQ w_base+16(FP), R10
+	MOVQ meta+40(FP), R11
+	MOVQ nMels+48(FP), CX
+
+melloop:
+	MOVQ 0(R11), AX          // start bin
+	MOVQ 8(R11), BX          // groups of 4 weights
+	LEAQ (SI)(AX*8), DX      // &power[start]
+	VXORPD Y0, Y0, Y0
+	TESTQ BX, BX
+	JZ   melsum
+
+meldot:
+	VMOVUPD (DX), Y1
+	VFMADD231PD (R10), Y1, Y0
+	ADDQ $32, DX
+	ADDQ $32, R10
+	DECQ BX
+	JNZ  meldot
+
+melsum:
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD  X1, X0, X0
+	VPERMILPD $1, X0, X1
+	VADDSD  X1, X0, X0
+	VMOVSD  X0, (DI)
+	ADDQ $8, DI
+	ADDQ $16, R11
+	DECQ CX
+	JNZ  melloop
+	VZEROUPPER
+	RET

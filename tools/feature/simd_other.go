@@ -20,3 +20,7 @@ func untangleAVX(re, im *float64, m, q int, unRe, unIm, dst *float64) {
 func logCompressAVX(dst *float32, src *float64, q int) {
 	panic("feature: logCompressAVX without amd64")
 }
+
+func melAVX(dst, power *float64, w []float64, meta *int64, nMels int) {
+	panic("feature: melAVX without amd64")
+}

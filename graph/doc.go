@@ -57,21 +57,28 @@
 // ops with C++ gradients, the input projection of all steps in one MatMul,
 // gradients by Graph.AddGradients) and "block" (one BlockLSTMV2 per
 // direction, BlockLSTMGradV2 wired by hand and chained with AddGradients).
-// Reference sizes (S = 100, batch 100, 40x128, BLSTM 256+256), 2 shared
-// cores (load average ~10 from other jobs, so absolute times are inflated):
+// Reference sizes (S = 100, batch 100, 40x128, BLSTM 256+256), TF default
+// threads on 2 cores shared with other jobs (load average 6-13, so single
+// runs vary up to 2x; medians of the runs below):
 //
-//	go test ./graph/ -run '^$' -bench . -benchtime=3x
-//	BenchmarkTrainStepUnrolled   3.57 s/step
-//	BenchmarkTrainStepBlock      4.58 s/step
-//	BenchmarkForwardUnrolled     0.87 s/batch
-//	BenchmarkForwardBlock        1.54 s/batch
+//	go test ./graph/ -run '^$' -bench TrainStep -benchtime=3x -count=3
+//	BenchmarkTrainStepUnrolled   1.21 / 1.36 / 1.48 s per step
+//	BenchmarkTrainStepBlock      1.64 / 1.71 / 2.39 s per step
+//	go test ./graph/ -run '^$' -bench Forward -benchtime=10x -count=3
+//	BenchmarkForwardUnrolled     0.89 / 0.95 / 1.04 s per batch
+//	BenchmarkForwardBlock        0.85 / 0.91 / 1.07 s per batch
 //
-// The unrolled graph wins (about 1.3x per training step, 1.8x forward) and
-// is the default: its input projection for all 40 steps is one large GEMM
-// and the forward and backward directions are independent op chains that
-// TensorFlow's inter-op pool runs concurrently, while the CPU BlockLSTMV2
-// kernel multiplies [x_t, h_t] by W step by step inside one op and
-// BlockLSTMGradV2 is likewise sequential. "block" is float32 only.
+// An earlier run at load ~11 gave train 3.57 vs 4.58 s and forward 0.87 vs
+// 1.54 s (unrolled vs block). The unrolled graph wins the training step by
+// about 1.25x (median 1.36 vs 1.71 s) and is the default; the forward pass
+// is a tie within the noise. Reasons, as far as the numbers show: the
+// unrolled input projection (and its gradient) for all 40 steps is one large
+// GEMM, and the forward/backward directions are independent op chains that
+// TensorFlow's inter-op pool runs concurrently in both passes, while the CPU
+// BlockLSTMGradV2 kernel walks the 40 steps inside one op, computing small
+// per-step products. Both implementations use the same variables, so a
+// checkpoint written by one restores into the other (embed may build its
+// Inference graph with "block"). "block" is float32 only.
 //
 // # References
 //

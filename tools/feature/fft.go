@@ -26,6 +26,8 @@ type powerFFT struct {
 	unRe   []float64 // exp(-2 pi i k / n), k <= n/2, for the untangling
 	unIm   []float64
 	re, im []float64 // n/2 scratch
+	wrev   []float64 // window gathered in bit-reversed order, see revWindow
+	wfor   *float64  // the window wrev was built from
 }
 
 func newPowerFFT(n int) *powerFFT {
@@ -227,6 +229,13 @@ func (p *powerFFT) powerWindowed(dst []float64, x []float32, w, scratch []float6
 		return
 	}
 	x, w = x[:p.n], w[:p.n]
+	if useAVX2 {
+		wrev := p.revWindow(w)
+		gatherFirst4AVX(&p.re[0], &p.im[0], &x[0], &wrev[0], &p.rev[0], len(p.re))
+		p.stages(8)
+		p.untangle(dst)
+		return
+	}
 	for s := 0; s < len(p.re); s += 4 {
 		a, b, c, d := 2*p.rev[s], 2*p.rev[s+1], 2*p.rev[s+2], 2*p.rev[s+3]
 		p.first4(s, float64(x[a])*w[a], float64(x[a+1])*w[a+1], float64(x[b])*w[b], float64(x[b+1])*w[b+1],
@@ -234,4 +243,19 @@ func (p *powerFFT) powerWindowed(dst []float64, x []float32, w, scratch []float6
 	}
 	p.stages(8)
 	p.untangle(dst)
+}
+
+// revWindow returns w in the order the AVX2 gather reads it:
+// wrev[2s], wrev[2s+1] = w[2 rev[s]], w[2 rev[s]+1]. It is built on the
+// first call for a window and reused (a new slice, so clones sharing the
+// old one are not disturbed).
+func (p *powerFFT) revWindow(w []float64) []float64 {
+	if p.wfor != &w[0] {
+		wrev := make([]float64, p.n)
+		for s, r := range p.rev {
+			wrev[2*s], wrev[2*s+1] = w[2*r], w[2*r+1]
+		}
+		p.wrev, p.wfor = wrev, &w[0]
+	}
+	return p.wrev
 }

@@ -37,3 +37,10 @@ func logCompressAVX(dst *float32, src *float64, q int)
 //
 //go:noescape
 func melAVX(dst, power *float64, w []float64, meta *int64, nMels int)
+
+// gatherFirst4AVX fills re, im [m] with the first two DIT stages (first4)
+// of the windowed complex inputs x[2 rev[s]] + i x[2 rev[s]+1]; wrev is
+// the window in the same gathered order (powerFFT.revWindow).
+//
+//go:noescape
+func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int)

@@ -284,3 +284,67 @@ melsum:
 	JNZ  melloop
 	VZEROUPPER
 	RET
+
+DATA first4c<>+0(SB)/8, $1.0
+DATA first4c<>+8(SB)/8, $1.0
+DATA first4c<>+16(SB)/8, $-1.0
+DATA first4c<>+24(SB)/8, $-1.0
+DATA first4c<>+32(SB)/8, $1.0
+DATA first4c<>+40(SB)/8, $1.0
+DATA first4c<>+48(SB)/8, $1.0
+DATA first4c<>+56(SB)/8, $-1.0
+GLOBL first4c<>(SB), RODATA|NOPTR, $64
+
+// func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int)
+// Per group of 4 outputs: the complex inputs a, b, c, d (float32 pairs at
+// x[2 rev[s+i]]) are gathered as [a | b], [c | d] (one complex per 128-bit
+// lane), widened, windowed, and run through the 4-point DFT of first4 in
+// lane form; the results are de-interleaved into re and im.
+TEXT ·gatherFirst4AVX(SB), NOSPLIT, $0-48
+	MOVQ re+0(FP), DI
+	MOVQ im+8(FP), DX
+	MOVQ x+16(FP), SI
+	MOVQ wrev+24(FP), R10
+	MOVQ rev+32(FP), R11
+	MOVQ m+40(FP), CX
+	SHRQ $2, CX
+	VMOVUPD first4c<>+0(SB), Y14  // [1 1 -1 -1]
+	VMOVUPD first4c<>+32(SB), Y15 // [1 1 1 -1]
+
+g4loop:
+	MOVL 0(R11), AX
+	MOVL 4(R11), BX
+	MOVL 8(R11), R8
+	MOVL 12(R11), R9
+	VMOVSD  (SI)(AX*8), X0
+	VMOVHPS (SI)(BX*8), X0, X0    // [ar ai br bi] float32
+	VMOVSD  (SI)(R8*8), X1
+	VMOVHPS (SI)(R9*8), X1, X1    // [cr ci dr di]
+	VCVTPS2PD X0, Y0
+	VCVTPS2PD X1, Y1
+	VMULPD  0(R10), Y0, Y0        // windowed [a | b]
+	VMULPD  32(R10), Y1, Y1       // windowed [c | d]
+	VPERM2F128 $0x00, Y0, Y0, Y2  // [a | a]
+	VPERM2F128 $0x11, Y0, Y0, Y3  // [b | b]
+	VFMADD231PD Y14, Y3, Y2       // [e | f] = [a+b | a-b]
+	VPERM2F128 $0x00, Y1, Y1, Y4
+	VPERM2F128 $0x11, Y1, Y1, Y5
+	VFMADD231PD Y14, Y5, Y4       // [g | h] = [c+d | c-d]
+	VPERMILPD $6, Y4, Y4          // [gr gi | hi hr]
+	VMULPD  Y15, Y4, Y4           // [g | -i h]
+	VADDPD  Y4, Y2, Y5            // [r0 | r1]
+	VSUBPD  Y4, Y2, Y6            // [r2 | r3]
+	VUNPCKLPD Y6, Y5, Y7          // [r0r r2r r1r r3r]
+	VUNPCKHPD Y6, Y5, Y8          // [r0i r2i r1i r3i]
+	VPERMPD $0xd8, Y7, Y7
+	VPERMPD $0xd8, Y8, Y8
+	VMOVUPD Y7, (DI)
+	VMOVUPD Y8, (DX)
+	ADDQ $16, R11
+	ADDQ $64, R10
+	ADDQ $32, DI
+	ADDQ $32, DX
+	DECQ CX
+	JNZ  g4loop
+	VZEROUPPER
+	RET

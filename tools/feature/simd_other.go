@@ -24,3 +24,7 @@ func logCompressAVX(dst *float32, src *float64, q int) {
 func melAVX(dst, power *float64, w []float64, meta *int64, nMels int) {
 	panic("feature: melAVX without amd64")
 }
+
+func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int) {
+	panic("feature: gatherFirst4AVX without amd64")
+}

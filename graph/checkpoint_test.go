@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -67,6 +68,34 @@ func TestCheckpointResume(t *testing.T) {
 		if d != 0 {
 			t.Errorf("pair_distance(x, x)[%d] = %g, want 0", i, d)
 		}
+	}
+	checkPairDistance(t, mi, si, x)
+}
+
+// checkPairDistance compares pair_distance(x, reversed x) with the
+// symmetric KL of the two distributions computed in Go (float64), 1e-5.
+func checkPairDistance(t *testing.T, m *Model, s *tf.Session, x *tf.Tensor) {
+	t.Helper()
+	rows := x.Value().([][][]float32)
+	rev := make([][][]float32, len(rows))
+	for i := range rows {
+		rev[i] = rows[len(rows)-1-i]
+	}
+	y := mustTensor(t, rev)
+	out := run(t, s, map[tf.Output]*tf.Tensor{m.Input: x, m.InputB: y}, []tf.Output{m.PairDistance, m.Distribution})
+	p := out[1].Value().([][]float32)
+	compared := 0
+	for i, d := range out[0].Value().([]float32) {
+		want := symKL(p[i], p[len(p)-1-i], m.Config.Epsilon)
+		if math.Abs(float64(d)-want) > 1e-5 {
+			t.Errorf("pair_distance[%d] = %g, want %g", i, d, want)
+		}
+		if want > 1e-6 {
+			compared++
+		}
+	}
+	if compared == 0 {
+		t.Error("all pair distances are ~0: test is vacuous")
 	}
 }
 

@@ -88,6 +88,8 @@ func (l *loop) validate(step int64) error {
 	if err := l.tb.Histogram(step, "val/embedding_norm", nrm); err != nil {
 		return err
 	}
+	l.valDesc = fmt.Sprintf(" | val acc %.3f eer %.3f", m["val_acc"], m["val_eer"])
+	l.bar.Describe(fmt.Sprintf("step %d loss %.4f%s", step, l.summary.FinalLoss, l.valDesc))
 	if l.lines {
 		fmt.Fprintf(l.out, "step %d val_loss %.4f val_acc %.4f val_eer %.4f val_acc_cos %.4f val_eer_cos %.4f\n",
 			step, m["val_loss"], m["val_acc"], m["val_eer"], m["val_acc_cos"], m["val_eer_cos"])

@@ -30,7 +30,8 @@ type loop struct {
 	tb       *tbevent.Writer
 	log      *metrics.Log
 	bar      *progress.Bar
-	lines    bool // plain log lines (stdout is not a terminal)
+	lines    bool   // plain log lines (stdout is not a terminal)
+	valDesc  string // latest validation figures, shown on the progress bar
 	row      metrics.Row
 	best     bestState
 	lossSum  float64
@@ -67,7 +68,7 @@ func (l *loop) iterate(ctx context.Context) error {
 		l.summary.FinalLoss = loss
 		l.bar.Add(1)
 		l.row = metrics.Row{}
-		err = runHooks(hooks, step)
+		err = runHooks(hooks, step, l.cfg.Train.Steps)
 		if ferr := l.flushRow(step); ferr != nil {
 			return ferr
 		}
@@ -112,7 +113,7 @@ func (l *loop) logLoss(step int64) error {
 	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * sec / float64(n)})
 	l.lossSum, l.lossN, l.stepTime = 0, 0, 0
 	desc := fmt.Sprintf("step %d loss %.4f", step, l.row["loss"])
-	l.bar.Describe(desc)
+	l.bar.Describe(desc + l.valDesc)
 	if l.lines {
 		// ETA from the average wall time per step so far (validation included)
 		per := time.Since(l.t0) / time.Duration(max(step-l.start, 1))

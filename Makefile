@@ -82,11 +82,12 @@ env:
 	@echo 'export PATH="$(VENV)/bin:$$PATH"'
 
 # Short coverage-guided fuzz runs of every parser (seed corpora in testdata/).
+# A failure prints the fuzzer's report and the failing input's path.
 fuzz: setup
-	@grep -rl --include='*_test.go' '^func Fuzz' tools eval embed 2>/dev/null | while read f; do \
+	@grep -rl --include='*_test.go' '^func Fuzz' tools eval embed internal | sort | while read -r f; do \
 	  d=./$$(dirname $$f); for fz in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$f | sed 's/^func //'); do \
 	    echo "fuzz $$d $$fz ($(FUZZTIME))"; \
-	    $(GO) test -run='^$$' -fuzz="^$$fz$$" -fuzztime=$(FUZZTIME) $$d >/dev/null || { $(GO) test -run='^$$' -fuzz="^$$fz$$" -fuzztime=$(FUZZTIME) $$d; exit 1; }; \
+	    $(GO) test -run='^$$' -fuzz="^$$fz$$" -fuzztime=$(FUZZTIME) $$d > /tmp/voxsiam-fuzz.log 2>&1 || { cat /tmp/voxsiam-fuzz.log; exit 1; }; \
 	  done; done
 
 test: setup

@@ -20,14 +20,14 @@ var version = "dev"
 
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
-		Name:      "voxsiam",
-		Usage:     "siamese BLSTM speaker embeddings with the pairwise KL loss, on TensorFlow",
-		Version:   version,
-		Writer:    stdout,
-		ErrWriter: stderr,
-		Commands: commands(),
-		EnableBashCompletion: true,
-		ExitErrHandler:       func(*cli.Context, error) {}, // exit codes are mapped in main
+		Name:                  "voxsiam",
+		Usage:                 "siamese BLSTM speaker embeddings with the pairwise KL loss, on TensorFlow",
+		Version:               version,
+		Writer:                stdout,
+		ErrWriter:             stderr,
+		Commands:              commands(),
+		EnableBashCompletion:  true,
+		ExitErrHandler:        func(*cli.Context, error) {}, // exit codes are mapped in main
 		CustomAppHelpTemplate: cli.AppHelpTemplate + exitStatusHelp,
 	}
 }

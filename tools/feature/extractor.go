@@ -44,7 +44,7 @@ func (e *Extractor) alloc() {
 	}
 	e.frame = make([]float64, n)
 	e.power = e.bank.powerBuffer(n/2 + 1)
-	e.mel = make([]float64, e.cfg.NMels)
+	e.mel = e.bank.melBuffer()
 }
 
 // Clone returns an Extractor with the same configuration and its own
@@ -125,8 +125,7 @@ func (e *Extractor) logMelFrame(row, x []float32, t int) {
 		}
 		e.powerSpectrum()
 	}
-	e.bank.apply(e.mel, e.power)
-	logCompress(row, e.mel)
+	e.bank.logMel(row, e.mel, e.power)
 }
 
 // powerSpectrum sets power[k] = |FFT(frame)[k]|^2 for k = 0..NFFT/2.

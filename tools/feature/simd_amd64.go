@@ -32,11 +32,12 @@ func untangleAVX(re, im *float64, m, q int, unRe, unIm, dst *float64)
 //go:noescape
 func logCompressAVX(dst *float32, src *float64, q int)
 
-// melAVX sets dst[m] = sum_j w[o_m + j] power[start_m + j] over the packed
-// filterbank (see filterbank): meta holds (start, groups of 4) per filter.
+// melAVX sets dst[4b+i] = sum_k w[b][k][i] power[start_b + k] over the
+// blocks of the packed filterbank (see filterbank): meta holds (start bin,
+// number of 4-bin groups) per block.
 //
 //go:noescape
-func melAVX(dst, power *float64, w []float64, meta *int64, nMels int)
+func melAVX(dst, power *float64, w []float64, meta *int64, nBlocks int)
 
 // gatherFirst4AVX fills re, im [m] with the first two DIT stages (first4)
 // of the windowed complex inputs x[2 rev[s]] + i x[2 rev[s]+1]; wrev is
@@ -44,3 +45,9 @@ func melAVX(dst, power *float64, w []float64, meta *int64, nMels int)
 //
 //go:noescape
 func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int)
+
+// melLogAVX is melAVX then logCompressAVX on the sums, writing
+// dst[4b+i] = float32(log10(1 + 10000 mel[4b+i])) for every block.
+//
+//go:noescape
+func melLogAVX(dst *float32, power *float64, w []float64, meta *int64, nBlocks int)

@@ -21,10 +21,14 @@ func logCompressAVX(dst *float32, src *float64, q int) {
 	panic("feature: logCompressAVX without amd64")
 }
 
-func melAVX(dst, power *float64, w []float64, meta *int64, nMels int) {
+func melAVX(dst, power *float64, w []float64, meta *int64, nBlocks int) {
 	panic("feature: melAVX without amd64")
 }
 
 func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int) {
 	panic("feature: gatherFirst4AVX without amd64")
+}
+
+func melLogAVX(dst *float32, power *float64, w []float64, meta *int64, nBlocks int) {
+	panic("feature: melLogAVX without amd64")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+
+	"github.com/voxsiam/voxsiam/internal/ordered"
 )
 
 // ExtractOptions configure Extract.
@@ -59,16 +61,14 @@ func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions)
 	if opts.Distributions && !m.HasDistribution() {
 		return nil, fmt.Errorf("embed: the model has no distribution signature")
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	res := &Result{Utt2Spk: map[string]string{}}
 	b := &batcher{m: m, opts: opts, res: res}
-	for l := range loadAll(ctx, inputs, opts.Workers) {
-		if err := b.add(l); err != nil {
-			return nil, err
-		}
+	load := func(ctx context.Context, i int) loaded {
+		l := loaded{in: inputs[i]}
+		l.frames, l.n, l.seconds, l.err = inputs[i].Load(ctx)
+		return l
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ordered.Map(ctx, len(inputs), opts.Workers, load, func(_ int, l loaded) error { return b.add(l) }); err != nil {
 		return nil, err
 	}
 	if err := b.flush(); err != nil {
@@ -91,41 +91,4 @@ func (o ExtractOptions) withDefaults() ExtractOptions {
 		o.Batch = 256
 	}
 	return o
-}
-
-// loadAll runs in.Load on workers goroutines and delivers the results in
-// input order; the channel closes after the last input or on cancellation.
-func loadAll(ctx context.Context, inputs []Input, workers int) <-chan loaded {
-	futures := make(chan chan loaded, 2*workers)
-	sem := make(chan struct{}, workers)
-	go func() {
-		defer close(futures)
-		for _, in := range inputs {
-			f := make(chan loaded, 1)
-			select {
-			case futures <- f:
-			case <-ctx.Done():
-				return
-			}
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem }()
-				l := loaded{in: in}
-				l.frames, l.n, l.seconds, l.err = in.Load(ctx)
-				f <- l
-			}()
-		}
-	}()
-	out := make(chan loaded)
-	go func() {
-		defer close(out)
-		for f := range futures {
-			select {
-			case out <- <-f:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/tools/audio"
 )
 
@@ -13,66 +14,32 @@ import (
 // goroutine in the order of paths, so a store writer can stream a corpus.
 // frames is row-major [nFrames, NMels] float32 and belongs to fn; err is
 // the file's load error (wrapping errs.ErrBadData for bad audio), with nil
-// frames. At most 2*workers files are held at once. It returns cfg's
-// validation error, or ctx.Err() when ctx is cancelled (fn is then not
-// called for the remaining files).
+// frames. At most 2*workers files are held at once (internal/ordered.Map).
+// It returns cfg's validation error, or ctx.Err() when ctx is cancelled
+// (fn is then not called for the remaining files).
 func ComputeFiles(ctx context.Context, paths []string, cfg Config, workers int, fn func(i int, frames []float32, n int, err error)) error {
 	proto, err := NewExtractor(cfg)
 	if err != nil {
 		return err
 	}
-	workers = max(workers, 1)
 	type result struct {
-		i      int
 		frames []float32
 		n      int
 		err    error
 	}
-	jobs := make(chan int)
-	results := make(chan result)
-	window := make(chan struct{}, 2*workers) // files dispatched but not yet passed to fn
-	go func() {
-		defer close(jobs)
-		for i := range paths {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
+	clones := sync.Pool{New: func() any { return proto.Clone() }} // one per busy worker
+	return ordered.Map(ctx, len(paths), workers, func(_ context.Context, i int) result {
+		x, err := audio.LoadAt(paths[i], cfg.SampleRate)
+		if err != nil {
+			return result{err: err}
 		}
-	}()
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		e := proto.Clone()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				r := result{i: i}
-				var x []float32
-				if x, r.err = audio.LoadAt(paths[i], cfg.SampleRate); r.err == nil {
-					r.frames, r.n = e.Compute(nil, x)
-				}
-				results <- r
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(results) }()
-	pending := make(map[int]result)
-	next := 0
-	for r := range results {
-		pending[r.i] = r
-		for p, ok := pending[next]; ok && ctx.Err() == nil; p, ok = pending[next] {
-			fn(p.i, p.frames, p.n, p.err)
-			delete(pending, next)
-			next++
-			<-window
-		}
-	}
-	return ctx.Err()
+		e := clones.Get().(*Extractor)
+		defer clones.Put(e)
+		var r result
+		r.frames, r.n = e.Compute(nil, x)
+		return r
+	}, func(i int, r result) error {
+		fn(i, r.frames, r.n, r.err)
+		return nil
+	})
 }

@@ -231,8 +231,13 @@ func (p *powerFFT) powerWindowed(dst []float64, x []float32, w, scratch []float6
 	x, w = x[:p.n], w[:p.n]
 	if useAVX2 {
 		wrev := p.revWindow(w)
-		gatherFirst4AVX(&p.re[0], &p.im[0], &x[0], &wrev[0], &p.rev[0], len(p.re))
-		p.stages(8)
+		if len(p.re) >= 8 {
+			gatherFirst8AVX(&p.re[0], &p.im[0], &x[0], &wrev[0], &p.rev[0], len(p.re))
+			p.stages(16)
+		} else {
+			gatherFirst4AVX(&p.re[0], &p.im[0], &x[0], &wrev[0], &p.rev[0], len(p.re))
+			p.stages(8)
+		}
 		p.untangle(dst)
 		return
 	}

@@ -51,3 +51,9 @@ func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m i
 //
 //go:noescape
 func melLogAVX(dst *float32, power *float64, w []float64, meta *int64, nBlocks int)
+
+// gatherFirst8AVX is gatherFirst4AVX followed by the size-8 DIT stage
+// (the first three stages), for m % 8 == 0.
+//
+//go:noescape
+func gatherFirst8AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int)

@@ -415,3 +415,108 @@ mlsum:
 	JNZ  mlloop
 	VZEROUPPER
 	RET
+
+#define FIRST4(P, Q, T1, T2, T3, T4) \
+	VPERM2F128 $0x00, P, P, T1; \
+	VPERM2F128 $0x11, P, P, T2; \
+	VFMADD231PD Y14, T2, T1; \
+	VPERM2F128 $0x00, Q, Q, T3; \
+	VPERM2F128 $0x11, Q, Q, T4; \
+	VFMADD231PD Y14, T4, T3; \
+	VPERMILPD $6, T3, T3; \
+	VMULPD  Y15, T3, T3; \
+	VADDPD  T3, T1, P; \
+	VSUBPD  T3, T1, Q
+
+DATA first8c<>+0(SB)/8, $1.0
+DATA first8c<>+8(SB)/8, $1.0
+DATA first8c<>+16(SB)/8, $0.7071067811865476
+DATA first8c<>+24(SB)/8, $0.7071067811865476
+DATA first8c<>+32(SB)/8, $0.0
+DATA first8c<>+40(SB)/8, $0.0
+DATA first8c<>+48(SB)/8, $-0.7071067811865476
+DATA first8c<>+56(SB)/8, $-0.7071067811865476
+DATA first8c<>+64(SB)/8, $-1.0
+DATA first8c<>+72(SB)/8, $-1.0
+DATA first8c<>+80(SB)/8, $-0.7071067811865476
+DATA first8c<>+88(SB)/8, $-0.7071067811865476
+GLOBL first8c<>(SB), RODATA|NOPTR, $96
+
+// func gatherFirst8AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int)
+// As gatherFirst4AVX for two groups of 4 (FIRST4 each), then the size-8
+// DIT stage: out[j], out[j+4] = A[j] +- W8^j B[j], j < 4, with the complex
+// products in lane form (x * wr -+ swap(x) * wi by VADDSUBPD).
+TEXT ·gatherFirst8AVX(SB), NOSPLIT, $0-48
+	MOVQ re+0(FP), DI
+	MOVQ im+8(FP), DX
+	MOVQ x+16(FP), SI
+	MOVQ wrev+24(FP), R10
+	MOVQ rev+32(FP), R11
+	MOVQ m+40(FP), CX
+	SHRQ $3, CX
+	VMOVUPD first4c<>+0(SB), Y14  // [1 1 -1 -1]
+	VMOVUPD first4c<>+32(SB), Y15 // [1 1 1 -1]
+	VMOVUPD first8c<>+0(SB), Y10  // re W8^0, W8^1 (lane pairs)
+	VMOVUPD first8c<>+32(SB), Y11 // im W8^0, W8^1
+	VMOVUPD first8c<>+32(SB), Y12 // re W8^2, W8^3
+	VMOVUPD first8c<>+64(SB), Y13 // im W8^2, W8^3
+
+g8loop:
+	MOVL 0(R11), AX
+	MOVL 4(R11), BX
+	MOVL 8(R11), R8
+	MOVL 12(R11), R9
+	VMOVSD  (SI)(AX*8), X0
+	VMOVHPS (SI)(BX*8), X0, X0
+	VMOVSD  (SI)(R8*8), X1
+	VMOVHPS (SI)(R9*8), X1, X1
+	MOVL 16(R11), AX
+	MOVL 20(R11), BX
+	MOVL 24(R11), R8
+	MOVL 28(R11), R9
+	VMOVSD  (SI)(AX*8), X2
+	VMOVHPS (SI)(BX*8), X2, X2
+	VMOVSD  (SI)(R8*8), X3
+	VMOVHPS (SI)(R9*8), X3, X3
+	VCVTPS2PD X0, Y0
+	VCVTPS2PD X1, Y1
+	VCVTPS2PD X2, Y2
+	VCVTPS2PD X3, Y3
+	VMULPD  0(R10), Y0, Y0
+	VMULPD  32(R10), Y1, Y1
+	VMULPD  64(R10), Y2, Y2
+	VMULPD  96(R10), Y3, Y3
+	FIRST4(Y0, Y1, Y4, Y5, Y6, Y7)  // A: [A0|A1], [A2|A3]
+	FIRST4(Y2, Y3, Y4, Y5, Y6, Y7)  // B
+	VPERMILPD $5, Y2, Y4
+	VMULPD  Y11, Y4, Y4
+	VMULPD  Y10, Y2, Y2
+	VADDSUBPD Y4, Y2, Y2            // W8^j B[j], j = 0, 1
+	VPERMILPD $5, Y3, Y4
+	VMULPD  Y13, Y4, Y4
+	VMULPD  Y12, Y3, Y3
+	VADDSUBPD Y4, Y3, Y3            // j = 2, 3
+	VADDPD  Y2, Y0, Y4              // [o0|o1]
+	VSUBPD  Y2, Y0, Y5              // [o4|o5]
+	VADDPD  Y3, Y1, Y6              // [o2|o3]
+	VSUBPD  Y3, Y1, Y7              // [o6|o7]
+	VUNPCKLPD Y6, Y4, Y0
+	VUNPCKHPD Y6, Y4, Y1
+	VUNPCKLPD Y7, Y5, Y2
+	VUNPCKHPD Y7, Y5, Y3
+	VPERMPD $0xd8, Y0, Y0
+	VPERMPD $0xd8, Y1, Y1
+	VPERMPD $0xd8, Y2, Y2
+	VPERMPD $0xd8, Y3, Y3
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, (DX)
+	VMOVUPD Y2, 32(DI)
+	VMOVUPD Y3, 32(DX)
+	ADDQ $32, R11
+	ADDQ $128, R10
+	ADDQ $64, DI
+	ADDQ $64, DX
+	DECQ CX
+	JNZ  g8loop
+	VZEROUPPER
+	RET

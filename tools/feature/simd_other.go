@@ -32,3 +32,7 @@ func gatherFirst4AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m i
 func melLogAVX(dst *float32, power *float64, w []float64, meta *int64, nBlocks int) {
 	panic("feature: melLogAVX without amd64")
 }
+
+func gatherFirst8AVX(re, im *float64, x *float32, wrev *float64, rev *int32, m int) {
+	panic("feature: gatherFirst8AVX without amd64")
+}

@@ -238,8 +238,10 @@ def verdict(v, k, better, target):
     """(ratio v/k or None, "yes"/"no"/"-"/"n/a") against the target ratio."""
     if v is None or k is None:
         return None, "n/a"
-    if k == 0:  # e.g. both MR 0: compare the values, no ratio
-        return None, ("yes" if better == "lower" and v <= 0 else "n/a")
+    if k == 0:  # e.g. Keras MR 0: no ratio, compare the values
+        if target is None:
+            return None, "-"
+        return None, "yes" if (v <= 0 if better == "lower" else v >= 0) else "no"
     r = v / k
     if target is None:
         return r, "-"

@@ -31,7 +31,7 @@ export GOMAXPROCS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREAD
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} CUDA_VISIBLE_DEVICES=
 
 mkdir -p "$WORK" "$RAW" "$LOGS"
-rm -f "$RAW"/*.json "$RAW"/*.status
+rm -f "$RAW"/*.json "$RAW"/*.status "$RAW"/*.unavailable
 echo "# bench: threads=$THREADS steps=$STEPS warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
 
 # child_cpu: sets CHILD_CPU to the user+sys CPU seconds of all finished children

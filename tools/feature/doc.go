@@ -45,12 +45,33 @@
 // # Implementation
 //
 // Extractor precomputes the window and a sparse filterbank, and computes
-// power spectra with its own radix-4/2 FFT for power-of-two sizes (real
-// input packed as n/2 complex values) and gonum's dsp/fourier otherwise;
-// gonum is the reference in the tests. Extractors hold scratch buffers: not
-// safe for concurrent use, but Clone is cheap; ComputeFiles gives each
-// worker a clone. Parity with librosa 0.11 (TestLogMelMatchesLibrosa): max
-// abs difference about 4e-7 on log10(1 + 10000 x).
+// power spectra with its own FFT for power-of-two sizes and gonum's
+// dsp/fourier otherwise; gonum is the reference in the tests. The real
+// frame of n samples is packed as n/2 complex values (even + i odd),
+// transformed by an iterative decimation-in-time FFT (bit-reversed gather
+// fused with the window and the first stages, radix-4 passes with
+// per-stage twiddle tables) and untangled into |X[k]|^2, k = 0..n/2. The
+// mel filters are stored sparsely and, for the vector kernels, packed in
+// blocks of 4 neighbouring filters over one contiguous bin range, so 4
+// mel sums accumulate at once; log10(1 + 10000 x) follows in the same
+// kernel. All arithmetic is float64 until the float32 output.
+//
+// On amd64 with AVX2 and FMA (detected at run time) these steps run in
+// assembly kernels of 4 float64 lanes (simd_amd64.s); elsewhere, or with
+// the build tag purego, in Go. The tests run both kernel sets against
+// gonum's FFT, math.Log10, the sparse Go sums and librosa. Extractors hold
+// scratch buffers: not safe for concurrent use, but Clone is cheap;
+// ComputeFiles gives each of its workers a clone. Parity with librosa 0.11
+// (TestLogMelMatchesLibrosa): max abs difference 3.7e-7 on
+// log10(1 + 10000 x).
+//
+// Speed (bench/features.sh: process CPU time per 10 s of 16 kHz audio on
+// one core, 2-core AMD EPYC (Zen 3) shared with other jobs, best / median
+// of 5 runs of `go test ./tools/feature/ -run '^$' -bench BenchmarkLogMel
+// -benchtime=200x -count=5`): Go 2.0 / 2.5 ms with the AVX2 kernels
+// (10-12 ms with the Go kernels, -tags purego); librosa 0.11 vectorised
+// with one BLAS thread 14.1 ms (7.0x / 5.6x slower), librosa followed by
+// the reference's element-wise Python compression loop 146 ms (72x / 58x).
 //
 // References:
 //

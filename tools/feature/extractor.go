@@ -5,13 +5,13 @@ package feature
 // Extractor must not be used by two goroutines at once; Clone is cheap (it
 // shares the read-only window and filterbank) and gives each worker its own.
 type Extractor struct {
-	cfg     Config
-	win     []float64 // analysis window, NFFT long (logmel) or WinLength long (fbank)
-	bank    *filterbank // mel filterbank on the power spectrum
-	fft     *powerFFT
-	frame   []float64 // NFFT samples of the current frame
-	power   []float64 // NFFT/2+1 power spectrum
-	mel     []float64 // NMels mel powers of the current frame
+	cfg   Config
+	win   []float64   // analysis window, NFFT long (logmel) or WinLength long (fbank)
+	bank  *filterbank // mel filterbank on the power spectrum
+	fft   *powerFFT
+	frame []float64 // NFFT samples of the current frame
+	power []float64 // NFFT/2+1 power spectrum, zero slack for the filterbank kernel
+	mel   []float64 // NMels mel powers of the current frame (filterbank.melBuffer)
 }
 
 // NewExtractor validates cfg (after filling defaults) and precomputes the

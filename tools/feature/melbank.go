@@ -72,7 +72,7 @@ func (b *filterbank) melBuffer() []float64 {
 func (b *filterbank) apply(dst, p []float64) {
 	dst = dst[:len(b.filters)]
 	if useAVX2 && len(dst) > 0 {
-		q := p[:cap(p)][:b.end]                 // panics for a buffer not from powerBuffer
+		q := p[:cap(p)][:b.end]               // panics for a buffer not from powerBuffer
 		d := dst[:cap(dst)][:4*len(b.meta)/2] // likewise for melBuffer
 		melAVX(&d[0], &q[0], b.w, &b.meta[0], len(b.meta)/2)
 		return

@@ -209,6 +209,7 @@ func sessionConfig(o Options) ([]byte, error) {
 	cp := &corepb.ConfigProto{
 		IntraOpParallelismThreads: int32(o.IntraOp),
 		InterOpParallelismThreads: int32(o.InterOp),
+		AllowSoftPlacement:        true, // foreign graphs may pin devices this machine lacks
 	}
 	switch d := strings.ToLower(o.Device); {
 	case d == "" || d == "auto":

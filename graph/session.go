@@ -21,6 +21,10 @@ func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
 	cp := &for_core_protos_go_proto.ConfigProto{
 		IntraOpParallelismThreads: int32(o.IntraOp),
 		InterOpParallelismThreads: int32(o.InterOp),
+		// With Config.Device set to a GPU, ops without a kernel there
+		// (SaveV2/RestoreV2, the Qr of the orthogonal initialiser's host
+		// computation) fall back to the CPU instead of failing placement.
+		AllowSoftPlacement: true,
 	}
 	buf, err := proto.Marshal(cp)
 	if err != nil {

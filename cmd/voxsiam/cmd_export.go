@@ -72,6 +72,7 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg.Device = "" // no device pins in a SavedModel: the loader's session places it
 	m, err := graph.Build(cfg, graph.Inference)
 	if err != nil {
 		return fmt.Errorf("export: %s: %w", o.Run, err)

@@ -32,7 +32,8 @@ type Options struct {
 type Utterance struct {
 	ID       string  // "spk0001/spk0001-003": the path below Out without ".wav"
 	Speaker  string  // speaker id
-	Text     string  // sentence spoken
+	Lang     string  // language of Text (one of Languages)
+	Text     string  // sentence spoken, UTF-8 in the language's native script
 	Duration float64 // seconds
 }
 
@@ -46,8 +47,8 @@ type Result struct {
 
 // Generate synthesizes a multi-speaker corpus into opts.Out in the plain
 // layout <speaker>/<speaker>-<nnn>.wav (16 kHz mono 16-bit PCM), with
-// speakers.tsv (speaker, base_voice, engine, voice, pitch, speed, warp) and
-// utterances.tsv (utt_id, speaker, duration_s, text). It writes into
+// speakers.tsv (speaker, base_voice, engine, voice, pitch, speed, warp,
+// lang) and utterances.tsv (utt_id, speaker, duration_s, lang, text). It writes into
 // "<Out>.partial" (a leftover one is removed) and renames it when done.
 func Generate(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Speakers <= 0 || opts.Utterances <= 0 {
@@ -87,7 +88,12 @@ func Generate(ctx context.Context, opts Options) (*Result, error) {
 
 // synthAll runs the speakers on a pool of workers and fills res.Utts.
 func synthAll(ctx context.Context, opts Options, part string, res *Result) error {
-	pool := Sentences(max(600, 2*opts.Utterances), opts.Seed)
+	pools := map[string][]string{}
+	for _, s := range res.Speakers {
+		if pools[s.Voice.Lang] == nil {
+			pools[s.Voice.Lang] = SentencesIn(s.Voice.Lang, max(600, 2*opts.Utterances), opts.Seed)
+		}
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = 2
@@ -98,7 +104,7 @@ func synthAll(ctx context.Context, opts Options, part string, res *Result) error
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	for i, s := range res.Speakers {
-		texts := pickTexts(pool, opts.Utterances, opts.Seed, i)
+		texts := pickTexts(pools[s.Voice.Lang], opts.Utterances, opts.Seed, i)
 		g.Go(func() error {
 			us, err := speak(gctx, s, texts, part)
 			per[i] = us
@@ -149,7 +155,7 @@ func speak(ctx context.Context, s Speaker, texts []string, part string) ([]Utter
 		if err := writeWAV(filepath.Join(dir, name+".wav"), y); err != nil {
 			return nil, err
 		}
-		us[j] = Utterance{ID: s.ID + "/" + name, Speaker: s.ID, Text: texts[j], Duration: float64(len(y)) / Rate}
+		us[j] = Utterance{ID: s.ID + "/" + name, Speaker: s.ID, Lang: s.Voice.Lang, Text: texts[j], Duration: float64(len(y)) / Rate}
 	}
 	return us, nil
 }
@@ -168,13 +174,13 @@ func writeWAV(path string, x []float32) error {
 // writeTables writes speakers.tsv and utterances.tsv.
 func writeTables(dir string, res *Result) error {
 	var sp, ut strings.Builder
-	sp.WriteString("speaker\tbase_voice\tengine\tvoice\tpitch\tspeed\twarp\n")
+	sp.WriteString("speaker\tbase_voice\tengine\tvoice\tpitch\tspeed\twarp\tlang\n")
 	for _, s := range res.Speakers {
-		fmt.Fprintf(&sp, "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\n", s.ID, s.Base, s.Voice.Engine, s.Voice.Name, s.Pitch, s.Speed, s.EngineWarp())
+		fmt.Fprintf(&sp, "%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%s\n", s.ID, s.Base, s.Voice.Engine, s.Voice.Name, s.Pitch, s.Speed, s.EngineWarp(), s.Voice.Lang)
 	}
-	ut.WriteString("utt_id\tspeaker\tduration_s\ttext\n")
+	ut.WriteString("utt_id\tspeaker\tduration_s\tlang\ttext\n")
 	for _, u := range res.Utts {
-		fmt.Fprintf(&ut, "%s\t%s\t%.3f\t%s\n", u.ID, u.Speaker, u.Duration, u.Text)
+		fmt.Fprintf(&ut, "%s\t%s\t%.3f\t%s\t%s\n", u.ID, u.Speaker, u.Duration, u.Lang, u.Text)
 	}
 	for name, s := range map[string]string{"speakers.tsv": sp.String(), "utterances.tsv": ut.String()} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {

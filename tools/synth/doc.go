@@ -13,8 +13,13 @@
 // the base voice is the group in speakers.tsv.
 //
 // Engines and voices are discovered at run time; the output is a function of
-// the seed and the installed voices. Text comes from a deterministic
-// generator of grammatical English sentences (Sentences).
+// the seed and the installed voices. Text comes from deterministic
+// generators of grammatical sentences (Sentences, SentencesIn): English for
+// most voices, native script for the festival voices that cannot read
+// English (Hindi and Marathi in Devanagari, Telugu, Russian in Cyrillic),
+// which festival reads as UTF-8. Each of these voices is a base voice of its
+// own; speakers.tsv and utterances.tsv record the language (lang column).
+// msu_ru_nsh_clunits ignores Duration_Stretch, so its speed is its warp.
 //
 // References: eSpeak NG documentation (voices, variants, -p/-s);
 // The Festival Speech Synthesis System manual (Duration_Stretch, utt.synth);

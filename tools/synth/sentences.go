@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"unicode"
 )
 
 // Word lists for the sentence generator. Nouns are concrete and countable,
@@ -101,19 +102,52 @@ func plural(noun string) string {
 
 func capital(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
+// Languages of the sentence generators (ISO 639-1): English, Hindi,
+// Marathi, Telugu and Russian, the last four in native script.
+var Languages = []string{"en", "hi", "mr", "te", "ru"}
+
+// templatesOf are the sentence templates of each language in Languages.
+var templatesOf = map[string][]func(r *rand.Rand) string{
+	"en": templates, "hi": hiTemplates, "mr": mrTemplates, "te": teTemplates, "ru": ruTemplates,
+}
+
 // Sentences returns n distinct English sentences, the same for the same
 // (n, seed). Templates are used in turn, words drawn from fixed lists; the
 // number of combinations (> 10^6) makes any n up to many thousands reachable.
-func Sentences(n int, seed uint64) []string {
-	r := rand.New(rand.NewPCG(seed, 0x5e47e9ce))
+func Sentences(n int, seed uint64) []string { return SentencesIn("en", n, seed) }
+
+// SentencesIn returns n distinct sentences in lang (one of Languages;
+// UTF-8, native script), the same for the same (lang, n, seed). Every
+// language has over 4000 combinations; asking for more than it can give is
+// a programmer error and panics.
+func SentencesIn(lang string, n int, seed uint64) []string {
+	ts, ok := templatesOf[lang]
+	if !ok {
+		panic("synth: no sentence generator for language " + lang)
+	}
+	stream := uint64(0x5e47e9ce)
+	if lang != "en" { // English keeps its original stream
+		stream ^= uint64(lang[0])<<40 | uint64(lang[1])<<32
+	}
+	r := rand.New(rand.NewPCG(seed, stream))
 	seen := make(map[string]bool, n)
 	out := make([]string, 0, n)
 	for i := 0; len(out) < n; i++ {
-		s := templates[i%len(templates)](r)
+		if i > 100*n+1000 {
+			panic(fmt.Sprintf("synth: %s generator cannot make %d distinct sentences", lang, n))
+		}
+		s := ts[i%len(ts)](r)
 		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// capitalRune upper-cases the first letter of s (any script).
+func capitalRune(s string) string {
+	r := []rune(s)
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
 }

@@ -21,7 +21,7 @@ type Speaker struct {
 	Base  string  // BaseVoice.Name: the group splits keep together
 	Voice Voice   // engine voice that speaks
 	Pitch float64 // F0 factor (1 = the voice's default); espeak-ng/flite 0.8..1.25, festival 0.88..1.14
-	Speed float64 // speaking-rate factor, 0.85..1.18 (> 1 faster)
+	Speed float64 // speaking-rate factor, 0.85..1.18 (> 1 faster); = EngineWarp for Voice.FixedRate
 	Warp  float64 // resampling factor 0.94..1.06 in steps of 0.01: > 1 shortens the vocal tract, raises F0 and formants
 }
 
@@ -55,6 +55,9 @@ func Plan(bases []BaseVoice, n int, seed uint64) []Speaker {
 		out[i] = Speaker{ID: fmt.Sprintf("spk%04d", i+1), Base: b.Name, Voice: v,
 			Pitch: logUniform(r, lo, hi), Speed: logUniform(r, 0.85, 1.18),
 			Warp: float64(94+r.IntN(13)) / 100}
+		if v.FixedRate { // the engine keeps its durations: only the warp changes the rate
+			out[i].Speed = out[i].EngineWarp()
+		}
 	}
 	return out
 }

@@ -107,7 +107,7 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 	// Debian bookworm/trixie: espeak-ng has ~100 variants, flite 5 voices, the
-	// Makefile's festvox packages 16 voices (4 need native script).
+	// Makefile's festvox packages 16 voices (4 read native script).
 	if len(bases) < 40 || engines[EspeakNG] < 30 || engines[Flite] < 4 || engines[Festival] < 3 {
 		t.Errorf("%d base voices, per engine %v", len(bases), engines)
 	}

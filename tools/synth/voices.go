@@ -26,6 +26,10 @@ type Voice struct {
 	Engine string  // EspeakNG, Festival or Flite
 	Name   string  // engine voice: "en-us+m3" (espeak-ng), "kal_diphone" (festival), "kal16" (flite)
 	F0     float64 // flite: approximate default F0 mean in Hz that the pitch factor scales; 0 otherwise
+	Lang   string  // language of the text it reads (one of Languages)
+	// FixedRate: festival ignores Duration_Stretch (clunits unit selection
+	// keeps the recorded durations), so the speed follows the warp.
+	FixedRate bool
 }
 
 // BaseVoice is one distinct synthetic voice model; Voices are the engines'
@@ -38,8 +42,14 @@ type BaseVoice struct {
 // FestivalVoiceDir is where Debian's festvox packages install voices.
 var FestivalVoiceDir = "/usr/share/festival/voices"
 
-// nativeScript are festival voice languages that cannot read English text.
-var nativeScript = map[string]bool{"russian": true, "hindi": true, "marathi": true, "telugu": true}
+// nativeScript maps festival voice languages (directory names) that cannot
+// read English text to the language of their sentence generator; festival
+// reads their UTF-8 text in native script (Devanagari, Telugu, Cyrillic).
+var nativeScript = map[string]string{"russian": "ru", "hindi": "hi", "marathi": "mr", "telugu": "te"}
+
+// fixedRate are festival voices whose durations Duration_Stretch does not
+// change (measured: msu_ru_nsh_clunits gives the same length at 1.0 and 1.5).
+var fixedRate = map[string]bool{"msu_ru_nsh_clunits": true}
 
 // shared maps engine voices of the same recorded speaker to one base voice.
 var shared = map[string]string{
@@ -62,7 +72,7 @@ func Discover(ctx context.Context, engines []string, log io.Writer) ([]BaseVoice
 		case EspeakNG:
 			vs, err = espeakVoices(ctx)
 		case Festival:
-			vs, err = festivalVoices(log)
+			vs, err = festivalVoices()
 		case Flite:
 			vs, err = fliteVoices(ctx)
 		default:
@@ -129,7 +139,7 @@ func espeakVoices(ctx context.Context) ([]Voice, error) {
 			}
 			if name != "" && !seen[name] {
 				seen[name] = true
-				vs = append(vs, Voice{Engine: EspeakNG, Name: name})
+				vs = append(vs, Voice{Engine: EspeakNG, Name: name, Lang: "en"})
 			}
 		}
 	}
@@ -137,8 +147,9 @@ func espeakVoices(ctx context.Context) ([]Voice, error) {
 }
 
 // festivalVoices lists voice directories (<lang>/<voice>/festvox) under
-// FestivalVoiceDir, skipping languages that need native-script text.
-func festivalVoices(log io.Writer) ([]Voice, error) {
+// FestivalVoiceDir. Voices of nativeScript languages read sentences of
+// their own language; all others read English.
+func festivalVoices() ([]Voice, error) {
 	if err := lookPath(Festival); err != nil {
 		return nil, err
 	}
@@ -147,11 +158,11 @@ func festivalVoices(log io.Writer) ([]Voice, error) {
 	for _, d := range dirs {
 		voice := filepath.Base(filepath.Dir(d))
 		lang := filepath.Base(filepath.Dir(filepath.Dir(d)))
-		if nativeScript[lang] {
-			fmt.Fprintf(log, "synth: skipping festival voice %s: %s needs native-script text\n", voice, lang)
-			continue
+		text := "en"
+		if l, ok := nativeScript[lang]; ok {
+			text = l
 		}
-		vs = append(vs, Voice{Engine: Festival, Name: voice})
+		vs = append(vs, Voice{Engine: Festival, Name: voice, Lang: text, FixedRate: fixedRate[voice]})
 	}
 	if len(vs) == 0 {
 		return nil, fmt.Errorf("no usable voices in %s (Debian festvox-* packages)", FestivalVoiceDir)
@@ -181,7 +192,7 @@ func fliteVoices(ctx context.Context) ([]Voice, error) {
 		if f0 == 0 {
 			f0 = 110
 		}
-		vs = append(vs, Voice{Engine: Flite, Name: name, F0: f0})
+		vs = append(vs, Voice{Engine: Flite, Name: name, F0: f0, Lang: "en"})
 	}
 	return vs, nil
 }

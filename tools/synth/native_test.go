@@ -59,8 +59,9 @@ func festivalWords(t *testing.T, voice, text string) int {
 	return n
 }
 
-// TestNativeVoices synthesizes one sentence per native-script voice, twice,
-// and checks the audio: identical runs, 1.5-7 s, RMS of a speech signal
+// TestNativeVoices synthesizes one sentence per native-script voice, twice
+// at speed 1 and once at 0.8, and checks the audio: identical runs, the
+// length ratio of the slow run, 1.5-7 s, RMS of a speech signal
 // (peak -3 dBFS; speech has a crest factor of 3-10, so RMS 0.07-0.24), a
 // speaking rate of 0.04-0.2 s per letter (spelled-out bytes would take
 // about 1 s per letter) and festival's word count equal to the text's.
@@ -70,8 +71,11 @@ func TestNativeVoices(t *testing.T) {
 			requireVoice(t, nv.dir, nv.voice, nv.pkg)
 			text := SentencesIn(nv.lang, 1, 3)[0]
 			s := Speaker{Voice: Voice{Engine: Festival, Name: nv.voice, Lang: nv.lang}, Pitch: 1, Speed: 1, Warp: 1}
-			var y [2][]float32
+			var y [3][]float32
 			for k := range y {
+				if k == 2 {
+					s.Speed = 0.8 // Duration_Stretch 1.25
+				}
 				raw, rates, err := synthesize(context.Background(), s, []string{text}, t.TempDir())
 				if err != nil {
 					t.Fatal(err)
@@ -80,6 +84,17 @@ func TestNativeVoices(t *testing.T) {
 			}
 			if !slices.Equal(y[0], y[1]) {
 				t.Errorf("two syntheses of %q differ", text)
+			}
+			// Speed 0.8 lengthens the diphone voices' speech by 1.25 (pauses
+			// too, within 5%); the clunits voice (FixedRate) keeps its length.
+			want := 1.25
+			if fixedRate[nv.voice] {
+				want = 1
+			}
+			r := float64(len(y[2])) / float64(len(y[0]))
+			t.Logf("%s: speed 0.8 / speed 1 length ratio %.3f", nv.voice, r)
+			if math.Abs(r/want-1) > 0.05 {
+				t.Errorf("speed 0.8 changes the length by %.3f, want %.2f", r, want)
 			}
 			d, rms := float64(len(y[0]))/Rate, 0.0
 			for _, v := range y[0] {

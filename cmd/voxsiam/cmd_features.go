@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/voxsiam/voxsiam/internal/errs"
-	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/ingest"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -114,19 +112,9 @@ func featureConfigFromFlags(c *cli.Context) (feature.Config, error) {
 
 // featuresSummary is what runFeatures reports.
 type featuresSummary struct {
-	Store      string        `json:"store"`
-	Layout     string        `json:"layout"`
-	Speakers   int           `json:"speakers"`
-	Utterances int           `json:"utterances"`
-	Resumed    int           `json:"resumed"`
-	Frames     int64         `json:"frames"`
-	Hours      float64       `json:"hours"`
-	Skipped    []skippedFile `json:"skipped"`
-}
-
-type skippedFile struct {
-	Source string `json:"source"`
-	Reason string `json:"reason"`
+	Store  string `json:"store"`
+	Layout string `json:"layout"`
+	ingest.Summary
 }
 
 // runFeatures scans the corpus and streams its features into the store.
@@ -143,85 +131,27 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	if layout == dataset.Auto || layout == "" {
 		layout, _ = dataset.Detect(opts.In)
 	}
-	ext, err := feature.NewExtractor(opts.Config)
-	if err != nil {
+	if err := opts.Config.Validate(); err != nil {
 		return usagef("features: %v", err)
 	}
-	sw, err := store.Create(opts.Out, store.Options{NMels: ext.NMels(), Float16: opts.Float16,
-		Restart: opts.Restart, FeatureConfig: ext.Config()})
+	res, err := ingest.Run(ctx, items, opts.Out, ingest.Options{Feature: opts.Config, Workers: opts.Workers,
+		Strict: opts.Strict, Restart: opts.Restart, Float16: opts.Float16, Warn: stderr})
 	if errors.Is(err, store.ErrExists) {
 		return usagef("features: %v", err)
 	}
 	if err != nil {
 		return err
 	}
-	defer sw.Close() // keeps <out>.partial for a resume unless committed
-	sum := featuresSummary{Store: opts.Out, Layout: string(layout), Resumed: len(sw.Resumed())}
-	var todo []dataset.Item
-	for _, it := range items {
-		sw.SetGroup(it.Speaker, it.Group)
-		if !sw.Has(it.UttID) && !sw.Done(it.Source()) {
-			todo = append(todo, it)
-		}
-	}
-	if sum.Resumed > 0 {
-		fmt.Fprintf(stderr, "features: resuming %s.partial: %d utterances done, %d to go\n", opts.Out, sum.Resumed, len(todo))
-	}
-	bar := progress.New(stderr, int64(len(todo)), "features")
-	err = featurise(ctx, todo, ext, opts.Config.SampleRate, opts.Workers, func(r featResult) error {
-		bar.Add(1)
-		return addResult(sw, r, opts.Strict, &sum, stderr)
-	})
-	bar.Finish()
-	if err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintf(stderr, "features: interrupted; run the same command again to resume %s.partial\n", opts.Out)
-		}
-		return err
-	}
-	if err := sw.Commit(); err != nil {
-		return err
-	}
-	return printFeaturesSummary(opts, &sum, w)
+	return printFeaturesSummary(opts, featuresSummary{Store: opts.Out, Layout: string(layout), Summary: *res}, w)
 }
 
-// addResult stores one utterance or records why it was skipped.
-func addResult(sw *store.Writer, r featResult, strict bool, sum *featuresSummary, stderr io.Writer) error {
-	it := r.item
-	if r.err == nil && r.n == 0 {
-		r.err = errs.BadData("features: %s: too short for one frame (%.3f s)", it.Source(), r.dur)
-	}
-	if r.err != nil {
-		if strict {
-			return dataError{fmt.Errorf("features: %s: %w", it.Source(), r.err)}
-		}
-		fmt.Fprintf(stderr, "features: skipping %s: %v\n", it.Source(), r.err)
-		sum.Skipped = append(sum.Skipped, skippedFile{it.Source(), r.err.Error()})
-		return nil
-	}
-	return sw.Add(store.Utterance{ID: it.UttID, Speaker: it.Speaker, Source: it.Source(), Duration: r.dur}, r.frames)
-}
-
-// printFeaturesSummary reads the committed store back for the totals.
-func printFeaturesSummary(opts featuresOptions, sum *featuresSummary, w io.Writer) error {
-	s, err := store.Open(opts.Out)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sum.Speakers, sum.Utterances, sum.Frames = len(s.Speakers()), len(s.Utterances()), s.NumFrames()
-	for _, u := range s.Utterances() {
-		sum.Hours += u.Duration / 3600
-	}
-	sort.Slice(sum.Skipped, func(i, j int) bool { return sum.Skipped[i].Source < sum.Skipped[j].Source })
+// printFeaturesSummary prints the totals as text or JSON.
+func printFeaturesSummary(opts featuresOptions, sum featuresSummary, w io.Writer) error {
 	if opts.JSON {
-		if sum.Skipped == nil {
-			sum.Skipped = []skippedFile{}
-		}
 		return json.NewEncoder(w).Encode(sum)
 	}
 	fmt.Fprintf(w, "store %s (%s layout): %d speakers, %d utterances (%d resumed), %.2f h, %d frames x %d\n",
-		sum.Store, sum.Layout, sum.Speakers, sum.Utterances, sum.Resumed, sum.Hours, sum.Frames, s.NMels())
+		sum.Store, sum.Layout, sum.Speakers, sum.Utterances, sum.Resumed, sum.Hours, sum.Frames, sum.NMels)
 	if len(sum.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped %d files:\n", len(sum.Skipped))
 		for _, sk := range sum.Skipped {
@@ -229,76 +159,4 @@ func printFeaturesSummary(opts featuresOptions, sum *featuresSummary, w io.Write
 		}
 	}
 	return nil
-}
-
-// featResult is one featurised item.
-type featResult struct {
-	item   dataset.Item
-	frames []float32 // [n, n_mels] row-major
-	n      int
-	dur    float64 // seconds of audio
-	err    error   // load error (the item is skipped)
-}
-
-// featurise loads and featurises items on workers goroutines and calls fn
-// for each, in item order, on the calling goroutine; at most 2*workers
-// results are in memory. It stops at fn's first error or when ctx ends.
-func featurise(ctx context.Context, items []dataset.Item, proto *feature.Extractor, rate, workers int, fn func(featResult) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	workers = max(workers, 1)
-	jobs := make(chan int)
-	results := make([]chan featResult, len(items))
-	for i := range results {
-		results[i] = make(chan featResult, 1)
-	}
-	window := make(chan struct{}, 2*workers)
-	go func() {
-		defer close(jobs)
-		for i := range items {
-			select {
-			case window <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case jobs <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for k := 0; k < workers; k++ {
-		e := proto.Clone()
-		go func() {
-			for i := range jobs {
-				results[i] <- featureOne(ctx, e, items[i], rate)
-			}
-		}()
-	}
-	for i := range items {
-		select {
-		case r := <-results[i]:
-			<-window
-			if err := fn(r); err != nil {
-				return err
-			}
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return ctx.Err()
-}
-
-// featureOne loads one item and computes its features.
-func featureOne(ctx context.Context, e *feature.Extractor, it dataset.Item, rate int) featResult {
-	r := featResult{item: it}
-	x, err := dataset.Load(ctx, it, rate)
-	if err != nil {
-		r.err = err
-		return r
-	}
-	r.dur = float64(len(x)) / float64(rate)
-	r.frames, r.n = e.Compute(nil, x)
-	return r
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"math"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voxsiam/voxsiam/tools/audio"
-	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
@@ -127,31 +125,5 @@ func TestFeaturesStrictAndResume(t *testing.T) {
 	opts.Restart = true
 	if err := runFeatures(context.Background(), opts, &stdout); err != nil {
 		t.Errorf("--restart over a complete store: %v", err)
-	}
-}
-
-// TestFeaturiseStopsOnCancel: an interrupt (cancelled context) stops the
-// pipeline after the results already delivered, leaving order intact.
-func TestFeaturiseStopsOnCancel(t *testing.T) {
-	in, _ := toneCorpus(t, nil)
-	items, err := dataset.Scan(in, dataset.Plain)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, _ := feature.NewExtractor(smallConfig())
-	ctx, cancel := context.WithCancel(context.Background())
-	var got []string
-	err = featurise(ctx, items, e, 16000, 2, func(r featResult) error {
-		got = append(got, r.item.UttID)
-		if len(got) == 4 {
-			cancel()
-		}
-		return nil
-	})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("featurise after cancel: %v", err)
-	}
-	if len(got) != 4 || got[0] != items[0].UttID || got[3] != items[3].UttID {
-		t.Errorf("delivered %v, want the first 4 items in order", got)
 	}
 }

@@ -47,7 +47,7 @@ var (
 )
 
 // Hindi templates: 6 to 12 words; measured 2.5 to 3.5 s with the NSK voice
-// (Marathi 2.5 to 3.9 s, Telugu 2.4 to 3.4 s, Russian 3.2 to 6 s).
+// (Marathi 2.5 to 3.9 s, Telugu 2.4 to 3.4 s, Russian 3.2 to 6.2 s).
 var hiTemplates = []func(r *rand.Rand) string{
 	func(r *rand.Rand) string {
 		return fmt.Sprintf("हम %s %s %s %s।", pick(r, hiTimes), pickPair(r, hiPlaces)[1], pick(r, hiObjects), pick(r, hiVerbs))

@@ -17,7 +17,7 @@ import (
 // log-mel CPU time by roughly 40% against gonum's fftpack port; other sizes use
 // gonum (dsp/fourier), which is the reference for this code in fft_test.go.
 // With useAVX2 the gather (three stages for n >= 16), the radix-4/2 passes
-// and the untangling run in the simd_amd64.s kernels instead (simd_test.go
+// and the untangling run in the fft_amd64.s kernels instead (simd_test.go
 // checks both kernel sets against gonum).
 type powerFFT struct {
 	n      int

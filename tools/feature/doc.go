@@ -57,9 +57,8 @@
 // kernel. All arithmetic is float64 until the float32 output.
 //
 // On amd64 with AVX2 and FMA (detected at run time) these steps run in
-// assembly kernels of 4 float64 lanes (fft_amd64.s,
-// mel_amd64.s); elsewhere, or with
-// the build tag purego, in Go. The tests run both kernel sets against
+// assembly kernels of 4 float64 lanes (fft_amd64.s, mel_amd64.s);
+// elsewhere, or with the build tag purego, in Go. The tests run both kernel sets against
 // gonum's FFT, math.Log10, the sparse Go sums and librosa. Extractors hold
 // scratch buffers: not safe for concurrent use, but Clone is cheap;
 // ComputeFiles gives each of its workers a clone. Parity with librosa 0.11

@@ -4,9 +4,10 @@ package feature
 
 import "golang.org/x/sys/cpu"
 
-// useAVX2 selects the AVX2+FMA kernels of fft_amd64.s and mel_amd64.s (4 float64 lanes)
-// for the FFT passes, the untangling and the log compression; tests clear
-// it to check the portable Go kernels against the same references.
+// useAVX2 selects the AVX2+FMA kernels of fft_amd64.s and mel_amd64.s
+// (4 float64 lanes) for the FFT passes, the untangling, the mel sums and
+// the log compression; tests clear it to check the portable Go kernels
+// against the same references.
 var useAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // radix4AVX is powerFFT.radix4 over re, im [n] (split complex) for

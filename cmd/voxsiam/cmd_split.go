@@ -7,10 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
@@ -79,13 +79,13 @@ func runSplit(ctx context.Context, opts splitOptions, w io.Writer) error {
 		return fmt.Errorf("split: %w", err)
 	}
 	for name, list := range map[string][]string{"train.list": train, "val.list": val, "test.list": test} {
-		if err := writeList(filepath.Join(opts.Out, name), list); err != nil {
-			return err
+		if err := vecio.WriteList(filepath.Join(opts.Out, name), list); err != nil {
+			return fmt.Errorf("split: %w", err)
 		}
 	}
 	sum := map[string]any{"train": len(train), "val": len(val), "test": len(test), "out": opts.Out}
 	if opts.ZHAW {
-		n, err := writeZHAW(ctx, s, test, filepath.Join(opts.Out, "test-zhaw"), opts.Stderr)
+		n, err := dataset.DeriveZHAW(ctx, s, test, filepath.Join(opts.Out, "test-zhaw"), opts.Stderr)
 		if err != nil {
 			return err
 		}
@@ -99,67 +99,4 @@ func runSplit(ctx context.Context, opts splitOptions, w io.Writer) error {
 		fmt.Fprintf(w, "ZHAW test store %s: %d utterances\n", sum["zhaw_store"], sum["zhaw_utterances"])
 	}
 	return nil
-}
-
-// writeList writes one id per line, atomically.
-func writeList(path string, ids []string) error {
-	var b strings.Builder
-	for _, id := range ids {
-		b.WriteString(id + "\n")
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("split: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("split: %w", err)
-	}
-	return nil
-}
-
-// writeZHAW writes a store with two utterances per test speaker: the
-// concatenated frames of dataset.ZHAW's first and last parts. Speakers with
-// fewer than two utterances are skipped with a note. It returns the number
-// of utterances written.
-func writeZHAW(ctx context.Context, s *store.Store, test []string, dir string, stderr io.Writer) (int, error) {
-	byID := map[string]store.Utterance{}
-	perSpk := map[string][]string{}
-	for _, u := range s.Utterances() {
-		byID[u.ID] = u
-		perSpk[u.Speaker] = append(perSpk[u.Speaker], u.ID)
-	}
-	zw, err := store.Create(dir, store.Options{NMels: s.NMels(), Float16: s.Float16(), Restart: true, FeatureConfig: s.FeatureConfig()})
-	if err != nil {
-		return 0, err
-	}
-	defer zw.Abort() // no-op after Commit
-	n := 0
-	var buf []float32
-	for _, spk := range test {
-		if ctx.Err() != nil {
-			return 0, ctx.Err()
-		}
-		first, last := dataset.ZHAW(perSpk[spk])
-		if len(last) == 0 {
-			if stderr != nil {
-				fmt.Fprintf(stderr, "split: ZHAW: speaker %s has %d utterance(s), needs 2: left out\n", spk, len(first))
-			}
-			continue
-		}
-		zw.SetGroup(spk, s.Groups()[spk])
-		for k, part := range [][]string{first, last} {
-			u := store.Utterance{ID: fmt.Sprintf("%s/zhaw-%d", spk, k+1), Speaker: spk,
-				Source: fmt.Sprintf("zhaw:%s:%s..%s(%d)", s.Dir(), part[0], part[len(part)-1], len(part))}
-			buf = buf[:0]
-			for _, id := range part {
-				buf = append(buf, s.Frames(byID[id], nil)...)
-				u.Duration += byID[id].Duration
-			}
-			if err := zw.Add(u, buf); err != nil {
-				return 0, err
-			}
-			n++
-		}
-	}
-	return n, zw.Commit()
 }

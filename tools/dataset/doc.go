@@ -16,7 +16,8 @@
 // speaker, otherwise the speaker itself. Split draws whole groups for the
 // test and validation sets, reproducibly for a seed. ZHAW splits one
 // speaker's utterances into the two parts of the protocol of Stadelmann et
-// al. (TIMIT: sentences 1-8 and 9-10).
+// al. (TIMIT: sentences 1-8 and 9-10); DeriveZHAW writes the feature store
+// of those two concatenated utterances per test speaker.
 //
 // References: VoxCeleb (Nagrani et al., Interspeech 2017; Chung et al., 2018);
 // TIMIT (Garofolo et al., LDC93S1); LibriSpeech (Panayotov et al., ICASSP

@@ -41,7 +41,8 @@ func newCorpusSynthCommand() *cli.Command {
 		Name:  "synth",
 		Usage: "synthesize a multi-speaker corpus with espeak-ng, festival and flite",
 		Description: `Writes <out>/<speaker>/<speaker>-<nnn>.wav (16 kHz mono 16-bit), speakers.tsv
-(speaker, base_voice, engine, voice, pitch, speed, warp) and utterances.tsv. A speaker is a
+(speaker, base_voice, engine, voice, pitch, speed, warp, lang) and utterances.tsv (utt_id,
+speaker, duration_s, lang, text). A speaker is a
 base voice perturbed in pitch, speaking rate and vocal-tract length; base_voice is the group
 that 'voxsiam features' and 'voxsiam split' keep together. Deterministic for a seed and the
 installed voices. Read it with: voxsiam features --layout plain --in <out> --out <store>

@@ -46,11 +46,16 @@ $(STAMP_APT):
 	fi
 	@touch $@
 
+# TF_PACKAGE replaces the CPU wheel, e.g. `make setup TF_PACKAGE='tensorflow[and-cuda]==2.21.0'`
+# on a CUDA machine (its libtensorflow_cc carries the GPU kernels; not run here).
+TF_PACKAGE ?=
 venv: $(STAMP_PY)
 $(STAMP_PY): requirements.txt
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	$(VPY) -m pip install -q --upgrade pip
 	$(VPY) -m pip install -q -r requirements.txt
+	@if [ -n "$(TF_PACKAGE)" ]; then \
+	  $(VPY) -m pip uninstall -q -y tensorflow-cpu && $(VPY) -m pip install -q "$(TF_PACKAGE)"; fi
 	@touch $@
 
 # libtensorflow from the wheel: -ltensorflow resolves to libtensorflow_cc.so.2

@@ -11,7 +11,9 @@ Modes (each prints one JSON summary line on stdout and writes it to --json):
   export         write a trained reference model as a SavedModel
                  (serving_default: spectrogram -> embedding, distribution)
   predict-bench  batched inference of a SavedModel's serving_default
-                 (voxsiam's export) over a store: audio-seconds/s
+                 (voxsiam's export) over a store's features (--store) or end
+                 to end from audio (--audio-dir: librosa.load + reference
+                 log-mel + segments + inference + mean): audio-seconds/s
   features-bench librosa log-mel with the reference settings: files/s,
                  audio-seconds/s
   flops          the analytic GFLOP count of one training step
@@ -75,8 +77,12 @@ def parse_args(argv):
     x.add_argument("--model", required=True, help="directory written by `train`")
     x.add_argument("--out", required=True)
 
-    pb = sub.add_parser("predict-bench", help="time SavedModel inference over a store")
-    add_common(pb)
+    pb = sub.add_parser("predict-bench", help="time SavedModel extraction over a store or from audio")
+    add_common(pb, store=False)
+    src = pb.add_mutually_exclusive_group(required=True)
+    src.add_argument("--store", help="feature store: time TF compute on precomputed features")
+    src.add_argument("--audio-dir", "--corpus", dest="audio_dir",
+                     help="corpus directory (<speaker>/<utt>.wav ...): time decode + log-mel + inference")
     pb.add_argument("--saved-model", required=True)
     pb.add_argument("--speakers", default=None, help="speaker list (default: all utterances)")
     pb.add_argument("--batch", type=int, default=100, help="segments per inference call")

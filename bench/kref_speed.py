@@ -1,13 +1,16 @@
 """predict-bench and features-bench modes of keras_reference.py.
 
-predict-bench: the utterances of a store are cut into non-overlapping
-40-frame segments (kref_store.segments), run through a SavedModel's
-serving_default signature in batches of --batch segments and mean-pooled per
-utterance, the way a Keras user would run `Model.predict` on an exported
-model (--api keras wraps the signature in keras.layers.TFSMLayer). Timed:
-segmenting + inference + pooling for all utterances, after one warm-up batch;
-model loading is excluded. audio-seconds/s = manifest duration_s summed over
-the utterances / elapsed.
+predict-bench: the utterances are cut into non-overlapping 40-frame segments
+(kref_store.segments), run through a SavedModel's serving_default signature
+in batches of --batch segments and mean-pooled per utterance, the way a Keras
+user would run `Model.predict` on an exported model (--api keras wraps the
+signature in keras.layers.TFSMLayer). The frames come from a feature store
+(--store: TF compute only) or from audio (--audio-dir: librosa.load at
+16 kHz + the reference log-mel, reference_logmel, per file: end to end).
+Timed: features (audio mode) + segmenting + inference + pooling for all
+utterances, after one warm-up batch; model loading is excluded.
+audio-seconds/s = audio seconds (manifest duration_s, or decoded samples /
+16000) / elapsed.
 
 features-bench: librosa as in ZHAW_deep_voice's spectrogram_converter:
 librosa.load(sr=None), melspectrogram(n_fft 1024, hop 160, 128 mels, power 2),
@@ -68,38 +71,96 @@ def _predictor(args, sig, in_name, spec):
 
 
 def predict_bench(args):
+    """Times SavedModel extraction: from the store's frames (--store) or end to
+    end from audio (--audio-dir: decode, log-mel, segment, infer, pool)."""
     loaded, sig, in_name, spec = _signature(args)
     predict, api = _predictor(args, sig, in_name, spec)
-    store = Store(args.store)
     keep = set(read_list(args.speakers)) if args.speakers else None
-    utts = [u for u in store.utterances if keep is None or u.speaker in keep]
+    if args.audio_dir:
+        utts = [u for u in audio_utterances(args.audio_dir) if keep is None or u[1] in keep]
+        source, n_mels = "audio", 128
+    else:
+        store = Store(args.store)
+        utts = [u for u in store.utterances if keep is None or u.speaker in keep]
+        source, n_mels = "store", store.n_mels
     if not utts:
-        raise SystemExit(f"predict-bench: {args.store}: no utterances selected")
-    predict(np.zeros((args.batch, 40, store.n_mels), np.float32))  # warm-up
+        raise SystemExit(f"predict-bench: {args.audio_dir or args.store}: no utterances selected")
+    predict(np.zeros((args.batch, 40, n_mels), np.float32))  # warm-up
+    if args.audio_dir:
+        reference_logmel(np.zeros(16000, np.float32))  # librosa filter bank and caches
     c0, t0 = time.process_time(), time.perf_counter()
-    embs, n_segs, chunk, owners = [], 0, [], []
-    # Batches span utterance boundaries, as a batched extractor would.
+    if args.audio_dir:
+        ids, spks, x, owners, audio, feat_s = _audio_segments(utts, args.cut)
+    else:
+        ids, spks = [u.utt_id for u in utts], [u.speaker for u in utts]
+        x, owners = _store_segments(store, utts, args.cut)
+        audio, feat_s = sum(u.duration for u in utts), 0.0
+    t1 = time.perf_counter()
+    e = predict(x)
+    sums = np.zeros((len(ids), e.shape[1]), np.float64)
+    np.add.at(sums, owners, e)
+    embs = sums / np.bincount(owners, minlength=len(ids))[:, None]
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    out = {"source": source, "utterances": len(ids), "segments": int(len(x)), "audio_s": audio,
+           "elapsed_s": elapsed, "features_s": feat_s, "inference_s": time.perf_counter() - t1,
+           "cpu_s": cpu, "audio_s_per_cpu_s": audio / cpu if cpu > 0 else None,
+           "audio_s_per_s": audio / elapsed, "segments_per_s": len(x) / elapsed, "batch": args.batch,
+           "api": api, "saved_model": args.saved_model, "dim": int(e.shape[1]), "cut": args.cut}
+    if args.out:
+        write_embeddings_dir(args.out, ids, spks, embs)
+    if args.compare:
+        out["compare"] = compare(args.compare, ids, embs)
+    return out
+
+
+def _store_segments(store, utts, cut):
+    """All segments of utts [n, 40, M] and the utterance index of each.
+    Batches span utterance boundaries, as a batched extractor would."""
+    chunk, owners = [], []
     for k, u in enumerate(utts):
-        s = segments(store.utt_frames(u), cut=args.cut)
+        s = segments(store.utt_frames(u), cut=cut)
         chunk.append(s)
         owners.extend([k] * len(s))
-        n_segs += len(s)
-    x = np.concatenate(chunk)
-    e = predict(x)
-    owners = np.asarray(owners)
-    sums = np.zeros((len(utts), e.shape[1]), np.float64)
-    np.add.at(sums, owners, e)
-    embs = sums / np.bincount(owners, minlength=len(utts))[:, None]
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-    audio = sum(u.duration for u in utts)
-    out = {"utterances": len(utts), "segments": int(n_segs), "audio_s": audio, "elapsed_s": elapsed,
-           "cpu_s": cpu, "audio_s_per_cpu_s": audio / cpu if cpu > 0 else None,
-           "audio_s_per_s": audio / elapsed, "segments_per_s": n_segs / elapsed, "batch": args.batch,
-           "api": api, "saved_model": args.saved_model, "dim": int(e.shape[1])}
-    if args.out:
-        write_embeddings_dir(args.out, [u.utt_id for u in utts], [u.speaker for u in utts], embs)
-    if args.compare:
-        out["compare"] = compare(args.compare, [u.utt_id for u in utts], embs)
+    return np.concatenate(chunk), np.asarray(owners)
+
+
+def _audio_segments(utts, cut):
+    """Decodes (librosa.load at 16 kHz) and computes the reference log-mel of
+    every file, then segments as _store_segments; returns ids, speakers,
+    segments, owners, audio seconds and the seconds spent on features."""
+    import librosa
+    t0 = time.perf_counter()
+    ids, spks, chunk, owners, audio = [], [], [], [], 0.0
+    for k, (utt_id, spk, path) in enumerate(utts):
+        y, rate = librosa.load(path, sr=16000)
+        audio += len(y) / rate
+        s = segments(reference_logmel(y), cut=cut)
+        ids.append(utt_id)
+        spks.append(spk)
+        chunk.append(s)
+        owners.extend([k] * len(s))
+    return ids, spks, np.concatenate(chunk), np.asarray(owners), audio, time.perf_counter() - t0
+
+
+def reference_logmel(y, sr=16000):
+    """The reference features of 16 kHz samples y: librosa melspectrogram
+    (n_fft 1024, hop 160, 128 mels, power 2, centred with reflect padding),
+    log10(1 + 10000 x); returns [frames, 128] float32."""
+    import librosa
+    mel = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=160, n_mels=128,
+                                         power=2.0, pad_mode="reflect")
+    return np.log10(1.0 + 10000.0 * mel).T.astype(np.float32)
+
+
+def audio_utterances(root):
+    """(utt_id, speaker, path) of every audio file under root: utt_id is the
+    path relative to root without extension (as voxsiam names corpus
+    utterances), speaker its first directory."""
+    out = []
+    for path in audio_files(root):
+        rel = os.path.relpath(path, root)
+        utt = os.path.splitext(rel)[0].replace(os.sep, "/")
+        out.append((utt, utt.split("/")[0] if "/" in utt else utt, path))
     return out
 
 

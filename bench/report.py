@@ -162,25 +162,12 @@ def measures(a):
     rows.append(("Training steps per CPU-s (load-independent; voxsiam incl. start-up)",
                  v_cpu_step and 1.0 / v_cpu_step, kt and kt.get("steps_per_cpu_s"), "higher", TARGETS["train"]))
 
-    # extraction speed
-    v_ex, src["extract_vox"] = rate(raw, "vox_embed")
-    k_ex, k_api = None, None
-    for api in ("tf", "keras"):
-        d = load(raw, "keras_predict_" + api)
-        if d and (k_ex is None or d["audio_s_per_s"] > k_ex):
-            k_ex, k_api = d["audio_s_per_s"], d.get("api")
-        if d and d.get("compare"):
-            notes.append(f"Extraction parity ({api}): voxsiam embed vs TF on the same SavedModel, "
-                         f"{d['compare'].get('matched')} utterances, max abs diff {d['compare'].get('max_abs_diff')}")
-    src["extract_keras"] = f"predict-bench, faster API: {k_api}" if k_ex else why(raw, "keras_predict_tf")
-    rows.append(("Embedding extraction, audio-s/s", v_ex, k_ex, "higher", TARGETS["extract"]))
-    _, _, cpu = status3(raw, "vox_embed")
-    v_audio = pick(load(raw, "vox_embed"), "audio_seconds", "audio_s")
-    k_cpu = max([d["audio_s_per_cpu_s"] for d in (load(raw, "keras_predict_tf"), load(raw, "keras_predict_keras"))
-                 if d and d.get("audio_s_per_cpu_s")] or [None], key=lambda x: x or 0)
-    rows.append(("Embedding extraction, audio-s per CPU-s (load-independent; voxsiam incl. model load)",
-                 v_audio / cpu if cpu and v_audio else None, k_cpu, "higher", TARGETS["extract"]))
-
+    # extraction speed: end to end from audio (primary), then TF compute only on the store's features
+    for kind, vname, kname, label in (
+            ("audio", "vox_embed_audio", "keras_audio", "Embedding extraction, end to end from audio"),
+            ("store", "vox_embed", "keras_predict",
+             "Extraction, TF compute only (same SavedModel, precomputed features)")):
+        extraction_rows(raw, kind, vname, kname, label, rows, notes, src)
     # feature extraction
     v_ft, src["features_vox"] = rate(raw, "vox_features", store_audio(a.store) if a.store else None)
     lf = load(raw, "librosa_features")
@@ -200,20 +187,34 @@ def measures(a):
     rows.append(("Log-mel compute only, audio-s per CPU-s (Go benchmark vs librosa)",
                  go_ms and 10000.0 / go_ms, lib_ms and 10000.0 / lib_ms, "higher", TARGETS["features"]))
 
-    # quality
+    # quality at equal steps, per training seed: mean and range
+    n_test = count(os.path.join(a.split, "test.list"))
+    seeds = (a.seeds or "1").split()
     for impl, label in (("vox", "voxsiam"), ("keras", "Keras")):
-        ev = load(raw, impl + "_eval")
-        q = quality_of_eval(ev) if ev else None
-        if q:
-            src["quality_" + impl] = f"voxsiam eval of the {label} test embeddings (accuracy: {q['acc_kind']})"
-        else:
-            q = load(raw, impl + "_eval_py") or {}
-            q = {"mr": q.get("mr"), "eer": q.get("eer"), "acc": q.get("threshold_accuracy")}
-            src["quality_" + impl] = f"python fallback, report.py score (voxsiam eval: {why(raw, impl + '_eval')})"
-        quality[impl] = q
-    rows.append(("MR, test speakers (lower is better)", quality["vox"].get("mr"), quality["keras"].get("mr"), "lower", 1.0))
-    rows.append(("EER, test pairs (lower is better)", quality["vox"].get("eer"), quality["keras"].get("eer"), "lower", 1.0))
-    rows.append(("Threshold accuracy, test pairs", quality["vox"].get("acc"), quality["keras"].get("acc"), "higher", 1.0))
+        per_seed = []
+        for i, seed in enumerate(seeds):
+            sfx = "" if i == 0 else "_s" + seed
+            q, how = quality_of(raw, impl, sfx, label)
+            per_seed.append(q)
+            src[f"quality_{impl}" + (f"_seed{seed}" if len(seeds) > 1 else "")] = how
+        quality[impl] = summarise(per_seed)
+    spk = f"{n_test} test speakers" if n_test else "test speakers"
+    if len(seeds) > 1:
+        spk += f", {len(seeds)} seeds: mean"
+    for key, name, better in (("mr", f"MR, {spk} (lower is better)", "lower"),
+                              ("eer", f"EER, test pairs of {spk} (lower is better)", "lower"),
+                              ("acc", f"Threshold accuracy, test pairs of {spk}", "higher")):
+        rows.append((name, quality["vox"].get(key), quality["keras"].get(key), better, 1.0))
+    if len(seeds) > 1:
+        for impl, label in (("vox", "voxsiam"), ("keras", "Keras")):
+            q = quality[impl]
+            notes.append(f"Quality over seeds {' '.join(seeds)} ({label}, {a.steps} steps, {spk.split(',')[0]}, "
+                         f"{q.get('mr_n')} of {len(seeds)} seeds scored): "
+                         + "; ".join(f"{k.upper()} mean {fmt(q.get(k))} range {span(q.get(k + '_range'))}"
+                                     for k in ("mr", "eer", "acc")))
+    quality_json = {impl: quality[impl] for impl in quality}
+    quality_json["seeds"], quality_json["test_speakers"] = seeds, n_test
+    a.quality = quality_json  # per-implementation mean/range, into results.json
 
     seed = load(raw, "keras_seed")
     if seed and seed.get("pairs"):
@@ -226,6 +227,61 @@ def measures(a):
         notes.append(f"PKLD reference ({kt['steps']} steps): Keras-style 'accuracy' on symmetric-KL distances "
                      f"{p['keras_accuracy']:.3f} vs tuned-threshold accuracy {p['threshold_accuracy']:.3f}")
     return rows, notes, src, gflop, n_spk
+
+
+def extraction_rows(raw, kind, vname, kname, label, rows, notes, src):
+    """Appends the audio-s/s and audio-s per CPU-s rows of one extraction
+    measurement (voxsiam step vname vs predict-bench kname_{tf,keras})."""
+    v_ex, src[f"extract_{kind}_vox"] = rate(raw, vname)
+    k_ex, k_api, k_cpu = None, None, None
+    for api in ("tf", "keras"):
+        d = load(raw, f"{kname}_{api}")
+        if not d:
+            continue
+        if k_ex is None or d["audio_s_per_s"] > k_ex:
+            k_ex, k_api = d["audio_s_per_s"], d.get("api")
+        if d.get("audio_s_per_cpu_s") and (k_cpu is None or d["audio_s_per_cpu_s"] > k_cpu):
+            k_cpu = d["audio_s_per_cpu_s"]
+        c = d.get("compare")
+        if c:
+            notes.append(f"Extraction parity, {kind} ({api}): voxsiam embed vs predict-bench on the same "
+                         f"SavedModel, {c.get('matched')} utterances, max abs diff {fmt(c.get('max_abs_diff'))}")
+    what = "librosa.load + reference log-mel + " if kind == "audio" else ""
+    src[f"extract_{kind}_keras"] = (f"predict-bench --{'audio-dir' if kind == 'audio' else 'store'}: {what}"
+                                    f"SavedModel, faster API: {k_api}" if k_ex else why(raw, f"{kname}_tf"))
+    rows.append((label + ", audio-s/s", v_ex, k_ex, "higher", TARGETS["extract"]))
+    _, _, cpu = status3(raw, vname)
+    v_audio = pick(load(raw, vname), "audio_seconds", "audio_s")
+    rows.append((label + ", audio-s per CPU-s (load-independent; voxsiam incl. start-up)",
+                 v_audio / cpu if cpu and v_audio else None, k_cpu, "higher", TARGETS["extract"]))
+
+
+def quality_of(raw, impl, sfx, label):
+    """MR/EER/accuracy of one implementation and seed: voxsiam eval, else the Python fallback."""
+    ev = load(raw, impl + "_eval" + sfx)
+    q = quality_of_eval(ev) if ev else None
+    if q:
+        return q, f"voxsiam eval of the {label} test embeddings (accuracy: {q['acc_kind']})"
+    d = load(raw, impl + "_eval_py" + sfx)
+    if not d:
+        return {}, why(raw, impl + "_eval" + sfx)
+    return ({"mr": d.get("mr"), "eer": d.get("eer"), "acc": d.get("threshold_accuracy")},
+            f"python fallback, report.py score (voxsiam eval: {why(raw, impl + '_eval' + sfx)})")
+
+
+def summarise(per_seed):
+    """Mean and [min, max] of each quality value over the seeds that have it."""
+    out = {}
+    for k in ("mr", "eer", "acc"):
+        vals = [q[k] for q in per_seed if q.get(k) is not None]
+        out[k] = sum(vals) / len(vals) if vals else None
+        out[k + "_range"] = [min(vals), max(vals)] if vals else None
+        out[k + "_n"] = len(vals)
+    return out
+
+
+def span(r):
+    return "n/a" if not r else f"{fmt(r[0])}-{fmt(r[1])}"
 
 
 def fmt(x):
@@ -264,10 +320,12 @@ def report(a):
     rows, notes, src, gflop, n_spk = measures(a)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     meta = {"date": now, "cpu": cpu_model(), "cpus": os.cpu_count(), "threads": a.threads, "steps": a.steps,
-            "warmup": a.warmup, "batch": a.batch, "train_speakers": n_spk, "train_step_gflop": gflop}
+            "warmup": a.warmup, "batch": a.batch, "train_speakers": n_spk, "train_step_gflop": gflop,
+            "seeds": (a.seeds or "1").split(), "quality": getattr(a, "quality", None)}
     lines = [f"# voxsiam vs Keras reference — {now}", "",
              f"CPU: {meta['cpu']} ({meta['cpus']} CPUs), threads: {a.threads}, batch {a.batch}, "
-             f"{a.steps} training steps each, {n_spk} training speakers", "",
+             f"{a.steps} training steps each, {n_spk} training speakers, "
+             f"seeds {a.seeds or '1'} (speed rows: first seed)", "",
              "| Measure | voxsiam | Keras reference | voxsiam / Keras | Target | Met |",
              "|---|---:|---:|---:|---|---|"]
     table = []
@@ -334,6 +392,7 @@ def main():
     r.add_argument("--steps", type=int, default=0)
     r.add_argument("--warmup", type=int, default=5)
     r.add_argument("--batch", type=int, default=100)
+    r.add_argument("--seeds", default="1", help="training seeds of the run, space separated (first = unsuffixed)")
     s = sub.add_parser("score")
     s.add_argument("--embeddings", required=True)
     s.add_argument("--out", required=True)

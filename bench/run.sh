@@ -6,8 +6,12 @@
 #   BENCH_THREADS=2        TF intra/inter-op threads, GOMAXPROCS, BLAS threads
 #   BENCH_SPEAKERS=24      synthetic corpus speakers; BENCH_UTTERANCES=8 per speaker
 #   BENCH_VAL_SPEAKERS=4, BENCH_TEST_SPEAKERS=8  held-out speakers (voxsiam split, whole groups)
-#   BENCH_STEPS=300        training mini-batches of each implementation (quality at equal steps;
-#                          the median step time after BENCH_WARMUP=5 steps gives steps/s)
+#   BENCH_STEPS=400        training mini-batches of each implementation (quality at equal steps;
+#                          the median step time after BENCH_WARMUP=5 steps gives steps/s); 400 keeps
+#                          the default run at ~25-30 min on an idle 2-core machine, the published
+#                          comparison is BENCH_STEPS=10000 (~9 h per seed there)
+#   BENCH_SEEDS="1"        training seeds; both trainings and the quality rows repeat per seed
+#                          (mean and range reported), e.g. BENCH_SEEDS="1 2 3"
 #   BENCH_BATCH=100        segments per mini-batch
 #   BENCH_SEED_STEPS=30    >0: also train the seed siamese setup (pairs of BENCH_BATCH/2) to show its Keras "accuracy"
 #   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
@@ -24,15 +28,16 @@ WORK=$OUT/work RAW=$OUT/raw LOGS=$OUT/logs
 THREADS=${BENCH_THREADS:-2}
 SPEAKERS=${BENCH_SPEAKERS:-24} UTTS=${BENCH_UTTERANCES:-8}
 VAL_SPK=${BENCH_VAL_SPEAKERS:-4} TEST_SPK=${BENCH_TEST_SPEAKERS:-8}
-STEPS=${BENCH_STEPS:-300} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
+STEPS=${BENCH_STEPS:-400} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
 SEED_STEPS=${BENCH_SEED_STEPS:-30} REUSE=${BENCH_REUSE:-1}
+SEEDS=$(echo ${BENCH_SEEDS:-1})  # normalised: single spaces
 EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
 export GOMAXPROCS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} CUDA_VISIBLE_DEVICES=
 
 mkdir -p "$WORK" "$RAW" "$LOGS"
 rm -f "$RAW"/*.json "$RAW"/*.status "$RAW"/*.unavailable
-echo "# bench: threads=$THREADS steps=$STEPS warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
+echo "# bench: threads=$THREADS steps=$STEPS seeds='$SEEDS' warmup=$WARMUP batch=$BATCH speakers=$SPEAKERS x $UTTS utterances -> $OUT" >&2
 
 # child_cpu: sets CHILD_CPU to the user+sys CPU seconds of all finished children
 # of this shell (bash `times`; called directly: in a subshell it would see none).
@@ -105,84 +110,104 @@ else
 	unavailable split "bin/voxsiam split is not built or there is no store"
 fi
 
-# 2. training at equal steps: speed (median step time after the warm-up) and the models for quality.
-VRUN=$WORK/vox_run KRUN=$WORK/keras_run
-if [ -f "$SPLIT/train.list" ]; then
-	step keras_train "${KREF[@]}" train --store "$STORE" --train-speakers "$SPLIT/train.list" \
-		--val-speakers "$SPLIT/val.list" --steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" \
-		--epsilon "$EPSILON" --threads "$THREADS" --out "$KRUN" --json "$RAW/keras_train.json"
-	if have train; then
-		rm -rf "$VRUN"
-		"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" \
-			--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train.toml"
-		step vox_train "$VOX" train --config "$WORK/vox_train.toml" --out "$VRUN" --json && json_of vox_train
-		"$PY" "$ROOT/bench/gotrain.py" times --run "$VRUN" --warmup "$WARMUP" --batch "$BATCH" \
-			--steps "$STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train.status")" --out "$RAW/vox_train_times.json" 2>>"$LOGS/vox_train.err"
+# 2.-4. per training seed (BENCH_SEEDS): training at equal steps (speed from the first seed:
+# median step time after the warm-up), export, and quality of both models. The first seed's
+# names carry no suffix (keras_train, vox_run, ...), later ones _s<seed>.
+FIRST_SEED=${SEEDS%% *}
+for seed in $SEEDS; do
+	sfx=; [ "$seed" = "$FIRST_SEED" ] || sfx=_s$seed
+	VRUN=$WORK/vox_run$sfx KRUN=$WORK/keras_run$sfx SM=$WORK/vox_savedmodel$sfx
+	if [ -f "$SPLIT/train.list" ]; then
+		step "keras_train$sfx" "${KREF[@]}" train --store "$STORE" --train-speakers "$SPLIT/train.list" \
+			--val-speakers "$SPLIT/val.list" --steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" --seed "$seed" \
+			--epsilon "$EPSILON" --threads "$THREADS" --out "$KRUN" --json "$RAW/keras_train$sfx.json"
+		if have train; then
+			rm -rf "$VRUN"
+			"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" --seed "$seed" \
+				--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train$sfx.toml"
+			step "vox_train$sfx" "$VOX" train --config "$WORK/vox_train$sfx.toml" --out "$VRUN" --json && json_of "vox_train$sfx"
+			"$PY" "$ROOT/bench/gotrain.py" times --run "$VRUN" --warmup "$WARMUP" --batch "$BATCH" \
+				--steps "$STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train$sfx.status")" \
+				--out "$RAW/vox_train_times$sfx.json" 2>>"$LOGS/vox_train$sfx.err"
+		else
+			unavailable "vox_train$sfx" "bin/voxsiam train is not built"
+		fi
+		if [ "$SEED_STEPS" -gt 0 ] && [ -z "$sfx" ]; then
+			step keras_seed "${KREF[@]}" train --setup seed --store "$STORE" --train-speakers "$SPLIT/train.list" \
+				--val-speakers "$SPLIT/val.list" --steps "$SEED_STEPS" --warmup 1 --batch "$((BATCH / 2))" \
+				--threads "$THREADS" --out "$WORK/keras_seed" --json "$RAW/keras_seed.json"
+		fi
 	else
-		unavailable vox_train "bin/voxsiam train is not built"
+		unavailable "keras_train$sfx" "no speaker split (train.list)"
+		unavailable "vox_train$sfx" "no speaker split (train.list)"
 	fi
-	if [ "$SEED_STEPS" -gt 0 ]; then
-		step keras_seed "${KREF[@]}" train --setup seed --store "$STORE" --train-speakers "$SPLIT/train.list" \
-			--val-speakers "$SPLIT/val.list" --steps "$SEED_STEPS" --warmup 1 --batch "$((BATCH / 2))" \
-			--threads "$THREADS" --out "$WORK/keras_seed" --json "$RAW/keras_seed.json"
+	if have export && [ -d "$VRUN" ]; then
+		rm -rf "$SM"
+		step "vox_export$sfx" "$VOX" export --run "$VRUN" --out "$SM" --json && json_of "vox_export$sfx"
+	else
+		unavailable "vox_export$sfx" "bin/voxsiam export is not built or there is no voxsiam run"
 	fi
-else
-	unavailable keras_train "no speaker split (train.list)"
-	unavailable vox_train "no speaker split (train.list)"
-fi
+	# quality at equal steps: val (thresholds) and test embeddings of both, scored by voxsiam eval.
+	for part in val test; do
+		[ -f "$SPLIT/$part.list" ] || continue
+		[ -f "$KRUN/model.weights.h5" ] && step "keras_embed_$part$sfx" "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
+			--speakers "$SPLIT/$part.list" --cut overlap-last --threads "$THREADS" --out "$WORK/keras_emb_$part$sfx" \
+			--json "$RAW/keras_embed_$part$sfx.json"
+		if [ -f "$SM/saved_model.pb" ] && have embed; then
+			rm -rf "$WORK/vox_emb_$part$sfx"
+			step "vox_embed_$part$sfx" "$VOX" embed --model "$SM" --in "$STORE" --speakers "$SPLIT/$part.list" \
+				--batch "$BATCH" --intra-op "$THREADS" --inter-op "$THREADS" --out "$WORK/vox_emb_$part$sfx" --json \
+				&& json_of "vox_embed_$part$sfx"
+		fi
+	done
+	for impl in vox keras; do
+		emb=$WORK/${impl}_emb_test$sfx
+		[ -f "$emb/embeddings.npy" ] || { unavailable "${impl}_eval$sfx" "no ${impl} test embeddings"; continue; }
+		if have eval; then
+			dev=(); [ -f "$WORK/${impl}_emb_val$sfx/embeddings.npy" ] && dev=(--dev "$WORK/${impl}_emb_val$sfx")
+			rm -rf "$WORK/${impl}_eval$sfx"
+			step "${impl}_eval$sfx" "$VOX" eval --embeddings "$emb" "${dev[@]}" --out "$WORK/${impl}_eval$sfx" --json \
+				&& json_of "${impl}_eval$sfx"
+		else
+			unavailable "${impl}_eval$sfx" "bin/voxsiam eval is not built"
+		fi
+		step "${impl}_eval_py$sfx" "$PY" "$ROOT/bench/report.py" score --embeddings "$emb" --out "$RAW/${impl}_eval_py$sfx.json"
+	done
+done
 
-# 3. export + extraction speed over every utterance of the store, same SavedModel for both.
+# Extraction speed with the first seed's SavedModel, batch BATCH, same threads on both sides.
 SM=$WORK/vox_savedmodel
-if have export && [ -d "$VRUN" ]; then
-	rm -rf "$SM"
-	step vox_export "$VOX" export --run "$VRUN" --out "$SM" --json && json_of vox_export
-else
-	unavailable vox_export "bin/voxsiam export is not built or there is no voxsiam run"
-fi
 if [ -f "$SM/saved_model.pb" ]; then
+	# (a) end to end from audio (what users run): decode + resample + log-mel + segments + inference + mean.
+	ALL=$WORK/all_speakers.list
+	cat "$SPLIT"/train.list "$SPLIT"/val.list "$SPLIT"/test.list 2>/dev/null | sort -u >"$ALL"
+	[ -s "$ALL" ] || ls "$CORPUS" | grep -v '\.' >"$ALL"
 	if have embed; then
+		rm -rf "$WORK/vox_emb_audio"
+		step vox_embed_audio "$VOX" embed --model "$SM" --in "$CORPUS" --speakers "$ALL" --batch "$BATCH" \
+			--intra-op "$THREADS" --inter-op "$THREADS" --workers "$THREADS" --out "$WORK/vox_emb_audio" --json \
+			&& json_of vox_embed_audio
+		# (b) TF compute only: the store's precomputed features through the same SavedModel.
 		rm -rf "$WORK/vox_emb_all"
 		step vox_embed "$VOX" embed --model "$SM" --in "$STORE" --batch "$BATCH" --intra-op "$THREADS" \
 			--inter-op "$THREADS" --out "$WORK/vox_emb_all" --json && json_of vox_embed
 	else
+		unavailable vox_embed_audio "bin/voxsiam embed is not built"
 		unavailable vox_embed "bin/voxsiam embed is not built"
 	fi
-	cmp=(); [ -f "$WORK/vox_emb_all/embeddings.npy" ] && cmp=(--compare "$WORK/vox_emb_all")
 	for api in tf keras; do
+		cmp=(); [ -f "$WORK/vox_emb_audio/embeddings.npy" ] && cmp=(--compare "$WORK/vox_emb_audio")
+		step "keras_audio_$api" "${KREF[@]}" predict-bench --api "$api" --saved-model "$SM" --audio-dir "$CORPUS" \
+			--speakers "$ALL" --batch "$BATCH" --threads "$THREADS" "${cmp[@]}" --json "$RAW/keras_audio_$api.json"
+		cmp=(); [ -f "$WORK/vox_emb_all/embeddings.npy" ] && cmp=(--compare "$WORK/vox_emb_all")
 		step "keras_predict_$api" "${KREF[@]}" predict-bench --api "$api" --saved-model "$SM" --store "$STORE" \
 			--batch "$BATCH" --threads "$THREADS" "${cmp[@]}" --json "$RAW/keras_predict_$api.json"
 	done
 else
+	unavailable keras_audio_tf "no voxsiam SavedModel to run (needs voxsiam train + export)"
 	unavailable keras_predict_tf "no voxsiam SavedModel to run (needs voxsiam train + export)"
 fi
 
-# 4. quality at equal steps: val (thresholds) and test embeddings of both, scored by voxsiam eval.
-for part in val test; do
-	[ -f "$SPLIT/$part.list" ] || continue
-	[ -f "$KRUN/model.weights.h5" ] && step "keras_embed_$part" "${KREF[@]}" embed --model "$KRUN" --store "$STORE" \
-		--speakers "$SPLIT/$part.list" --cut overlap-last --threads "$THREADS" --out "$WORK/keras_emb_$part" \
-		--json "$RAW/keras_embed_$part.json"
-	if [ -f "$SM/saved_model.pb" ] && have embed; then
-		rm -rf "$WORK/vox_emb_$part"
-		step "vox_embed_$part" "$VOX" embed --model "$SM" --in "$STORE" --speakers "$SPLIT/$part.list" \
-			--batch "$BATCH" --intra-op "$THREADS" --inter-op "$THREADS" --out "$WORK/vox_emb_$part" --json \
-			&& json_of "vox_embed_$part"
-	fi
-done
-for impl in vox keras; do
-	emb=$WORK/${impl}_emb_test
-	[ -f "$emb/embeddings.npy" ] || { unavailable "${impl}_eval" "no ${impl} test embeddings"; continue; }
-	if have eval; then
-		dev=(); [ -f "$WORK/${impl}_emb_val/embeddings.npy" ] && dev=(--dev "$WORK/${impl}_emb_val")
-		rm -rf "$WORK/${impl}_eval"
-		step "${impl}_eval" "$VOX" eval --embeddings "$emb" "${dev[@]}" --out "$WORK/${impl}_eval" --json \
-			&& json_of "${impl}_eval"
-	else
-		unavailable "${impl}_eval" "bin/voxsiam eval is not built"
-	fi
-	step "${impl}_eval_py" "$PY" "$ROOT/bench/report.py" score --embeddings "$emb" --out "$RAW/${impl}_eval_py.json"
-done
-
 # 5. the report.
 "$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" --steps "$STEPS" \
-	--warmup "$WARMUP" --batch "$BATCH" --split "$SPLIT" --store "$STORE"
+	--warmup "$WARMUP" --batch "$BATCH" --split "$SPLIT" --store "$STORE" --seeds "$SEEDS"

@@ -122,3 +122,39 @@ class StoreTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ExtractionTest(unittest.TestCase):
+    def test_reference_logmel_reflect_padding(self):
+        # Frame 0 rebuilt with numpy: hann(1024, periodic) over the first 1024 samples of the
+        # signal reflect-padded by n_fft/2, |rfft|^2, librosa's Slaney mel filter bank, log10(1+1e4 x).
+        import librosa
+        import kref_speed
+        rng = np.random.default_rng(3)
+        y = rng.uniform(-0.5, 0.5, 16000).astype(np.float32)
+        got = kref_speed.reference_logmel(y)
+        self.assertEqual(got.shape, (1 + 16000 // 160, 128))  # centred frames
+        win = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(1024) / 1024)
+        frame = np.pad(y.astype(np.float64), 512, mode="reflect")[:1024] * win
+        mel = librosa.filters.mel(sr=16000, n_fft=1024, n_mels=128) @ np.abs(np.fft.rfft(frame)) ** 2
+        np.testing.assert_allclose(got[0], np.log10(1 + 10000 * mel), rtol=1e-4, atol=1e-4)
+
+    def test_audio_utterances_names(self):
+        import kref_speed
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "spkA"))
+            for name in ("spkA/u1.wav", "spkA/u2.flac", "spkA/notes.txt"):
+                open(os.path.join(d, name), "w").close()
+            got = [(u, s) for u, s, _ in kref_speed.audio_utterances(d)]
+        self.assertEqual(got, [("spkA/u1", "spkA"), ("spkA/u2", "spkA")])  # ids as voxsiam's utt.list
+
+
+class ReportTest(unittest.TestCase):
+    def test_summarise_seeds(self):
+        import report
+        # hand-computed: MR (0.2 + 0.4) / 2, range [0.2, 0.4]; EER missing for one seed.
+        got = report.summarise([{"mr": 0.2, "eer": 0.1, "acc": 0.9}, {"mr": 0.4, "eer": None, "acc": 0.8}, {}])
+        self.assertAlmostEqual(got["mr"], 0.3)
+        self.assertEqual(got["mr_range"], [0.2, 0.4])
+        self.assertEqual((got["eer"], got["eer_n"]), (0.1, 1))
+        self.assertAlmostEqual(got["acc"], 0.85)

@@ -59,6 +59,10 @@
 //	<run>/checkpoints/ckpt-<step>.{index,data-00000-of-00001}, checkpoint, best
 //	<run>/summary.json          outcome (steps, final loss, best metric)
 //
+// OpenRun reads a run directory back for other commands (export): its
+// Config and features.json, and RunDir.Checkpoint resolves latest, best, a
+// step or a checkpoint name to a checkpoint prefix.
+//
 // A checkpoint holds the weights, Adam's slots and beta powers and
 // global_step. The "checkpoint" file is replaced atomically (temporary file +
 // rename) only after the checkpoint's files exist; the last keep checkpoints

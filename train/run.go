@@ -46,7 +46,7 @@ func Run(ctx context.Context, cfg Config, runDir string, out io.Writer) error {
 // more steps). The batches, dropout seeds and optimiser state continue
 // exactly where the checkpoint left them.
 func Resume(ctx context.Context, runDir string, cfg *Config, out io.Writer) error {
-	c, err := LoadConfig(filepath.Join(runDir, "config.toml"))
+	c, err := LoadConfig(filepath.Join(runDir, ConfigFile))
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	l := &loop{cfg: cfg, run: runDir, out: out, best: newBest(cfg.Train.BestMetric)}
-	l.ckpt = &ckptDir{dir: l.runPath("checkpoints"), keep: cfg.Train.Keep}
+	l.ckpt = &ckptDir{dir: l.runPath(CheckpointDir), keep: cfg.Train.Keep}
 	if err := l.prepareDir(st, trainSpk, valSpk, resume); err != nil {
 		return nil, err
 	}
@@ -182,13 +182,13 @@ func (l *loop) prepareDir(st *store.Store, trainSpk, valSpk []string, resume boo
 			return fmt.Errorf("train: %w", err)
 		}
 	}
-	if err := WriteConfig(l.runPath("config.toml"), l.cfg); err != nil {
+	if err := WriteConfig(l.runPath(ConfigFile), l.cfg); err != nil {
 		return err
 	}
 	files := map[string][]byte{
-		"features.json": st.FeatureConfig(),
-		"train.list":    []byte(strings.Join(trainSpk, "\n") + "\n"),
-		"val.list":      []byte(strings.Join(valSpk, "\n") + "\n"),
+		FeaturesFile: st.FeatureConfig(),
+		"train.list": []byte(strings.Join(trainSpk, "\n") + "\n"),
+		"val.list":   []byte(strings.Join(valSpk, "\n") + "\n"),
 	}
 	for name, data := range files {
 		if err := writeAtomic(l.runPath(name), data); err != nil {

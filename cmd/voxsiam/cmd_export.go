@@ -6,17 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/urfave/cli/v2"
 
 	"github.com/voxsiam/voxsiam/embed"
 	"github.com/voxsiam/voxsiam/graph"
+	"github.com/voxsiam/voxsiam/train"
 )
 
 // exportOptions are the flags of `voxsiam export`.
@@ -64,14 +61,19 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if _, err := os.Stat(o.Out); err == nil {
 		return usagef("export: --out %s already exists", o.Out)
 	}
-	cfg, feats, err := readRunModel(o.Run)
-	if err != nil {
-		return err
+	run, err := train.OpenRun(o.Run)
+	if errors.Is(err, train.ErrNotRun) {
+		return usagef("export: --run %s: not a run directory (no config.toml)", o.Run)
+	} else if err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
-	prefix, err := resolveCheckpoint(o.Run, o.Checkpoint)
-	if err != nil {
-		return err
+	prefix, err := run.Checkpoint(o.Checkpoint)
+	if errors.Is(err, train.ErrNoCheckpoint) {
+		return usagef("export: %v", err)
+	} else if err != nil {
+		return fmt.Errorf("export: %w", err)
 	}
+	cfg := run.Config.Model
 	cfg.Device = "" // no device pins in a SavedModel: the loader's session places it
 	m, err := graph.Build(cfg, graph.Inference)
 	if err != nil {
@@ -85,7 +87,7 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if err := m.Restore(sess, prefix); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	meta, err := json.MarshalIndent(exportMeta{Features: feats, Segment: m.Config.Frames, Pooling: embed.PoolMean,
+	meta, err := json.MarshalIndent(exportMeta{Features: run.FeaturesJSON, Segment: m.Config.Frames, Pooling: embed.PoolMean,
 		EmbeddingLayer: m.Config.EmbeddingLayer, Model: m.Config}, "", "  ")
 	if err != nil {
 		return err
@@ -110,66 +112,4 @@ type exportMeta struct {
 	Pooling        string          `json:"pooling"`
 	EmbeddingLayer string          `json:"embedding_layer"`
 	Model          graph.Config    `json:"model"`
-}
-
-// readRunModel reads the [model] table of <run>/config.toml and
-// <run>/features.json; frames and bins left 0 come from the features.
-func readRunModel(run string) (graph.Config, json.RawMessage, error) {
-	var rc struct {
-		Model graph.Config `toml:"model"`
-	}
-	path := filepath.Join(run, "config.toml")
-	if _, err := toml.DecodeFile(path, &rc); errors.Is(err, fs.ErrNotExist) {
-		return rc.Model, nil, usagef("export: --run %s: not a run directory (no config.toml)", run)
-	} else if err != nil {
-		return rc.Model, nil, dataError{fmt.Errorf("export: %s: %w", path, err)}
-	}
-	fpath := filepath.Join(run, "features.json")
-	feats, err := os.ReadFile(fpath)
-	if err != nil {
-		return rc.Model, nil, fmt.Errorf("export: %w", err)
-	}
-	var f struct {
-		NMels   int `json:"n_mels"`
-		Segment int `json:"segment"`
-	}
-	if err := json.Unmarshal(feats, &f); err != nil {
-		return rc.Model, nil, dataError{fmt.Errorf("export: %s: %w", fpath, err)}
-	}
-	if rc.Model.Bins == 0 {
-		rc.Model.Bins = f.NMels
-	}
-	if rc.Model.Frames == 0 {
-		rc.Model.Frames = f.Segment
-	}
-	return rc.Model, json.RawMessage(feats), nil
-}
-
-// resolveCheckpoint maps --checkpoint to a prefix under <run>/checkpoints:
-// latest and best read the pointer files "checkpoint" and "best", a number
-// N means ckpt-N, anything else is a checkpoint name.
-func resolveCheckpoint(run, which string) (string, error) {
-	dir := filepath.Join(run, "checkpoints")
-	name := which
-	switch which {
-	case "", "latest", "best":
-		file := "checkpoint"
-		if which == "best" {
-			file = "best"
-		}
-		b, err := os.ReadFile(filepath.Join(dir, file))
-		if err != nil {
-			return "", fmt.Errorf("export: checkpoint %s: %w", which, err)
-		}
-		name = strings.TrimSpace(string(b))
-	default:
-		if _, err := strconv.ParseInt(which, 10, 64); err == nil {
-			name = "ckpt-" + which
-		}
-	}
-	prefix := filepath.Join(dir, filepath.Base(name))
-	if _, err := os.Stat(prefix + ".index"); err != nil {
-		return "", usagef("export: checkpoint %q: no %s.index", which, prefix)
-	}
-	return prefix, nil
 }

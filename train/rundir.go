@@ -1,0 +1,103 @@
+package train
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// Files of a run directory (see the package documentation).
+const (
+	ConfigFile    = "config.toml"   // effective Config
+	FeaturesFile  = "features.json" // the store's feature.Config
+	CheckpointDir = "checkpoints"   // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
+)
+
+// ErrNotRun is wrapped by OpenRun when dir has no config.toml.
+var ErrNotRun = errors.New("not a run directory")
+
+// ErrNoCheckpoint is wrapped by RunDir.Checkpoint when the named
+// checkpoint has no index file.
+var ErrNoCheckpoint = errors.New("no such checkpoint")
+
+// RunDir is a training run directory opened for reading (export, embed).
+type RunDir struct {
+	Dir string
+	// Config is config.toml over DefaultConfig; Model.Bins and Model.Frames
+	// left 0 there are n_mels and segment of features.json.
+	Config       Config
+	FeaturesJSON json.RawMessage // features.json as written
+}
+
+// OpenRun reads dir's config.toml and features.json. A missing config.toml
+// wraps ErrNotRun; malformed files wrap errs.ErrBadData.
+func OpenRun(dir string) (*RunDir, error) {
+	path := filepath.Join(dir, ConfigFile)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("train: %s: %w (no %s)", dir, ErrNotRun, ConfigFile)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		return nil, errs.BadData("%v", err)
+	}
+	r := &RunDir{Dir: dir, Config: cfg}
+	fpath := filepath.Join(dir, FeaturesFile)
+	if r.FeaturesJSON, err = os.ReadFile(fpath); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	var f struct {
+		NMels   int `json:"n_mels"`
+		Segment int `json:"segment"`
+	}
+	if err := json.Unmarshal(r.FeaturesJSON, &f); err != nil {
+		return nil, errs.BadData("train: %s: %v", fpath, err)
+	}
+	m := &r.Config.Model
+	if m.Bins == 0 {
+		m.Bins = f.NMels
+	}
+	if m.Frames == 0 {
+		m.Frames = f.Segment
+	}
+	return r, nil
+}
+
+// Checkpoint returns the prefix of a checkpoint under checkpoints/: which
+// is "latest" (or "") and "best" for the checkpoint the pointer files
+// "checkpoint" and "best" name, a step number N for ckpt-N, or a
+// checkpoint name such as ckpt-1200. A checkpoint without an index file
+// wraps ErrNoCheckpoint; a missing pointer file wraps fs.ErrNotExist.
+func (r *RunDir) Checkpoint(which string) (string, error) {
+	c := ckptDir{dir: filepath.Join(r.Dir, CheckpointDir)}
+	name := which
+	switch which {
+	case "", "latest", "best":
+		file := "checkpoint"
+		if which == "best" {
+			file = "best"
+		}
+		n, err := c.pointer(file)
+		if err == nil && n == "" {
+			err = fmt.Errorf("train: %s: %w", filepath.Join(c.dir, file), fs.ErrNotExist)
+		}
+		if err != nil {
+			return "", fmt.Errorf("checkpoint %s: %w", which, err)
+		}
+		name = n
+	default:
+		if _, err := strconv.ParseInt(which, 10, 64); err == nil {
+			name = "ckpt-" + which
+		}
+	}
+	prefix := filepath.Join(c.dir, filepath.Base(name))
+	if _, err := os.Stat(prefix + ".index"); err != nil {
+		return "", fmt.Errorf("checkpoint %q: %w: no %s.index", which, ErrNoCheckpoint, prefix)
+	}
+	return prefix, nil
+}

@@ -29,7 +29,7 @@ mkdir -p "$OUT"
 [ -f "$OUT/store/manifest.tsv" ] ||
   step "2/7 log-mel features into a feature store" \
     "$VOXSIAM" features --layout plain --in "$OUT/corpus" --out "$OUT/store"
-step "3/7 speaker split by base voice (+ ZHAW two-utterance test store)" \
+step "3/7 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
   "$VOXSIAM" split --store "$OUT/store" --out "$OUT/splits" --val "$VAL" --test "$TEST" --seed "$SEED" --zhaw
 rm -rf "$OUT/run"
 step "4/7 train $STEPS mini-batches (reference network and loss)" \
@@ -43,7 +43,7 @@ step "5/7 export the best checkpoint as a SavedModel" \
 rm -rf "$OUT/emb" "$OUT/emb-val"
 step "6/7 embed held-out test speakers (and validation speakers for thresholds)" \
   "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/test-zhaw" --out "$OUT/emb"
-"$VOXSIAM" embed --model "$OUT/model" --in "$OUT/store" --speakers "$OUT/splits/val.list" --out "$OUT/emb-val"
+"$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/val-zhaw" --out "$OUT/emb-val"
 step "7/7 cluster (threshold tuned on the validation speakers) and evaluate" \
   "$VOXSIAM" cluster --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/clusters.txt"
 "$VOXSIAM" eval --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/report" > "$OUT/report.txt"

@@ -91,6 +91,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	}
 	if v := r.Verification; v != nil {
 		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
+		for _, t := range v.Thresholds {
+			fmt.Fprintf(w, "%-16s threshold %.4f  accuracy %.4f  precision %.4f  recall %.4f\n", t.Name, t.Threshold, t.Accuracy, t.Precision, t.Recall)
+		}
 	}
 	if d := r.Diarization; d != nil {
 		fmt.Fprintf(w, "DER %.2f%%  (missed %.2f s, false alarm %.2f s, confusion %.2f s of %.2f s)\n", 100*d.DER, d.Missed, d.FalseAlarm, d.Confusion, d.Total)

@@ -35,10 +35,11 @@ func newSplitCommand() *cli.Command {
 		Category: "data",
 		Description: `Writes <out>/train.list, val.list and test.list (one speaker id per line). Speakers of
 one group (speakers.tsv: the base voice of a synthetic corpus) stay in one list. The split is
-reproducible for a seed. With --zhaw it also writes the feature store <out>/test-zhaw with two
-utterances per test speaker, as in the ZHAW speaker clustering protocol: the frames of the
-first 80% of the speaker's utterances (sorted by id; TIMIT: sentences 1-8) concatenated, and
-of the remaining 20% (9-10). Use it with 'voxsiam embed --store <out>/test-zhaw'.
+reproducible for a seed. With --zhaw it also writes the feature stores <out>/test-zhaw and
+<out>/val-zhaw with two utterances per test (validation) speaker, as in the ZHAW speaker
+clustering protocol: the frames of the first 80% of the speaker's utterances (sorted by id;
+TIMIT: sentences 1-8) concatenated, and of the remaining 20% (9-10). Use them with
+'voxsiam embed --in <out>/test-zhaw'; val-zhaw gives thresholds tuned on matching lengths.
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", EnvVars: env("STORE"), Category: cat},
@@ -46,7 +47,7 @@ of the remaining 20% (9-10). Use it with 'voxsiam embed --store <out>/test-zhaw'
 			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", EnvVars: env("VAL"), Category: cat},
 			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", EnvVars: env("TEST"), Category: cat},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: env("SEED"), Category: cat},
-			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance test store <out>/test-zhaw", EnvVars: env("ZHAW"), Category: cat},
+			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance stores <out>/test-zhaw and <out>/val-zhaw", EnvVars: env("ZHAW"), Category: cat},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: cat},
 		},
 		Action: func(c *cli.Context) error {
@@ -85,18 +86,28 @@ func runSplit(ctx context.Context, opts splitOptions, w io.Writer) error {
 	}
 	sum := map[string]any{"train": len(train), "val": len(val), "test": len(test), "out": opts.Out}
 	if opts.ZHAW {
-		n, err := dataset.DeriveZHAW(ctx, s, test, filepath.Join(opts.Out, "test-zhaw"), opts.Stderr)
-		if err != nil {
-			return err
+		// the validation speakers get the same two-utterance form, so that
+		// thresholds tuned on them meet test utterances of matching length
+		for _, part := range []struct {
+			name string
+			spk  []string
+		}{{"test", test}, {"val", val}} {
+			dir := filepath.Join(opts.Out, part.name+"-zhaw")
+			n, err := dataset.DeriveZHAW(ctx, s, part.spk, dir, opts.Stderr)
+			if err != nil {
+				return err
+			}
+			sum[part.name+"_zhaw_store"], sum[part.name+"_zhaw_utterances"] = dir, n
 		}
-		sum["zhaw_store"], sum["zhaw_utterances"] = filepath.Join(opts.Out, "test-zhaw"), n
+		sum["zhaw_store"], sum["zhaw_utterances"] = sum["test_zhaw_store"], sum["test_zhaw_utterances"]
 	}
 	if opts.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
 	fmt.Fprintf(w, "split %s: %d train, %d val, %d test speakers -> %s\n", opts.Store, len(train), len(val), len(test), opts.Out)
 	if opts.ZHAW {
-		fmt.Fprintf(w, "ZHAW test store %s: %d utterances\n", sum["zhaw_store"], sum["zhaw_utterances"])
+		fmt.Fprintf(w, "ZHAW stores: %s (%d utterances), %s (%d utterances)\n",
+			sum["test_zhaw_store"], sum["test_zhaw_utterances"], sum["val_zhaw_store"], sum["val_zhaw_utterances"])
 	}
 	return nil
 }

@@ -96,6 +96,14 @@ func TestSplitListsAndZHAW(t *testing.T) {
 			t.Errorf("%s: frames (-want +got):\n%s", u.ID, diff)
 		}
 	}
+	v, err := store.Open(filepath.Join(out, "val-zhaw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	if got, want := len(v.Utterances()), 2*len(lists["val"]); got != want {
+		t.Errorf("val ZHAW store has %d utterances, want %d (2 per validation speaker)", got, want)
+	}
 	if err := runSplit(context.Background(), splitOptions{Store: st, Out: out, Val: 6, Test: 6}, io.Discard); exitCode(context.Background(), err) != exitUsage {
 		t.Errorf("val+test = all speakers: %v, want usage error", err)
 	}

@@ -117,12 +117,13 @@ FIRST_SEED=${SEEDS%% *}
 for seed in $SEEDS; do
 	sfx=; [ "$seed" = "$FIRST_SEED" ] || sfx=_s$seed
 	VRUN=$WORK/vox_run$sfx KRUN=$WORK/keras_run$sfx SM=$WORK/vox_savedmodel$sfx
+	# nothing of an earlier run may stand in for a failed step of this one
+	rm -rf "$VRUN" "$KRUN" "$SM" "$WORK"/{vox,keras}_emb_{val,test}$sfx
 	if [ -f "$SPLIT/train.list" ]; then
 		step "keras_train$sfx" "${KREF[@]}" train --store "$STORE" --train-speakers "$SPLIT/train.list" \
 			--val-speakers "$SPLIT/val.list" --steps "$STEPS" --warmup "$WARMUP" --batch "$BATCH" --seed "$seed" \
 			--epsilon "$EPSILON" --threads "$THREADS" --out "$KRUN" --json "$RAW/keras_train$sfx.json"
 		if have train; then
-			rm -rf "$VRUN"
 			"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" --seed "$seed" \
 				--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train$sfx.toml"
 			step "vox_train$sfx" "$VOX" train --config "$WORK/vox_train$sfx.toml" --out "$VRUN" --json && json_of "vox_train$sfx"
@@ -142,7 +143,6 @@ for seed in $SEEDS; do
 		unavailable "vox_train$sfx" "no speaker split (train.list)"
 	fi
 	if have export && [ -d "$VRUN" ]; then
-		rm -rf "$SM"
 		step "vox_export$sfx" "$VOX" export --run "$VRUN" --out "$SM" --json && json_of "vox_export$sfx"
 	else
 		unavailable "vox_export$sfx" "bin/voxsiam export is not built or there is no voxsiam run"
@@ -182,13 +182,12 @@ if [ -f "$SM/saved_model.pb" ]; then
 	ALL=$WORK/all_speakers.list
 	cat "$SPLIT"/train.list "$SPLIT"/val.list "$SPLIT"/test.list 2>/dev/null | sort -u >"$ALL"
 	[ -s "$ALL" ] || ls "$CORPUS" | grep -v '\.' >"$ALL"
+	rm -rf "$WORK/vox_emb_audio" "$WORK/vox_emb_all"
 	if have embed; then
-		rm -rf "$WORK/vox_emb_audio"
 		step vox_embed_audio "$VOX" embed --model "$SM" --in "$CORPUS" --speakers "$ALL" --batch "$BATCH" \
 			--intra-op "$THREADS" --inter-op "$THREADS" --workers "$THREADS" --out "$WORK/vox_emb_audio" --json \
 			&& json_of vox_embed_audio
 		# (b) TF compute only: the store's precomputed features through the same SavedModel.
-		rm -rf "$WORK/vox_emb_all"
 		step vox_embed "$VOX" embed --model "$SM" --in "$STORE" --batch "$BATCH" --intra-op "$THREADS" \
 			--inter-op "$THREADS" --out "$WORK/vox_emb_all" --json && json_of vox_embed
 	else

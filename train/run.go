@@ -77,6 +77,12 @@ func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume b
 		return err
 	}
 	defer l.close()
+	if resume {
+		// TensorBoard drops what the interrupted run logged past the checkpoint
+		if err := l.tb.SessionStart(l.start + 1); err != nil {
+			return err
+		}
+	}
 	err = l.iterate(ctx)
 	l.bar.Finish()
 	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {

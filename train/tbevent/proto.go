@@ -75,3 +75,13 @@ func appendPacked(b []byte, num protowire.Number, xs []float64) []byte {
 	b = protowire.AppendTag(b, num, protowire.BytesType)
 	return protowire.AppendBytes(b, p)
 }
+
+// sessionStartEvent encodes Event{wall_time, step, session_log: SessionLog{status: START}}
+// (event.proto: session_log = 7; SessionLog.status = 1, START = 1).
+func sessionStartEvent(wall float64, step int64) []byte {
+	log := protowire.AppendTag(nil, 1, protowire.VarintType)
+	log = protowire.AppendVarint(log, 1)
+	b := eventHeader(wall, step)
+	b = protowire.AppendTag(b, 7, protowire.BytesType)
+	return protowire.AppendBytes(b, log)
+}

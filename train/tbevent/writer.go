@@ -84,6 +84,19 @@ func (w *Writer) write(step int64, vals [][]byte) error {
 	return nil
 }
 
+// SessionStart records that training (re)starts at step, as TensorFlow's
+// SessionLog START: TensorBoard then drops the events at steps >= step that
+// earlier files logged past the checkpoint a resumed run restarted from, so
+// every step is shown once.
+func (w *Writer) SessionStart(step int64) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := writeRecord(w.bw, sessionStartEvent(wallTime(w.now()), step)); err != nil {
+		return fmt.Errorf("tbevent: %s: %w", w.path, err)
+	}
+	return nil
+}
+
 // Flush writes buffered events to the file.
 func (w *Writer) Flush() error {
 	w.mu.Lock()

@@ -90,3 +90,46 @@ func TestHistogramBuckets(t *testing.T) {
 		t.Errorf("stats %+v", h)
 	}
 }
+
+// TestSessionStartPurges: a run logs steps 1-8, dies, and a resumed run
+// (second event file in the same directory) restarts at step 6. TensorBoard
+// (EventAccumulator over the directory) must show each step once, with the
+// resumed run's values from step 6 on.
+func TestSessionStartPurges(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := int64(1); s <= 8; s++ {
+		if err := first.Scalars(s, map[string]float64{"loss": float64(s)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.SessionStart(6); err != nil {
+		t.Fatal(err)
+	}
+	for s := int64(6); s <= 10; s++ {
+		if err := second.Scalars(s, map[string]float64{"loss": 100 + float64(s)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Scalars map[string][][2]float64 }
+	if err := json.Unmarshal(testenv.RunPython(t, readBack, dir), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]float64{{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 106}, {7, 107}, {8, 108}, {9, 109}, {10, 110}}
+	if diff := cmp.Diff(want, got.Scalars["loss"]); diff != "" {
+		t.Errorf("loss steps after a restart (-want +got):\n%s", diff)
+	}
+}

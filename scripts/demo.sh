@@ -50,6 +50,6 @@ step "7/7 cluster (threshold tuned on the validation speakers) and evaluate" \
 
 secs=$(( $(date +%s) - start ))
 printf '\n== summary (%d s)\n' "$secs"
-cat "$OUT/report.txt"
+grep -v '^report:' "$OUT/report.txt"
 echo "report: $OUT/report/report.md (plots: $OUT/report/*.png; training curves: $OUT/run/plots/)"
 echo "model:  $OUT/model (SavedModel: serving_default, distribution, pair_distance)"

@@ -16,6 +16,11 @@
 //	L6  Dense(5*S), linear                          [batch, 5*S]
 //	L7  Dense(S) logits; softmax = "distribution"   [batch, S]
 //
+// The dense layers are built with tfgo's Tensor API (MatMul, broadcast
+// Add); the unrolled LSTM steps, the losses and Adam use the op package of
+// the same bindings directly, since a tfgo Tensor starts every chain with an
+// Identity node and the unrolled BLSTMs have 2 x 2 x 40 steps.
+//
 // LSTMs follow Keras: gates i, f, c, o; sigmoid recurrent activation, tanh;
 // Glorot-uniform kernels, orthogonal recurrent kernels (QR of a normal
 // matrix, sign-corrected, as Keras Orthogonal), zero bias with forget-gate

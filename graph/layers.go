@@ -3,6 +3,7 @@ package graph
 import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+	tg "github.com/galeone/tfgo"
 )
 
 // denseWeights are the variables of one dense layer: kernel [in, out],
@@ -26,10 +27,11 @@ func (b *builder) denseVars(name string, in, out int, act string) denseWeights {
 	return w
 }
 
-// dense returns x @ kernel + bias (pre-activation) and act of it;
+// dense returns x @ kernel + bias (pre-activation) and act of it, built
+// with tfgo's Tensor API (MatMul, then a broadcast Add of the bias);
 // x: [batch, in] -> [batch, out] both.
 func (b *builder) dense(s *op.Scope, x tf.Output, w denseWeights) (pre, post tf.Output) {
-	pre = op.BiasAdd(s.SubScope("bias_add"), matmul(s, x, w.kernel, false), w.bias)
+	pre = tg.NewTensor(s, x).MatMul(w.kernel).Add(w.bias).Output
 	return pre, b.activation(s, pre, w)
 }
 

@@ -82,6 +82,12 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 		sm.Session.Close()
 		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
 	}
+	// One segment through the graph now, so that graph optimisation and
+	// executor set-up are paid while loading, not by the first real batch.
+	if _, _, err := m.Embed(make([]float32, m.Frames*m.Bins), 1); err != nil {
+		sm.Session.Close()
+		return nil, fmt.Errorf("embed: model %s: warm-up run: %w", dir, err)
+	}
 	return m, nil
 }
 

@@ -127,6 +127,11 @@ func (l *loop) checkpoint(step int64) error {
 	if step == l.saved {
 		return nil
 	}
+	// the step's metrics row reaches the disk before its checkpoint does, so
+	// a run killed in between resumes with that row (not without it)
+	if err := l.flushRow(step); err != nil {
+		return err
+	}
 	if err := l.ckpt.save(l.net, step); err != nil {
 		return err
 	}
@@ -154,7 +159,9 @@ func (l *loop) flushRow(step int64) error {
 		}
 	}
 	l.summary.Last = l.row
-	return l.log.Append(l.row)
+	row := l.row
+	l.row = metrics.Row{} // written once, also when a checkpoint flushed it early
+	return l.log.Append(row)
 }
 
 // tbTag maps a metrics key to a TensorBoard tag: "val_eer" -> "val/eer".

@@ -113,7 +113,7 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 	case o.Resume != "" && (o.set["out"] || o.set["config"] || o.set["data"]):
 		return cfg, usagef("train: --resume takes the run's own config.toml; drop --out, --config and --data")
 	case o.Resume != "":
-		if cfg, err = train.LoadConfig(filepath.Join(o.Resume, "config.toml")); errors.Is(err, fs.ErrNotExist) {
+		if cfg, err = train.LoadConfig(filepath.Join(o.Resume, train.ConfigFile)); errors.Is(err, fs.ErrNotExist) {
 			return cfg, usagef("train: --resume %s: not a run directory (no config.toml)", o.Resume)
 		}
 	case o.Config != "":

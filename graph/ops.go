@@ -17,6 +17,9 @@ type builder struct {
 	vars   []Var
 	seeds  int64       // next initialiser stream
 	blocks []blockCall // BlockLSTMV2 ops in build order (LSTMImpl "block")
+	// inference: Build in Inference mode; dropout layers are identities
+	// (no random mask computed and thrown away in served graphs).
+	inference bool
 }
 
 // named adds an op with an exact name (no scope prefix) to the graph.
@@ -55,11 +58,6 @@ func matmul(s *op.Scope, a, b tf.Output, transB bool) tf.Output {
 func add(s *op.Scope, x, y tf.Output) tf.Output { return op.AddV2(s.SubScope("add"), x, y) }
 func mul(s *op.Scope, x, y tf.Output) tf.Output { return op.Mul(s.SubScope("mul"), x, y) }
 func sub(s *op.Scope, x, y tf.Output) tf.Output { return op.Sub(s.SubScope("sub"), x, y) }
-
-// slice2 takes columns [from, from+n) of a [batch, k] matrix.
-func slice2(s *op.Scope, x tf.Output, from, n int) tf.Output {
-	return op.Slice(s.SubScope("slice"), x, i32(s, 0, int32(from)), i32(s, -1, int32(n)))
-}
 
 // concat joins xs along axis.
 func concat(s *op.Scope, axis int32, xs ...tf.Output) tf.Output {

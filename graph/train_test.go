@@ -54,17 +54,47 @@ func (b *blobs) batch(t testing.TB, classes []int) *tf.Tensor {
 }
 
 // TestTrainingSeparatesSpeakers trains a small network with the PKLD loss
-// on 16 blob classes for 300 Adam steps (batch 32, dropout on) and checks
-// (1) the mean loss of the last 20 steps is below half that of the first
-// 20, and (2) on 4 held-out classes (10 samples each, 780 pairs, 180 same;
-// answering "different" for all scores 0.769) the pair accuracy at the best
-// threshold of the L3 cosine distance exceeds 0.9 and that of the symmetric
-// KL distance between distributions exceeds 0.85, each at least 0.05 above
-// the untrained network's (measured: cosine 0.815 -> 0.959, KL 0.805 ->
-// 0.915). A per-frame random gain (std 3) across all bins is the nuisance
-// that makes the untrained network's features poor.
+// on 16 blob classes for 300 Adam steps (batch 32, dropout on), once per
+// initialisation seed 1..4, and checks (1) in every run the mean loss of
+// the last 20 steps is below half that of the first 20, and (2) on 4
+// held-out classes (10 samples each, 780 pairs, 180 same; answering
+// "different" for all scores 0.769), averaged over the runs, the pair
+// accuracy at the best threshold of the L3 cosine distance exceeds 0.9 and
+// that of the symmetric KL distance between distributions exceeds 0.85,
+// each at least 0.05 above the untrained networks'. One run alone is not
+// a measurement: held-out accuracy on 4 unseen classes swings by 0.1
+// between seeds (symmetric KL 0.82..0.98 measured), and float rounding
+// differences alone move a run across any threshold. Measured means:
+// cosine 0.83 -> 0.94, KL 0.81 -> 0.89. A per-frame random gain (std 3)
+// across all bins is the nuisance that makes the untrained network's
+// features poor.
 func TestTrainingSeparatesSpeakers(t *testing.T) {
-	cfg := Config{Frames: 10, Bins: 16, LSTM1: 16, LSTM2: 16, Speakers: 16, Seed: 1, LearningRate: 3e-3}.withDefaults()
+	var cos0, kl0, cos, kl float64
+	const runs = 4
+	for seed := int64(1); seed <= runs; seed++ {
+		r := trainBlobs(t, seed)
+		t.Logf("seed %d: pkld loss first 20 steps %.4f, last 20 %.4f; held-out pair accuracy L3 cosine %.3f -> %.3f, symmetric KL %.3f -> %.3f",
+			seed, r.first, r.last, r.cos0, r.cos, r.kl0, r.kl)
+		if !(r.last < r.first/2) {
+			t.Errorf("seed %d: loss did not halve: %.4f -> %.4f", seed, r.first, r.last)
+		}
+		cos0, kl0, cos, kl = cos0+r.cos0/runs, kl0+r.kl0/runs, cos+r.cos/runs, kl+r.kl/runs
+	}
+	t.Logf("mean held-out pair accuracy at best threshold: L3 cosine %.3f -> %.3f, symmetric KL of distributions %.3f -> %.3f", cos0, cos, kl0, kl)
+	if cos <= 0.9 || cos < cos0+0.05 {
+		t.Errorf("mean L3 cosine pair accuracy %.3f: want > 0.9 and >= %.3f (untrained + 0.05)", cos, cos0+0.05)
+	}
+	if kl <= 0.85 || kl < kl0+0.05 {
+		t.Errorf("mean symmetric-KL pair accuracy %.3f: want > 0.85 and >= %.3f (untrained + 0.05)", kl, kl0+0.05)
+	}
+}
+
+type blobRun struct{ first, last, cos0, kl0, cos, kl float64 }
+
+// trainBlobs is one run of TestTrainingSeparatesSpeakers with initialiser
+// seed (the data are the same for every seed).
+func trainBlobs(t *testing.T, seed int64) blobRun {
+	cfg := Config{Frames: 10, Bins: 16, LSTM1: 16, LSTM2: 16, Speakers: 16, Seed: seed, LearningRate: 3e-3}.withDefaults()
 	m, s := session(t, cfg, Train)
 	data := newBlobs(20, cfg.Frames, cfg.Bins, 1.0, 3.0, 5)
 	var held []int
@@ -74,10 +104,11 @@ func TestTrainingSeparatesSpeakers(t *testing.T) {
 		}
 	}
 	heldX := data.batch(t, held)
-	before := run(t, s, map[tf.Output]*tf.Tensor{m.Input: heldX}, []tf.Output{m.Layers["L3"], m.Distribution})
 	kl := func(a, b []float32) float64 { return symKL(a, b, cfg.Epsilon) }
-	cos0 := bestPairAccuracy(held, before[0].Value().([][]float32), cosineDistance)
-	kl0 := bestPairAccuracy(held, before[1].Value().([][]float32), kl)
+	var r blobRun
+	before := run(t, s, map[tf.Output]*tf.Tensor{m.Input: heldX}, []tf.Output{m.Layers["L3"], m.Distribution})
+	r.cos0 = bestPairAccuracy(held, before[0].Value().([][]float32), cosineDistance)
+	r.kl0 = bestPairAccuracy(held, before[1].Value().([][]float32), kl)
 	var losses []float64
 	for i := 0; i < 300; i++ {
 		classes := make([]int, 32)
@@ -87,27 +118,14 @@ func TestTrainingSeparatesSpeakers(t *testing.T) {
 			labels[k] = int32(classes[k])
 		}
 		feeds := map[tf.Output]*tf.Tensor{m.Input: data.batch(t, classes), m.Labels: mustTensor(t, labels),
-			m.Training: mustTensor(t, true), m.DropoutSeed: mustTensor(t, []int64{1, int64(i)})}
+			m.Training: mustTensor(t, true), m.DropoutSeed: mustTensor(t, []int64{seed, int64(i)})}
 		losses = append(losses, float64(run(t, s, feeds, []tf.Output{m.Loss}, m.TrainOp)[0].Value().(float32)))
 	}
-	first, last := mean(losses[:20]), mean(losses[len(losses)-20:])
-	t.Logf("pkld loss: first 20 steps %.4f, last 20 steps %.4f", first, last)
-	if !(last < first/2) {
-		t.Errorf("loss did not halve: %.4f -> %.4f", first, last)
-	}
+	r.first, r.last = mean(losses[:20]), mean(losses[len(losses)-20:])
 	out := run(t, s, map[tf.Output]*tf.Tensor{m.Input: heldX}, []tf.Output{m.Layers["L3"], m.Distribution})
-	emb, dist := out[0].Value().([][]float32), out[1].Value().([][]float32)
-	accCos := bestPairAccuracy(held, emb, cosineDistance)
-	accKL := bestPairAccuracy(held, dist, kl)
-	// All-"different" scores 600/780 = 0.769; the untrained net is logged too.
-	t.Logf("held-out pair accuracy before training: L3 cosine %.3f, symmetric KL %.3f", cos0, kl0)
-	t.Logf("held-out pair accuracy at best threshold: L3 cosine %.3f, symmetric KL of distributions %.3f", accCos, accKL)
-	if accCos <= 0.9 || accCos < cos0+0.05 {
-		t.Errorf("L3 cosine pair accuracy %.3f: want > 0.9 and >= %.3f (untrained + 0.05)", accCos, cos0+0.05)
-	}
-	if accKL <= 0.85 || accKL < kl0+0.05 {
-		t.Errorf("symmetric-KL pair accuracy %.3f: want > 0.85 and >= %.3f (untrained + 0.05)", accKL, kl0+0.05)
-	}
+	r.cos = bestPairAccuracy(held, out[0].Value().([][]float32), cosineDistance)
+	r.kl = bestPairAccuracy(held, out[1].Value().([][]float32), kl)
+	return r
 }
 
 func mean(x []float64) float64 {

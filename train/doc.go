@@ -86,7 +86,8 @@
 //
 //   - GPU kernels: MatMul, BiasAdd(Grad), Add/AddV2/AddN, Sub, Mul, Div, Neg,
 //     Reciprocal, Log, Sigmoid(Grad), Tanh(Grad), Relu(Grad), Softmax,
-//     Maximum, Sum, Mean, OneHot (seed loss), Transpose, Reshape, ConcatV2, Pack/Unpack, Slice, Pad,
+//     Maximum, Sum, Mean, OneHot (seed loss), Transpose, Reshape, ConcatV2, Pack/Unpack, Split
+//     (LSTM gates and steps), ZerosLike (gradient of an unused Split output), Slice, Pad,
 //     Tile, Cast, Equal/Less/GreaterEqual, Sign, MatrixDiagPart,
 //     DynamicStitch, StatelessRandomUniform/Normal (dropout, initialisers),
 //     VarHandleOp/ReadVariableOp/AssignVariableOp/AssignAddVariableOp,

@@ -16,7 +16,7 @@ func init() {
 	for _, op := range []string{
 		"MatMul", "BiasAdd", "BiasAddGrad", "Add", "AddV2", "AddN", "Sub", "Mul", "Div", "Neg",
 		"Reciprocal", "Log", "Sigmoid", "SigmoidGrad", "Tanh", "TanhGrad", "Relu", "ReluGrad",
-		"Softmax", "Maximum", "Sum", "Mean", "OneHot", "Prod", "Transpose", "Reshape", "ConcatV2", "Pack", "Unpack", "Slice",
+		"Softmax", "Maximum", "Sum", "Mean", "OneHot", "Prod", "Transpose", "Reshape", "ConcatV2", "Pack", "Unpack", "Split", "ZerosLike", "Slice",
 		"Pad", "Tile", "Cast", "Equal", "Less", "GreaterEqual", "Sign", "MatrixDiagPart",
 		"DynamicStitch", "StatelessRandomUniform", "StatelessRandomNormal", "VarHandleOp",
 		"ReadVariableOp", "AssignVariableOp", "AssignAddVariableOp", "ResourceApplyAdam",

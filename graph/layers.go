@@ -59,9 +59,10 @@ func (b *builder) activation(s *op.Scope, y tf.Output, w denseWeights) tf.Output
 // training (bool scalar) is true. The mask comes from StatelessRandomUniform
 // keyed by [seed, 2*step+k] where seed = [seed, step] is the fed
 // "dropout_seed" and k the index of this dropout layer: reproducible and
-// resumable. A negative rate returns x unchanged.
+// resumable. A negative rate, or an Inference-mode build, returns x
+// unchanged.
 func (b *builder) dropout(s *op.Scope, x, training, seed tf.Output, rate float64, k int64) tf.Output {
-	if rate < 0 {
+	if rate < 0 || b.inference {
 		return op.Identity(s.SubScope("off"), x)
 	}
 	sk := add(s, op.Mul(s.SubScope("mul"), seed, op.Const(s.SubScope("c"), []int64{1, 2})),

@@ -24,7 +24,7 @@ type Model struct {
 
 	Input       tf.Output // "spectrogram" [batch, Frames, Bins] float32 (float64 with DType "float64")
 	Labels      tf.Output // "labels" [batch] int32 speaker index (Train)
-	Training    tf.Output // "training" bool scalar, PlaceholderWithDefault(false): dropout on when true
+	Training    tf.Output // "training" bool scalar, PlaceholderWithDefault(false): dropout on when true (Train mode; Inference graphs have no dropout)
 	DropoutSeed tf.Output // "dropout_seed" [2] int64 PlaceholderWithDefault([0 0]): feed [seed, step]
 
 	PairI, PairJ tf.Output // "pair_i", "pair_j" [P] int32 indices into the batch (Train, seed loss)
@@ -61,7 +61,7 @@ func Build(cfg Config, mode Mode) (m *Model, err error) {
 	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
-	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype()}
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype(), inference: mode == Inference}
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()

@@ -130,7 +130,7 @@ func (d *decoder) readFull(n int64, what string) ([]byte, error) {
 // checkFinite rejects NaN and ±Inf samples (float WAVs can carry them).
 func checkFinite(x []float32, name string) error {
 	for i, v := range x {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		if math.Float32bits(v)&0x7f800000 == 0x7f800000 { // exponent all ones: NaN or ±Inf
 			return errs.BadData("audio: %s: non-finite sample %v at index %d", name, v, i)
 		}
 	}

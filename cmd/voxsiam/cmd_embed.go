@@ -84,6 +84,8 @@ type embedSummary struct {
 	Seconds            float64         `json:"seconds"`
 	UtterancesPerSec   float64         `json:"utterances_per_second"`
 	AudioSecondsPerSec float64         `json:"audio_seconds_per_second"`
+	CPUSeconds         float64         `json:"cpu_seconds"` // process CPU time of the extraction (Seconds' phase)
+	AudioSecondsPerCPU float64         `json:"audio_seconds_per_cpu_second"`
 	Batch              int             `json:"batch"`
 	IntraOp            int             `json:"intra_op"`
 	InterOp            int             `json:"inter_op"`
@@ -125,7 +127,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		out = nil
 	}
 	bar := progress.New(out, int64(len(inputs)), "embed")
-	t1 := time.Now()
+	work := startPhase()
 	res, err := embed.Extract(ctx, m, inputs, embed.ExtractOptions{Short: o.Short, Pooling: o.Pooling, Workers: o.Workers,
 		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch,
 		Progress: func(embed.Input, int) { bar.Add(1) }})
@@ -133,7 +135,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sec := time.Since(t1).Seconds()
+	sec, cpu := work.since()
 	if len(res.IDs) == 0 {
 		return errs.BadData("embed: no utterance could be embedded (%d skipped)", len(res.Skipped))
 	}
@@ -143,8 +145,11 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	n := len(inputs) - len(res.Skipped)
 	sum := embedSummary{Model: o.Model, Out: o.Out, Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
 		Dim: res.Dim, Skipped: res.Skipped, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
-		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec,
+		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec, CPUSeconds: cpu,
 		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
+	if cpu > 0 {
+		sum.AudioSecondsPerCPU = res.Seconds / cpu
+	}
 	if sum.Skipped == nil {
 		sum.Skipped = []embed.Problem{}
 	}

@@ -115,6 +115,14 @@ type featuresSummary struct {
 	Store  string `json:"store"`
 	Layout string `json:"layout"`
 	ingest.Summary
+	// Seconds and CPUSeconds time the scan, decoding, features and the
+	// store writing of this run (not process start-up); the rates are over
+	// the audio featurised in this run (resumed utterances excluded).
+	Seconds            float64 `json:"seconds"`
+	CPUSeconds         float64 `json:"cpu_seconds"`
+	AudioSeconds       float64 `json:"audio_seconds"`
+	AudioSecondsPerSec float64 `json:"audio_seconds_per_second"`
+	AudioSecondsPerCPU float64 `json:"audio_seconds_per_cpu_second"`
 }
 
 // runFeatures scans the corpus and streams its features into the store.
@@ -123,6 +131,7 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	if stderr == nil || opts.JSON {
 		stderr = io.Discard
 	}
+	work := startPhase()
 	items, err := dataset.ScanWith(opts.In, opts.Layout, dataset.Options{AllowPipes: opts.KaldiPipes})
 	if err != nil {
 		return err
@@ -142,7 +151,16 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return printFeaturesSummary(opts, featuresSummary{Store: opts.Out, Layout: string(layout), Summary: *res}, w)
+	sum := featuresSummary{Store: opts.Out, Layout: string(layout), Summary: *res}
+	sum.Seconds, sum.CPUSeconds = work.since()
+	sum.AudioSeconds = res.NewHours * 3600
+	if sum.Seconds > 0 {
+		sum.AudioSecondsPerSec = sum.AudioSeconds / sum.Seconds
+	}
+	if sum.CPUSeconds > 0 {
+		sum.AudioSecondsPerCPU = sum.AudioSeconds / sum.CPUSeconds
+	}
+	return printFeaturesSummary(opts, sum, w)
 }
 
 // printFeaturesSummary prints the totals as text or JSON.

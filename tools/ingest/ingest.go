@@ -30,6 +30,7 @@ type Summary struct {
 	Frames     int64         `json:"frames"`
 	Hours      float64       `json:"hours"`   // audio duration of all utterances
 	NMels      int           `json:"-"`       // feature dimension
+	NewHours   float64       `json:"-"`       // audio duration featurised by this run (Hours less the resumed)
 	Skipped    []SkippedFile `json:"skipped"` // sorted by source; never nil
 }
 
@@ -109,7 +110,11 @@ func add(sw *store.Writer, r featResult, strict bool, sum *Summary, warn io.Writ
 		sum.Skipped = append(sum.Skipped, SkippedFile{it.Source(), r.err.Error()})
 		return nil
 	}
-	return sw.Add(store.Utterance{ID: it.UttID, Speaker: it.Speaker, Source: it.Source(), Duration: r.dur}, r.frames)
+	if err := sw.Add(store.Utterance{ID: it.UttID, Speaker: it.Speaker, Source: it.Source(), Duration: r.dur}, r.frames); err != nil {
+		return err
+	}
+	sum.NewHours += r.dur / 3600
+	return nil
 }
 
 // totals reads the committed store back for the counts.

@@ -58,32 +58,43 @@
 // # LSTM implementation: measured
 //
 // Two BLSTM implementations exist and are tested against each other and
-// against tf.keras: "unrolled" (40 steps of fused-gate MatMul + slices from
-// ops with C++ gradients, the input projection of all steps in one MatMul,
-// gradients by Graph.AddGradients) and "block" (one BlockLSTMV2 per
-// direction, BlockLSTMGradV2 wired by hand and chained with AddGradients).
-// Reference sizes (S = 100, batch 100, 40x128, BLSTM 256+256), TF default
-// threads on 2 cores shared with other jobs (load average 6-13, so single
-// runs vary up to 2x; medians of the runs below):
-//
-//	go test ./graph/ -run '^$' -bench TrainStep -benchtime=3x -count=3
-//	BenchmarkTrainStepUnrolled   1.21 / 1.36 / 1.48 s per step
-//	BenchmarkTrainStepBlock      1.64 / 1.71 / 2.39 s per step
-//	go test ./graph/ -run '^$' -bench Forward -benchtime=10x -count=3
-//	BenchmarkForwardUnrolled     0.89 / 0.95 / 1.04 s per batch
-//	BenchmarkForwardBlock        0.85 / 0.91 / 1.07 s per batch
-//
-// An earlier run at load ~11 gave train 3.57 vs 4.58 s and forward 0.87 vs
-// 1.54 s (unrolled vs block). The unrolled graph wins the training step by
-// about 1.25x (median 1.36 vs 1.71 s) and is the default; the forward pass
-// is a tie within the noise. Reasons, as far as the numbers show: the
-// unrolled input projection (and its gradient) for all 40 steps is one large
-// GEMM, and the forward/backward directions are independent op chains that
-// TensorFlow's inter-op pool runs concurrently in both passes, while the CPU
+// against tf.keras: "unrolled" (40 steps of fused-gate MatMul + a Split
+// into the gates, from ops with C++ gradients, the input projection of all
+// steps in one MatMul, gradients by Graph.AddGradients) and "block" (one
+// BlockLSTMV2 per direction, BlockLSTMGradV2 wired by hand and chained with
+// AddGradients). The first measurement, reference sizes (S = 100, batch
+// 100, 40x128, BLSTM 256+256), TF default threads on 2 shared cores,
+// medians of 3 runs of `go test ./graph/ -run '^$' -bench . -benchtime=3x
+// -count=3`: training step unrolled 1.36 s, block 1.71 s; forward 0.95 vs
+// 0.91 s (a tie within the noise). The unrolled graph is the default. The
+// input projection (and its gradient) for all 40 steps is one large GEMM,
+// and the two directions are independent op chains that TensorFlow's
+// inter-op pool runs concurrently in both passes, while the CPU
 // BlockLSTMGradV2 kernel walks the 40 steps inside one op, computing small
-// per-step products. Both implementations use the same variables, so a
-// checkpoint written by one restores into the other (embed may build its
-// Inference graph with "block"). "block" is float32 only.
+// per-step products.
+//
+// Within "unrolled", the recurrence was then profiled op by op (Python
+// tf.compat.v1 session on the same GraphDef, RunOptions FULL_TRACE): in the
+// training step the per-step MatMuls are two thirds of the op time and the
+// gradients of the four per-gate column Slices (a Pad each, then AddN) a
+// tenth. Hence two layouts (lstmUnrolled):
+//
+//   - Train graphs run the recurrence feature major ([U, batch] states,
+//     recurrent^T x h, gates as whole row blocks). A 40-step forward +
+//     backward of one direction in isolation: 93-104 ms against 126-129 ms
+//     batch major with Split and 138-162 ms with Slices (tf.function, 2
+//     threads); the whole training step (S = 12, batch 100, 2+2 threads,
+//     alternating runs, 8 steps each): median 615 ms against 686 ms before.
+//   - Inference graphs run it batch major (h x recurrent): a transposed-
+//     operand MatMul is the slow case of TF's CPU kernel (40-step forward
+//     chain: 47-51 ms with transpose_a against 29-34 ms batch major), and
+//     a forward pass has no backward to win it back. Inference graphs also
+//     have no dropout ops.
+//
+// Both layouts and both implementations use the same variables in Keras
+// layout, so a checkpoint written by one restores into the other (embed
+// may build its Inference graph with "block"); they agree to float
+// rounding (TestCheckpointResume: 1e-5). "block" is float32 only.
 //
 // # References
 //

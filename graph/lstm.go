@@ -30,24 +30,38 @@ func (b *builder) lstmVars(name string, in, units int) lstmWeights {
 }
 
 // lstmUnrolled runs one LSTM direction over xTM: [T, batch, in] (time
-// major) from ops that have C++ gradients. The recurrence runs feature
-// major: the state of a step is [U, batch] and its gates come from
-// recurrent^T [4U, U] x h [U, batch]. Against the batch-major form
-// (h [batch, U] x recurrent) this is one GEMM shape that the CPU kernels
-// run faster (M = 4U instead of M = batch), and the four gates are whole
-// row blocks, so one Split (gradient: a Concat) cuts them where four column
-// Slices would cost a Pad and an AddN each in the backward pass
-// (bench/README.md has the measurement). The input projection of all
-// steps is one MatMul producing [4U, T*batch], split into the steps'
-// [4U, batch] column blocks. hs[t] is the output at input position t:
-// [U, batch]. With reverse the sequence is consumed from t = T-1 down to 0
-// (Keras go_backwards), so hs[0] is the final state.
-func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps int, reverse bool) []tf.Output {
+// major) from ops that have C++ gradients: one MatMul projects the input of
+// all steps, then each step is one MatMul with the recurrent kernel, one
+// Split into the four gates (its gradient is one Concat, where four Slices
+// would cost a Pad each and an AddN) and the element-wise cell. hs[t] is
+// the output at input position t. With reverse the sequence is consumed
+// from t = T-1 down to 0 (Keras go_backwards), so hs[0] is the final state.
+//
+// Two layouts, chosen by measurement (graph/doc.go):
+//   - feature major (training graphs): states are [U, batch] and the gates
+//     come from recurrent^T x h; forward plus backward of the recurrence
+//     runs ~25% faster than batch major on CPU;
+//   - batch major (Inference graphs): states are [batch, U] and the gates
+//     come from h x recurrent; forward alone is faster this way, since the
+//     transposed-operand MatMul of the feature-major forward is the slow
+//     one.
+func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps int, reverse, featureMajor bool) []tf.Output {
 	u := w.units
 	x2 := op.Reshape(s.SubScope("flat"), xTM, i32(s, -1, int32(w.in)))
-	proj := op.MatMul(s.SubScope("proj"), w.kernel, x2, op.MatMulTransposeA(true), op.MatMulTransposeB(true))
-	proj = add(s, proj, op.Reshape(s.SubScope("bias"), w.bias, i32(s, int32(4*u), 1)))
-	xs := op.Split(s.SubScope("steps"), i32(s, 1), proj, int64(steps))
+	var xs []tf.Output
+	gateAxis := int32(1)
+	if featureMajor {
+		// [4U, T*batch], split into the steps' [4U, batch] column blocks
+		proj := op.MatMul(s.SubScope("proj"), w.kernel, x2, op.MatMulTransposeA(true), op.MatMulTransposeB(true))
+		proj = add(s, proj, op.Reshape(s.SubScope("bias"), w.bias, i32(s, int32(4*u), 1)))
+		xs = op.Split(s.SubScope("steps"), i32(s, 1), proj, int64(steps))
+		gateAxis = 0
+	} else {
+		// [T*batch, 4U] -> [T, batch, 4U], unpacked into the steps
+		proj := op.BiasAdd(s.SubScope("bias"), matmul(s, x2, w.kernel, false), w.bias)
+		proj = op.Reshape(s.SubScope("tm"), proj, i32(s, int32(steps), -1, int32(4*u)))
+		xs = op.Unpack(s.SubScope("steps"), proj, int64(steps))
+	}
 	hs := make([]tf.Output, steps)
 	var h, c tf.Output
 	for k := 0; k < steps; k++ {
@@ -57,10 +71,12 @@ func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps 
 		}
 		st := s.SubScope("step")
 		z := xs[t]
-		if k > 0 {
+		if k > 0 && featureMajor {
 			z = add(st, z, op.MatMul(st.SubScope("mm"), w.recurrent, h, op.MatMulTransposeA(true)))
+		} else if k > 0 {
+			z = add(st, z, matmul(st, h, w.recurrent, false))
 		}
-		gates := op.Split(st.SubScope("gates"), i32(st, 0), z, 4)
+		gates := op.Split(st.SubScope("gates"), i32(st, gateAxis), z, 4)
 		i := op.Sigmoid(st.SubScope("i"), gates[0])
 		f := op.Sigmoid(st.SubScope("f"), gates[1])
 		g := op.Tanh(st.SubScope("g"), gates[2])
@@ -86,8 +102,15 @@ func (b *builder) blstm(s *op.Scope, fw, bw lstmWeights, xTM tf.Output, sequence
 	if b.cfg.LSTMImpl == "block" {
 		return b.blstmBlock(s, fw, bw, xTM, sequences)
 	}
-	hf := b.lstmUnrolled(s.SubScope("fw"), fw, xTM, T, false)
-	hb := b.lstmUnrolled(s.SubScope("bw"), bw, xTM, T, true)
+	fm := !b.inference
+	hf := b.lstmUnrolled(s.SubScope("fw"), fw, xTM, T, false, fm)
+	hb := b.lstmUnrolled(s.SubScope("bw"), bw, xTM, T, true, fm)
+	if !fm {
+		if !sequences {
+			return concat(s, 1, hf[T-1], hb[0])
+		}
+		return concat(s, 2, op.Pack(s.SubScope("fw_seq"), hf), op.Pack(s.SubScope("bw_seq"), hb))
+	}
 	// back from feature major: [2U, batch] -> [batch, 2U], [T, 2U, batch] -> [T, batch, 2U]
 	if !sequences {
 		return op.Transpose(s.SubScope("batch_major"), concat(s, 0, hf[T-1], hb[0]), i32(s, 1, 0))

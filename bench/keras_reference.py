@@ -132,9 +132,14 @@ def main(argv=None):
     if args.mode == "flops":
         import kref_flops
         return emit(kref_flops.describe(args.batch, args.speakers), args.json)
+    started = time.time()
+    if args.mode == "features-bench":  # librosa only: no TensorFlow in this process
+        import kref_speed
+        summary = kref_speed.features_bench(args)
+        summary.update({"mode": args.mode, "wall_s": time.time() - started})
+        return emit(summary, args.json)
     threads = setup_threads(args)
     import tensorflow as tf
-    started = time.time()
     if args.mode == "train":
         import kref_train
         summary = kref_train.run(args)

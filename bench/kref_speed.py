@@ -22,15 +22,16 @@ import os
 import time
 
 import numpy as np
-import tensorflow as tf
 
-from kref_model import keras_module
+# TensorFlow and Keras are imported by the functions that run a model, so
+# that features-bench (librosa only) starts as a librosa user's script does.
 from kref_store import Store, read_list, segments, write_embeddings_dir
 
 AUDIO_EXT = (".wav", ".flac", ".sph", ".WAV", ".FLAC", ".SPH")
 
 
 def _signature(args):
+    import tensorflow as tf
     loaded = tf.saved_model.load(args.saved_model)
     if args.signature not in loaded.signatures:
         raise SystemExit(f"predict-bench: {args.saved_model}: no signature {args.signature!r} (have {list(loaded.signatures)})")
@@ -49,6 +50,8 @@ def _signature(args):
 
 def _predictor(args, sig, in_name, spec):
     """Returns f(segments [n, 40, M]) -> embeddings [n, D] and the API used."""
+    import tensorflow as tf
+    from kref_model import keras_module
     if args.api == "keras":
         keras = keras_module(args.keras)
         try:

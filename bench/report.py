@@ -164,24 +164,37 @@ def measures(a):
 
     # extraction speed: end to end from audio (primary), then TF compute only on the store's features
     # (the compute-only row has no target: the same TF kernels run on both sides, ~1x by construction)
+    k_rates = {}
     for kind, vname, kname, label, target in (
             ("audio", "vox_embed_audio", "keras_audio", "Embedding extraction, end to end from audio",
              TARGETS["extract"]),
             ("store", "vox_embed", "keras_predict",
              "Extraction, TF compute only (same SavedModel, precomputed features)", None)):
-        extraction_rows(raw, kind, vname, kname, label, target, rows, notes, src)
+        k_rates[kind] = extraction_rows(raw, kind, vname, kname, label, target, rows, notes, src)
+    if k_rates.get("audio") and k_rates.get("store"):
+        notes.append(f"Extraction ceiling: with the TensorFlow work equal on both sides (the same SavedModel "
+                     f"and kernels; the TF-compute-only row), no implementation can beat Keras end to end "
+                     f"by more than Keras' end-to-end time / its TF-only time = "
+                     f"{k_rates['store'] / k_rates['audio']:.2f}x on this corpus (Amdahl: only the decoding "
+                     f"and log-mel share, {100 * (1 - k_rates['audio'] / k_rates['store']):.0f}% of Keras' time, "
+                     f"can shrink)")
     # feature extraction
     v_ft, src["features_vox"] = rate(raw, "vox_features", store_audio(a.store) if a.store else None)
     lf = load(raw, "librosa_features")
-    src["features_librosa"] = "features-bench (librosa load + melspectrogram + log10)" if lf else why(raw, "librosa_features")
-    rows.append(("Feature extraction, audio-s/s (vs librosa)", v_ft, lf and lf["audio_s_per_s"], "higher", TARGETS["features"]))
-    v_cpu = None
-    _, _, cpu = status3(raw, "vox_features")
-    audio = store_audio(a.store) if a.store else None
-    if cpu and audio:
-        v_cpu = audio / cpu
-    rows.append(("Feature extraction, audio-s per CPU-s (load-independent)", v_cpu,
+    src["features_librosa"] = ("features-bench (librosa load + melspectrogram + log10; in-process loop, "
+                               "imports excluded)" if lf else why(raw, "librosa_features"))
+    rows.append(("Feature extraction, audio-s/s in-process (voxsiam incl. writing the store)", v_ft,
+                 lf and lf["audio_s_per_s"], "higher", TARGETS["features"]))
+    vf = load(raw, "vox_features")
+    v_cpu = pick(vf, "audio_seconds_per_cpu_second")
+    if v_cpu is None:  # older binaries: whole-process CPU (start-up included)
+        _, _, cpu = status3(raw, "vox_features")
+        audio = store_audio(a.store) if a.store else None
+        v_cpu = audio / cpu if cpu and audio else None
+    rows.append(("Feature extraction, audio-s per CPU-s in-process (load-independent)", v_cpu,
                  lf and lf.get("audio_s_per_cpu_s"), "higher", TARGETS["features"]))
+    rows.append(process_row(raw, "Feature extraction, whole command incl. start-up, audio-s/s",
+                            "vox_features", ["librosa_features"], lf and lf.get("audio_s")))
 
     go_ms, lib_ms = logmel_cpu_ms(a.raw)
     src["logmel_compute"] = ("go test -bench BenchmarkLogMel (cpu-ms/10s-audio) vs bench/features.py (cpu-ms)"
@@ -251,11 +264,27 @@ def extraction_rows(raw, kind, vname, kname, label, target, rows, notes, src):
     what = "librosa.load + reference log-mel + " if kind == "audio" else ""
     src[f"extract_{kind}_keras"] = (f"predict-bench --{'audio-dir' if kind == 'audio' else 'store'}: {what}"
                                     f"SavedModel, faster API: {k_api}" if k_ex else why(raw, f"{kname}_tf"))
-    rows.append((label + ", audio-s/s", v_ex, k_ex, "higher", target))
-    _, _, cpu = status3(raw, vname)
-    v_audio = pick(load(raw, vname), "audio_seconds", "audio_s")
-    rows.append((label + ", audio-s per CPU-s (load-independent; voxsiam incl. start-up)",
-                 v_audio / cpu if cpu and v_audio else None, k_cpu, "higher", target))
+    rows.append((label + ", audio-s/s in-process (model loaded)", v_ex, k_ex, "higher", target))
+    vd = load(raw, vname)
+    v_cpu = pick(vd, "audio_seconds_per_cpu_second")
+    if v_cpu is None:  # older binaries: whole-process CPU (start-up included)
+        _, _, cpu = status3(raw, vname)
+        v_audio = pick(vd, "audio_seconds", "audio_s")
+        v_cpu = v_audio / cpu if cpu and v_audio else None
+    rows.append((label + ", audio-s per CPU-s in-process (load-independent)", v_cpu, k_cpu, "higher", target))
+    rows.append(process_row(raw, label + ", whole command incl. start-up, audio-s/s", vname,
+                            [f"{kname}_tf", f"{kname}_keras"], pick(vd, "audio_seconds", "audio_s")))
+    return k_ex
+
+
+def process_row(raw, label, vname, knames, audio):
+    """Audio-s per second of wall clock of the whole command, start-up included on
+    both sides (bin/voxsiam: loading libtensorflow; Python: importing TensorFlow,
+    Keras and librosa): what a user waits for. The faster Keras variant counts."""
+    _, v_wall = status(raw, vname)
+    k_walls = [w for w in (status(raw, k)[1] for k in knames if status(raw, k)[0] == 0) if w]
+    k = audio / min(k_walls) if audio and k_walls else None
+    return (label, audio / v_wall if audio and v_wall else None, k, "higher", None)
 
 
 def quality_of(raw, impl, sfx, label):

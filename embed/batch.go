@@ -17,8 +17,10 @@ type batcher struct {
 	m    *Model
 	opts ExtractOptions
 	res  *Result
-	segs []float32
-	utts []pending
+	segs []float32 // segments cut but not run yet
+	utts []pending // utterances not emitted yet, in order; their segments are done then segs
+	done []float32 // embeddings of run segments of utts[0:], not emitted yet
+	dist []float32 // their distributions (Distributions)
 }
 
 // add cuts one loaded input into segments and flushes full batches.
@@ -45,7 +47,7 @@ func (b *batcher) add(l loaded) error {
 		b.opts.Progress(l.in, n)
 	}
 	if len(b.segs) >= b.opts.Batch*b.m.Frames*b.m.Bins {
-		return b.flush()
+		return b.flush(false)
 	}
 	return nil
 }
@@ -57,31 +59,47 @@ func (b *batcher) skip(in Input, defect string) {
 	}
 }
 
-// flush runs the pending segments and appends their pooled rows.
-func (b *batcher) flush() error {
-	n := len(b.segs) / (b.m.Frames * b.m.Bins)
-	if n == 0 {
-		return nil
+// flush runs whole batches of the pending segments (with final, all of
+// them) and emits every utterance whose segments are all done. Segments of
+// an utterance may span two runs: the remainder waits for the next batch
+// rather than running as a small batch of its own, so every run but the
+// last is a full Batch.
+func (b *batcher) flush(final bool) error {
+	seg := b.m.Frames * b.m.Bins
+	n := len(b.segs) / seg
+	if !final {
+		n -= n % b.opts.Batch
 	}
-	emb, dim, err := b.m.Embed(b.segs, n)
-	if err != nil {
-		return err
-	}
-	var dist []float32
-	var dd int
-	if b.opts.Distributions {
-		if dist, dd, err = b.m.Distribution(b.segs, n); err != nil {
+	if n > 0 {
+		emb, dim, err := b.m.Embed(b.segs[:n*seg], n)
+		if err != nil {
 			return err
 		}
+		b.res.Dim = dim
+		b.done = append(b.done, emb...)
+		if b.opts.Distributions {
+			dist, dd, err := b.m.Distribution(b.segs[:n*seg], n)
+			if err != nil {
+				return err
+			}
+			b.res.DistDim = dd
+			b.dist = append(b.dist, dist...)
+		}
+		b.res.Segments += n
+		b.segs = b.segs[:copy(b.segs, b.segs[n*seg:])]
 	}
-	b.res.Dim, b.res.DistDim = dim, dd
-	b.res.Segments += n
-	k := 0
-	for _, u := range b.utts {
-		b.emit(u, emb[k*dim:(k+u.nSegs)*dim], dim, sliceRows(dist, k, u.nSegs, dd), dd)
-		k += u.nSegs
+	dim, dd := b.res.Dim, b.res.DistDim
+	k, u := 0, 0 // rows and utterances emitted
+	for ; u < len(b.utts) && dim > 0 && (k+b.utts[u].nSegs)*dim <= len(b.done); u++ {
+		nu := b.utts[u].nSegs
+		b.emit(b.utts[u], b.done[k*dim:(k+nu)*dim], dim, sliceRows(b.dist, k, nu, dd), dd)
+		k += nu
 	}
-	b.segs, b.utts = b.segs[:0], b.utts[:0]
+	b.utts = b.utts[:copy(b.utts, b.utts[u:])]
+	b.done = b.done[:copy(b.done, b.done[k*dim:])]
+	if b.dist != nil {
+		b.dist = b.dist[:copy(b.dist, b.dist[k*dd:])]
+	}
 	return nil
 }
 

@@ -71,7 +71,7 @@ func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions)
 	if err := ordered.Map(ctx, len(inputs), opts.Workers, load, func(_ int, l loaded) error { return b.add(l) }); err != nil {
 		return nil, err
 	}
-	if err := b.flush(); err != nil {
+	if err := b.flush(true); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -148,6 +148,15 @@ func TestRoundTrip(t *testing.T) {
 	if de > 1e-5 || dd > 1e-5 {
 		t.Errorf("max abs diff embedding %g distribution %g > 1e-5", de, dd)
 	}
+	// Batches of 2: utterance a's 3 segments span two runs (only full
+	// batches run before the last), the rows must not change.
+	r2, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolWeighted, Distributions: true, Workers: 2, Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, dd := rtMaxDiff(r2.Emb, res.Emb), rtMaxDiff(r2.Dist, res.Dist); len(r2.IDs) != 4 || r2.Segments != 8 || d > 1e-6 || dd > 1e-6 || r2.IDs[0] != "a" || r2.IDs[3] != "d" {
+		t.Errorf("batch 2: ids %v segments %d, max abs diff to batch 3: embedding %g distribution %g", r2.IDs, r2.Segments, d, dd)
+	}
 	// Segment-level rows and skipped short utterances (lengths 100, 20, 80,
 	// 41 frames: 3 + 0 + 2 + 2 segments).
 	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolNone, Short: ShortSkip, Workers: 1})

@@ -350,13 +350,16 @@ def cpu_model():
 def report(a):
     rows, notes, src, gflop, n_spk = measures(a)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = {"date": now, "cpu": cpu_model(), "cpus": os.cpu_count(), "threads": a.threads, "steps": a.steps,
+    meta = {"date": now, "cpu": cpu_model(), "cpus": os.cpu_count(), "threads": a.threads,
+            "vox_train_threads": a.vox_train_threads, "steps": a.steps,
             "warmup": a.warmup, "batch": a.batch, "train_speakers": n_spk, "train_step_gflop": gflop,
             "seeds": (a.seeds or "1").split(), "quality": getattr(a, "quality", None)}
     lines = [f"# voxsiam vs Keras reference — {now}", "",
              f"CPU: {meta['cpu']} ({meta['cpus']} CPUs), threads: {a.threads}, batch {a.batch}, "
              f"{a.steps} training steps each, {n_spk} training speakers, "
-             f"seeds {a.seeds or '1'} (speed rows: first seed)", "",
+             f"seeds {a.seeds or '1'} (speed rows: first seed)"
+             + (f"; voxsiam training with TensorFlow's default thread pools (one thread per core = {os.cpu_count()})"
+                if a.vox_train_threads == 0 else ""), "",
              "| Measure | voxsiam | Keras reference | voxsiam / Keras | Target | Met |",
              "|---|---:|---:|---:|---|---|"]
     table = []
@@ -420,6 +423,8 @@ def main():
     r.add_argument("--split", required=True)
     r.add_argument("--store", default=None)
     r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--vox-train-threads", type=int, default=None,
+                   help="intra/inter-op threads of the voxsiam training run (0 = TF default)")
     r.add_argument("--steps", type=int, default=0)
     r.add_argument("--warmup", type=int, default=5)
     r.add_argument("--batch", type=int, default=100)

@@ -12,6 +12,11 @@
 #                          comparison is BENCH_STEPS=10000 (~9 h per seed there)
 #   BENCH_SEEDS="1"        training seeds; both trainings and the quality rows repeat per seed
 #                          (mean and range reported), e.g. BENCH_SEEDS="1 2 3"
+#   BENCH_VOX_TRAIN_THREADS=auto  intra/inter-op threads of voxsiam training; auto = TF's
+#                          default pools (0) when BENCH_THREADS is the core count, else
+#                          BENCH_THREADS. TF's default pools run voxsiam's step faster than
+#                          explicit pools of the same size (bench/README.md); Keras keeps
+#                          explicit BENCH_THREADS, its faster setting
 #   BENCH_BATCH=100        segments per mini-batch
 #   BENCH_SEED_STEPS=30    >0: also train the seed siamese setup (pairs of BENCH_BATCH/2) to show its Keras "accuracy"
 #   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
@@ -32,6 +37,10 @@ STEPS=${BENCH_STEPS:-400} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
 SEED_STEPS=${BENCH_SEED_STEPS:-30} REUSE=${BENCH_REUSE:-1}
 SEEDS=$(echo ${BENCH_SEEDS:-1})  # normalised: single spaces
 EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
+VOX_TRAIN_THREADS=${BENCH_VOX_TRAIN_THREADS:-auto}
+if [ "$VOX_TRAIN_THREADS" = auto ]; then
+	VOX_TRAIN_THREADS=$THREADS; [ "$THREADS" = "$(nproc)" ] && VOX_TRAIN_THREADS=0
+fi
 export GOMAXPROCS=$THREADS OMP_NUM_THREADS=$THREADS OPENBLAS_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} CUDA_VISIBLE_DEVICES=
 
@@ -125,7 +134,7 @@ for seed in $SEEDS; do
 			--epsilon "$EPSILON" --threads "$THREADS" --out "$KRUN" --json "$RAW/keras_train$sfx.json"
 		if have train; then
 			"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$STEPS" --seed "$seed" \
-				--batch "$BATCH" --threads "$THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train$sfx.toml"
+				--batch "$BATCH" --threads "$VOX_TRAIN_THREADS" --epsilon "$EPSILON" --out "$WORK/vox_train$sfx.toml"
 			step "vox_train$sfx" "$VOX" train --config "$WORK/vox_train$sfx.toml" --out "$VRUN" --json && json_of "vox_train$sfx"
 			"$PY" "$ROOT/bench/gotrain.py" times --run "$VRUN" --warmup "$WARMUP" --batch "$BATCH" \
 				--steps "$STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train$sfx.status")" \
@@ -208,5 +217,6 @@ else
 fi
 
 # 5. the report.
-"$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" --steps "$STEPS" \
+"$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" \
+	--vox-train-threads "$VOX_TRAIN_THREADS" --steps "$STEPS" \
 	--warmup "$WARMUP" --batch "$BATCH" --split "$SPLIT" --store "$STORE" --seeds "$SEEDS"

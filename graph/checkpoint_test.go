@@ -63,7 +63,7 @@ func TestCheckpointResume(t *testing.T) {
 	out := run(t, si, map[tf.Output]*tf.Tensor{mi.Input: x, mi.InputB: x}, []tf.Output{mi.Embedding, mi.PairDistance})
 	// The Inference graph runs the LSTM batch major, the Train graph feature
 	// major (lstm.go): the same function, summed in another order.
-	if d := maxAbsDiff2(out[0].Value().([][]float32), embA.([][]float32)); d > 1e-5 {
+	if d := smMaxDiff(out[0].Value().([][]float32), embA.([][]float32)); d > 1e-5 {
 		t.Errorf("inference embeddings differ from the train graph's at the checkpoint by %g (> 1e-5)", d)
 	}
 	for i, d := range out[1].Value().([]float32) {
@@ -133,20 +133,3 @@ func assertCheckpointFiles(t *testing.T, prefix string) {
 	}
 }
 
-// maxAbsDiff2 is the largest |a-b| over two same-shaped matrices (+Inf when
-// the shapes differ).
-func maxAbsDiff2(a, b [][]float32) float64 {
-	if len(a) != len(b) {
-		return math.Inf(1)
-	}
-	d := 0.0
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return math.Inf(1)
-		}
-		for j := range a[i] {
-			d = math.Max(d, math.Abs(float64(a[i][j])-float64(b[i][j])))
-		}
-	}
-	return d
-}

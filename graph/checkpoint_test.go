@@ -132,4 +132,3 @@ func assertCheckpointFiles(t *testing.T, prefix string) {
 		t.Errorf("checkpoint dir holds %v, want %v", names, want)
 	}
 }
-

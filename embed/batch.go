@@ -18,7 +18,7 @@ type batcher struct {
 	opts ExtractOptions
 	res  *Result
 	segs []float32 // segments cut but not run yet
-	utts []pending // utterances not emitted yet, in order; their segments are done then segs
+	utts []pending // utterances not emitted yet, in order: the first ones' segments are in done, the rest in segs
 	done []float32 // embeddings of run segments of utts[0:], not emitted yet
 	dist []float32 // their distributions (Distributions)
 }

@@ -8,8 +8,8 @@
 #   BENCH_VAL_SPEAKERS=4, BENCH_TEST_SPEAKERS=8  held-out speakers (voxsiam split, whole groups)
 #   BENCH_STEPS=400        training mini-batches of each implementation (quality at equal steps;
 #                          the median step time after BENCH_WARMUP=5 steps gives steps/s); 400 keeps
-#                          the default run at ~25-30 min on an idle 2-core machine, the published
-#                          comparison is BENCH_STEPS=10000 (~9 h per seed there)
+#                          the default run at ~15 min on an idle 2-core machine, the published
+#                          comparison is BENCH_STEPS=10000 (~4-5 h per seed there)
 #   BENCH_SEEDS="1"        training seeds; both trainings and the quality rows repeat per seed
 #                          (mean and range reported), e.g. BENCH_SEEDS="1 2 3"
 #   BENCH_VOX_TRAIN_THREADS=auto  intra/inter-op threads of voxsiam training; auto = TF's

@@ -31,7 +31,7 @@ func newCorpusCommand() *cli.Command {
 		Name:        "corpus",
 		Usage:       "make corpora",
 		Category:    "data",
-		Subcommands: []*cli.Command{newCorpusSynthCommand()},
+		Subcommands: []*cli.Command{newCorpusSynthCommand(), newCorpusRealCommand()},
 	}
 }
 

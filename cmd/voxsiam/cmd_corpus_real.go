@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/tools/realvoice"
+)
+
+// corpusRealOptions are the flags of `voxsiam corpus real`.
+type corpusRealOptions struct {
+	Out     string
+	Cache   string
+	Sources []string
+	Strict  bool
+	JSON    bool
+	Stderr  io.Writer
+}
+
+func newCorpusRealCommand() *cli.Command {
+	const cat = "corpus"
+	var known []string
+	for _, s := range realvoice.Sources {
+		known = append(known, fmt.Sprintf("  %-11s %s: %s", s.Name, s.Package, s.Identity))
+	}
+	return &cli.Command{
+		Name:  "real",
+		Usage: "assemble real recorded speech with speaker labels from Debian packages",
+		Description: `Fetches Debian packages that ship voice recordings by name (apt-get download; nothing is
+installed), unpacks them (dpkg-deb -x) into --cache and converts every recording with sox to
+<out>/<speaker>/<utt>.wav (16 kHz mono 16-bit). Writes speakers.tsv (speaker, group, source,
+package, files, seconds, sample_rates, licence, identity) and utterances.tsv. The group column
+keeps speakers that may be one person together in 'voxsiam split'. Recordings shipped twice are
+kept once; an interrupted run resumes. Read it with:
+voxsiam features --layout plain --in <out> --out <store>
+
+Sources (--sources, comma-separated; default ` + strings.Join(realvoice.DefaultSources, ",") + `):
+` + strings.Join(known, "\n") + `
+
+The packages asterisk-core-sounds-*, asterisk-prompt-*, fillets-ng-data* and tuxpaint-stamps-*
+are reserved for independent evaluation and refused.
+` + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory (completed if it exists)", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat},
+			&cli.StringFlag{Name: "cache", Usage: "where packages are downloaded and unpacked (default <out>.cache)", EnvVars: []string{"VOXSIAM_CACHE"}, Category: cat},
+			&cli.StringFlag{Name: "sources", Value: strings.Join(realvoice.DefaultSources, ","), Usage: "comma-separated sources", EnvVars: []string{"VOXSIAM_SOURCES"}, Category: cat},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first recording that cannot be converted", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: cat},
+		},
+		Action: func(c *cli.Context) error {
+			opts := corpusRealOptions{Out: c.String("out"), Cache: c.String("cache"), Strict: c.Bool("strict"),
+				JSON: c.Bool("json"), Stderr: c.App.ErrWriter}
+			for _, s := range strings.Split(c.String("sources"), ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					opts.Sources = append(opts.Sources, s)
+				}
+			}
+			return runCorpusReal(c.Context, opts, c.App.Writer)
+		},
+	}
+}
+
+// runCorpusReal builds the corpus and prints a summary to w.
+func runCorpusReal(ctx context.Context, opts corpusRealOptions, w io.Writer) error {
+	for _, s := range opts.Sources {
+		if _, ok := realvoice.SourceByName(s); !ok {
+			return usagef("corpus real: unknown source %q", s)
+		}
+	}
+	if opts.Cache == "" {
+		opts.Cache = filepath.Clean(opts.Out) + ".cache"
+	}
+	stderr := opts.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	var bar io.Writer = stderr
+	if opts.JSON {
+		bar = nil
+	}
+	res, err := realvoice.Build(ctx, realvoice.Options{Out: opts.Out, Sources: opts.Sources,
+		Unpacker: realvoice.AptUnpacker{Cache: opts.Cache}, Strict: opts.Strict, Progress: bar, Log: stderr})
+	if err != nil {
+		return err
+	}
+	perSource := map[string]int{}
+	for _, s := range res.Speakers {
+		perSource[s.Source]++
+	}
+	sum := struct {
+		Out        string         `json:"out"`
+		Speakers   int            `json:"speakers"`
+		Utterances int            `json:"utterances"`
+		Hours      float64        `json:"hours"`
+		Duplicates int            `json:"duplicates_dropped"`
+		Skipped    []string       `json:"skipped"`
+		PerSource  map[string]int `json:"speakers_per_source"`
+	}{opts.Out, len(res.Speakers), res.Utterances, res.Seconds / 3600, res.Duplicates, res.Skipped, perSource}
+	if opts.JSON {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	fmt.Fprintf(w, "corpus %s: %d speakers, %d utterances, %.2f h (speakers per source: %v); %d duplicates dropped, %d skipped\n",
+		sum.Out, sum.Speakers, sum.Utterances, sum.Hours, perSource, res.Duplicates, len(res.Skipped))
+	return nil
+}

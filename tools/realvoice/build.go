@@ -1,0 +1,291 @@
+package realvoice
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/tools/audio"
+)
+
+// Options configure Build.
+type Options struct {
+	Out     string   // corpus directory (created; an existing one is completed)
+	Sources []string // source names; default DefaultSources
+	// Unpacker fetches and unpacks a package; default AptUnpacker in <Out>/../.realvoice-cache
+	// is not assumed: Build needs one (cmd passes an AptUnpacker).
+	Unpacker Unpacker
+	// Converter turns one recording into 16 kHz mono 16-bit WAV; default Sox{}.
+	Converter Converter
+	Strict    bool      // fail on the first recording that cannot be converted (default: report and skip)
+	Progress  io.Writer // progress bar; nil for none
+	Log       io.Writer // notes about skipped recordings; nil for none
+}
+
+// Unpacker makes a Debian package's files available in a directory.
+type Unpacker interface {
+	Unpack(ctx context.Context, pkg string) (root string, err error)
+}
+
+// Converter converts one recording (its bytes, its original name for the
+// format) to a 16 kHz mono 16-bit WAV file at out, returning the original
+// sample rate.
+type Converter interface {
+	Convert(ctx context.Context, data []byte, name, out string) (rate int, err error)
+	// Probe returns the original sample rate without converting.
+	Probe(ctx context.Context, data []byte, name string) (rate int, err error)
+}
+
+// Speaker is one speaker of the built corpus.
+type Speaker struct {
+	ID, Group, Source, Package, Licence, Identity string
+	Files                                         int
+	Seconds                                       float64
+	Rates                                         map[int]int // original sample rate -> files
+}
+
+// Result summarises a build.
+type Result struct {
+	Speakers   []Speaker
+	Utterances int
+	Seconds    float64
+	Duplicates int      // recordings shipped twice, kept once
+	Skipped    []string // recordings that could not be converted, with the reason
+}
+
+type uttRow struct {
+	id, speaker, source string
+	seconds             float64
+}
+
+// Build assembles the corpus. Recordings already converted by an earlier,
+// interrupted run are kept; speakers.tsv and utterances.tsv are rewritten at
+// the end.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	names := o.Sources
+	if len(names) == 0 {
+		names = DefaultSources
+	}
+	var srcs []Source
+	for _, n := range names {
+		s, ok := SourceByName(n)
+		if !ok {
+			return nil, fmt.Errorf("realvoice: unknown source %q (known: %s)", n, strings.Join(sourceNames(), ", "))
+		}
+		if IsReserved(s.Package) {
+			return nil, fmt.Errorf("realvoice: package %s is reserved for independent evaluation", s.Package)
+		}
+		srcs = append(srcs, s)
+	}
+	if o.Unpacker == nil {
+		return nil, errors.New("realvoice: no Unpacker")
+	}
+	if o.Converter == nil {
+		o.Converter = Sox{}
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("realvoice: %w", err)
+	}
+	b := &builder{o: o, seen: map[[32]byte]bool{}, spk: map[string]*Speaker{}}
+	for _, s := range srcs {
+		if err := b.source(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	return b.finish()
+}
+
+func sourceNames() []string {
+	var n []string
+	for _, s := range Sources {
+		n = append(n, s.Name)
+	}
+	return n
+}
+
+type builder struct {
+	o     Options
+	seen  map[[32]byte]bool
+	spk   map[string]*Speaker
+	order []string
+	utts  []uttRow
+	res   Result
+}
+
+func (b *builder) source(ctx context.Context, s Source) error {
+	root, err := b.o.Unpacker.Unpack(ctx, s.Package)
+	if err != nil {
+		return fmt.Errorf("realvoice: %s: %w", s.Package, err)
+	}
+	items, closeItems, err := s.Items(root)
+	if err != nil {
+		return fmt.Errorf("realvoice: %s: list recordings in %s: %w", s.Package, root, err)
+	}
+	defer closeItems()
+	if len(items) == 0 {
+		return errs.BadData("realvoice: %s: no recordings found in %s", s.Package, root)
+	}
+	bar := progress.New(b.o.Progress, int64(len(items)), s.Name)
+	defer bar.Finish()
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := b.item(ctx, s, it); err != nil {
+			return err
+		}
+		bar.Add(1)
+	}
+	return nil
+}
+
+func (b *builder) item(ctx context.Context, s Source, it Item) error {
+	where := it.Path
+	if it.Entry != "" {
+		where += ":" + it.Entry
+	}
+	data, err := readItem(it)
+	if err != nil {
+		return b.skip(where, err)
+	}
+	h := sha256.Sum256(data)
+	if b.seen[h] {
+		b.res.Duplicates++
+		return nil
+	}
+	b.seen[h] = true
+	out := filepath.Join(b.o.Out, it.Speaker, it.Utt+".wav")
+	rate, err := b.convert(ctx, data, where, out)
+	if err != nil {
+		return b.skip(where, err)
+	}
+	secs, err := wavSeconds(out)
+	if err != nil {
+		return b.skip(where, err)
+	}
+	sp := b.speaker(s, it)
+	sp.Files++
+	sp.Seconds += secs
+	sp.Rates[rate]++
+	b.utts = append(b.utts, uttRow{it.Utt, it.Speaker, where, secs})
+	return nil
+}
+
+// convert writes out unless an earlier run finished it; the original rate of
+// a kept file is read from the source again (cheap: no resampling).
+func (b *builder) convert(ctx context.Context, data []byte, where, out string) (int, error) {
+	if _, err := os.Stat(out); err == nil {
+		return b.o.Converter.Probe(ctx, data, where)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return 0, err
+	}
+	tmp := out + ".part"
+	rate, err := b.o.Converter.Convert(ctx, data, where, tmp)
+	if err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	return rate, os.Rename(tmp, out)
+}
+
+func readItem(it Item) ([]byte, error) {
+	r, err := it.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+func wavSeconds(path string) (float64, error) {
+	x, rate, err := audio.Load(path)
+	if err != nil {
+		return 0, err
+	}
+	if len(x) == 0 {
+		return 0, errs.BadData("realvoice: %s: no samples after conversion", path)
+	}
+	return float64(len(x)) / float64(rate), nil
+}
+
+func (b *builder) skip(where string, err error) error {
+	if b.o.Strict {
+		return errs.BadData("realvoice: %s: %v", where, err)
+	}
+	msg := fmt.Sprintf("%s: %v", where, err)
+	b.res.Skipped = append(b.res.Skipped, msg)
+	if b.o.Log != nil {
+		fmt.Fprintf(b.o.Log, "realvoice: skipped %s\n", msg)
+	}
+	return nil
+}
+
+func (b *builder) speaker(s Source, it Item) *Speaker {
+	sp := b.spk[it.Speaker]
+	if sp == nil {
+		sp = &Speaker{ID: it.Speaker, Group: it.Group, Source: s.Name, Package: s.Package,
+			Licence: s.Licence, Identity: s.Identity, Rates: map[int]int{}}
+		b.spk[it.Speaker] = sp
+		b.order = append(b.order, it.Speaker)
+	}
+	return sp
+}
+
+// finish writes speakers.tsv and utterances.tsv and fills the result.
+func (b *builder) finish() (*Result, error) {
+	sort.Strings(b.order)
+	var sp, ut bytes.Buffer
+	sp.WriteString("speaker\tgroup\tsource\tpackage\tfiles\tseconds\tsample_rates\tlicence\tidentity\n")
+	for _, id := range b.order {
+		s := b.spk[id]
+		fmt.Fprintf(&sp, "%s\t%s\t%s\t%s\t%d\t%.2f\t%s\t%s\t%s\n", s.ID, s.Group, s.Source, s.Package,
+			s.Files, s.Seconds, ratesString(s.Rates), s.Licence, s.Identity)
+		b.res.Speakers = append(b.res.Speakers, *s)
+		b.res.Seconds += s.Seconds
+	}
+	ut.WriteString("utt_id\tspeaker\tduration_s\tsource\n")
+	for _, u := range b.utts {
+		fmt.Fprintf(&ut, "%s\t%s\t%.3f\t%s\n", u.id, u.speaker, u.seconds, u.source)
+	}
+	b.res.Utterances = len(b.utts)
+	for name, buf := range map[string]*bytes.Buffer{"speakers.tsv": &sp, "utterances.tsv": &ut} {
+		if err := writeAtomic(filepath.Join(b.o.Out, name), buf.Bytes()); err != nil {
+			return nil, err
+		}
+	}
+	return &b.res, nil
+}
+
+func ratesString(r map[int]int) string {
+	var ks []int
+	for k := range r {
+		ks = append(ks, k)
+	}
+	sort.Ints(ks)
+	var p []string
+	for _, k := range ks {
+		p = append(p, fmt.Sprint(k))
+	}
+	return strings.Join(p, ",")
+}
+
+func writeAtomic(path string, data []byte) error {
+	tmp := path + ".part"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("realvoice: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("realvoice: %w", err)
+	}
+	return nil
+}

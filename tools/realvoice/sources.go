@@ -1,0 +1,256 @@
+package realvoice
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Source is one Debian package with recorded speech and the rule that maps
+// its files to speakers.
+type Source struct {
+	Name     string // short name, used in speaker ids: "ktuberling"
+	Package  string // Debian package: "ktuberling-data"
+	Licence  string // licence of the recordings, from the package's copyright file
+	Identity string // how the speaker of a file is known
+	// Items lists the recordings under root, the package unpacked by
+	// dpkg-deb -x; close (never nil) releases what the items read from.
+	Items func(root string) (items []Item, close func() error, err error)
+}
+
+// Item is one recording of a source.
+type Item struct {
+	Speaker string // speaker id, unique across sources: "ktuberling-fr"
+	Group   string // split group: speakers that may be one person share it
+	Utt     string // utterance id, unique within the speaker
+	Path    string // file on disk, or the zip archive holding Entry
+	Entry   string // member of the zip archive Path; "" for a plain file
+
+	zf *zip.File // Entry, in an archive the source keeps open
+}
+
+// Open returns the item's bytes.
+func (it Item) Open() (io.ReadCloser, error) {
+	if it.zf != nil {
+		return it.zf.Open()
+	}
+	return os.Open(it.Path)
+}
+
+// Reserved are the Debian packages kept for independent evaluation: Build
+// refuses them (prefix match).
+var Reserved = []string{"asterisk-core-sounds-", "asterisk-prompt-", "fillets-ng-data", "tuxpaint-stamps-"}
+
+// IsReserved reports whether pkg is one of the reserved packages.
+func IsReserved(pkg string) bool {
+	for _, r := range Reserved {
+		if strings.HasPrefix(pkg, r) || pkg == strings.TrimSuffix(r, "-") {
+			return true
+		}
+	}
+	return false
+}
+
+// Sources are the known sources, in build order (the order decides which
+// copy of a recording shipped twice is kept).
+var Sources = []Source{
+	{Name: "ktuberling", Package: "ktuberling-data", Licence: "GPL-2+ (KDE ktuberling)",
+		Identity: "one recording person per language directory (sounds/<lang>); the Serbian variants are byte-identical copies and kept once",
+		Items:    ktuberlingItems},
+	{Name: "klettres", Package: "klettres-data", Licence: "GPL-2+ (KDE klettres)",
+		Identity: "one recording person per language directory (<lang>/alpha, <lang>/syllab); grouped with the same language in ktuberling, which may be the same person",
+		Items:    klettresItems},
+	{Name: "gcin", Package: "gcin-voice", Licence: "GPL-3 or LGPL-3 (3.ogg, Edward Der-Hua Liu); CC-BY-3.0 (5.ogg, Chu Lo / ChionMeilin)",
+		Identity: "two credited speakers: every syllable directory holds 3.ogg (one speaker) and 5.ogg (the other), per the package's copyright file",
+		Items:    gcinItems},
+	{Name: "hedgewars", Package: "hedgewars-data", Licence: "GFDL-1.3 (Data/Sounds)",
+		Identity: "one voice pack = one speaker (actors are not credited per pack; all packs share one split group); the processed Robot pack is left out",
+		Items:    hedgewarsItems},
+	{Name: "0ad", Package: "0ad-data", Licence: "CC-BY-SA-3.0 (0 A.D. art and audio)",
+		Identity: "one speaker per civilisation language and gender (audio/voice/<lang>/civ/civ_<gender>_*.ogg)",
+		Items:    zeroADItems},
+}
+
+// SourceByName finds a source.
+func SourceByName(name string) (Source, bool) {
+	for _, s := range Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Source{}, false
+}
+
+// DefaultSources are built when none are named: every source but 0ad, whose
+// package is 1.4 GB.
+var DefaultSources = []string{"ktuberling", "klettres", "gcin", "hedgewars"}
+
+func noClose() error { return nil }
+
+var audioExt = regexp.MustCompile(`(?i)\.(ogg|wav|flac)$`)
+
+// walkAudio lists the audio files under dir, sorted, as paths relative to dir.
+func walkAudio(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && audioExt.MatchString(d.Name()) {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// uttID makes an utterance id from a relative path: path separators and
+// anything outside [A-Za-z0-9._-] become '_', the extension is dropped.
+func uttID(rel string) string {
+	rel = strings.TrimSuffix(rel, path.Ext(rel))
+	var b strings.Builder
+	for _, r := range rel {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "_")
+			if r > 127 {
+				fmt.Fprintf(&b, "%x", r)
+			}
+		}
+	}
+	return b.String()
+}
+
+// langGroup is the group of a KDE language directory: "sr@latin" -> "kde-sr".
+func langGroup(lang string) string {
+	lang, _, _ = strings.Cut(lang, "@")
+	lang, _, _ = strings.Cut(lang, "_")
+	return "kde-" + lang
+}
+
+func ktuberlingItems(root string) ([]Item, func() error, error) {
+	items, err := ktuberlingFiles(root)
+	return items, noClose, err
+}
+
+func ktuberlingFiles(root string) ([]Item, error) {
+	dir := filepath.Join(root, "usr/share/ktuberling/sounds")
+	files, err := walkAudio(dir)
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, rel := range files {
+		lang, _, ok := strings.Cut(rel, "/")
+		if !ok {
+			continue
+		}
+		items = append(items, Item{Speaker: "ktuberling-" + lang, Group: langGroup(lang),
+			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
+	}
+	return items, nil
+}
+
+func klettresItems(root string) ([]Item, func() error, error) {
+	items, err := klettresFiles(root)
+	return items, noClose, err
+}
+
+func klettresFiles(root string) ([]Item, error) {
+	dir := filepath.Join(root, "usr/share/klettres")
+	files, err := walkAudio(dir)
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, rel := range files {
+		parts := strings.Split(rel, "/")
+		if len(parts) < 3 || (parts[1] != "alpha" && parts[1] != "syllab") {
+			continue
+		}
+		items = append(items, Item{Speaker: "klettres-" + parts[0], Group: langGroup(parts[0]),
+			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
+	}
+	return items, nil
+}
+
+func gcinItems(root string) ([]Item, func() error, error) {
+	items, err := gcinFiles(root)
+	return items, noClose, err
+}
+
+func gcinFiles(root string) ([]Item, error) {
+	dir := filepath.Join(root, "usr/share/gcin-voice/ogg")
+	files, err := walkAudio(dir)
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, rel := range files {
+		syl, file, ok := strings.Cut(rel, "/")
+		if !ok || (file != "3.ogg" && file != "5.ogg") {
+			continue
+		}
+		spk := "gcin-" + strings.TrimSuffix(file, ".ogg")
+		items = append(items, Item{Speaker: spk, Group: spk, Utt: uttID(syl), Path: filepath.Join(dir, rel)})
+	}
+	return items, nil
+}
+
+// hedgewarsProcessed are voice packs made by processing a voice, not speakers.
+var hedgewarsProcessed = map[string]bool{"Robot": true}
+
+func hedgewarsItems(root string) ([]Item, func() error, error) {
+	items, err := hedgewarsFiles(root)
+	return items, noClose, err
+}
+
+func hedgewarsFiles(root string) ([]Item, error) {
+	dir := filepath.Join(root, "usr/share/games/hedgewars/Data/Sounds/voices")
+	files, err := walkAudio(dir)
+	if err != nil {
+		return nil, err
+	}
+	var items []Item
+	for _, rel := range files {
+		pack, _, ok := strings.Cut(rel, "/")
+		if !ok || hedgewarsProcessed[pack] {
+			continue
+		}
+		items = append(items, Item{Speaker: "hedgewars-" + pack, Group: "hedgewars",
+			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
+	}
+	return items, nil
+}
+
+var zeroADVoice = regexp.MustCompile(`^audio/voice/([a-z]+)/civ/civ_(male|female)_[^/]+\.ogg$`)
+
+func zeroADItems(root string) ([]Item, func() error, error) {
+	zp := filepath.Join(root, "usr/share/games/0ad/mods/public/public.zip")
+	z, err := zip.OpenReader(zp)
+	if err != nil {
+		return nil, nil, err
+	}
+	var items []Item
+	for _, f := range z.File {
+		m := zeroADVoice.FindStringSubmatch(f.Name)
+		if m == nil {
+			continue
+		}
+		spk := "0ad-" + m[1] + "-" + m[2]
+		items = append(items, Item{Speaker: spk, Group: spk, Utt: uttID(path.Base(f.Name)), Path: zp, Entry: f.Name, zf: f})
+	}
+	sort.Slice(items, func(a, b int) bool { return items[a].Entry < items[b].Entry })
+	return items, z.Close, nil
+}

@@ -25,7 +25,8 @@ type Options struct {
 	Steps      int64  `toml:"steps"`                   // total mini-batches; 10000
 	Segment    int    `toml:"segment"`                 // frames per segment (10 ms each); 40
 	Seed       uint64 `toml:"seed"`                    // seeds weights, batches, dropout and the val split; 1
-	Sampling   string `toml:"sampling"`                // "random" (published) or "balanced" (half same-speaker pairs)
+	Sampling   string `toml:"sampling"`                // "random" (published), "pk" (P speakers x K segments) or "balanced" (half same-speaker pairs)
+	PerSpeaker int    `toml:"segments_per_speaker"`    // pk sampling: K segments of each drawn speaker; 4
 	Prefetch   int    `toml:"prefetch"`                // batches prepared ahead of the TF step; 4
 	LogEvery   int64  `toml:"log_every"`               // steps between loss log lines and metrics rows; 100
 	ValEvery   int64  `toml:"val_every"`               // steps between validations (loss, accuracy, EER); 500
@@ -55,7 +56,7 @@ func DefaultConfig() Config {
 	model.Frames, model.Bins = 0, 0 // from train.segment and the store
 	return Config{
 		Model: model, // Speakers, Frames, Bins are set from the data
-		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random",
+		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random", PerSpeaker: 4,
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
 			Keep: 5, BestMetric: "val_eer"},
 		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
@@ -90,8 +91,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train: steps %d: must be positive", t.Steps)
 	case t.Segment < 1:
 		return fmt.Errorf("train: segment %d: must be positive", t.Segment)
-	case t.Sampling != "random" && t.Sampling != "balanced":
-		return fmt.Errorf("train: sampling %q: want \"random\" or \"balanced\"", t.Sampling)
+	case t.Sampling != "random" && t.Sampling != "balanced" && t.Sampling != "pk":
+		return fmt.Errorf("train: sampling %q: want \"random\", \"pk\" or \"balanced\"", t.Sampling)
+	case t.Sampling == "pk" && (t.PerSpeaker < 2 || t.PerSpeaker > t.Batch):
+		return fmt.Errorf("train: segments_per_speaker %d: want 2..batch (%d) for pk sampling", t.PerSpeaker, t.Batch)
 	case t.LogEvery < 1 || t.ValEvery < 0 || t.MREvery < 0 || t.CkptEvery < 1:
 		return fmt.Errorf("train: log_every must be >= 1, checkpoint_every >= 1, val_every and mr_every >= 0")
 	case t.Keep < 1:

@@ -37,6 +37,7 @@ type Sampler struct {
 	batch    int
 	seg      int
 	balanced bool
+	pk       int // pk sampling: segments per drawn speaker; 0 = off
 }
 
 // NewSampler samples from the utterances of speakers (each needs one
@@ -44,6 +45,9 @@ type Sampler struct {
 func NewSampler(src Source, speakers []string, o Options) (*Sampler, error) {
 	s := &Sampler{src: src, speakers: speakers, seed: o.Seed, batch: o.Batch,
 		seg: o.Segment, balanced: o.Sampling == "balanced"}
+	if o.Sampling == "pk" {
+		s.pk = o.PerSpeaker
+	}
 	var err error
 	if s.utts, err = groupUtterances(src.Utterances(), speakers, o.Segment); err != nil {
 		return nil, err
@@ -90,6 +94,10 @@ func (s *Sampler) Make(step int64, b *Batch) {
 	b.X = grow(b.X, s.batch*s.seg*nm)
 	b.Labels = b.Labels[:0]
 	r := s.rngFor(step)
+	if s.pk > 0 {
+		s.makePK(r, b)
+		return
+	}
 	if !s.balanced {
 		// Speakers first, then one of their utterances, then a crop: the ZHAW
 		// batch_generator_divergence_optimised order (equal to their plain
@@ -122,6 +130,36 @@ func (s *Sampler) makePairs(r *rand.Rand, b *Batch) {
 	}
 	if s.batch%2 == 1 {
 		s.crop(r, r.IntN(len(s.utts)), b, s.batch-1)
+	}
+}
+
+// makePK fills the batch with K = s.pk random crops of each of P = batch/K
+// speakers drawn without replacement (while there are enough; then again
+// from all), speaker blocks in draw order: the P x K ("PK") batches of
+// metric learning (Hermans et al. 2017). A batch of 100 from 170 speakers
+// drawn at random holds ~29 same-speaker pairs of 4950; P=25, K=4 holds 150.
+// A last block shorter than K takes the remaining segments.
+func (s *Sampler) makePK(r *rand.Rand, b *Batch) {
+	b.PairI, b.PairJ, b.PairSame = b.PairI[:0], b.PairJ[:0], b.PairSame[:0]
+	n := len(s.utts)
+	perm := make([]int, n) // Make runs on several prefetch goroutines: no shared scratch
+	for i := range perm {
+		perm[i] = i
+	}
+	next := 0
+	for j := 0; j < s.batch; {
+		if next == n {
+			next = 0
+		}
+		// partial Fisher-Yates: perm[next] becomes a speaker not yet drawn
+		k := next + r.IntN(n-next)
+		perm[next], perm[k] = perm[k], perm[next]
+		spk := perm[next]
+		next++
+		for c := 0; c < s.pk && j < s.batch; c++ {
+			s.crop(r, spk, b, j)
+			j++
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -234,4 +235,62 @@ func BenchmarkSamplerMake(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s.Make(int64(i), &bt)
 	}
+}
+
+// TestPKSampling checks the P x K batch: blocks of K segments of one speaker,
+// P distinct speakers while there are enough, deterministic per (seed, step).
+func TestPKSampling(t *testing.T) {
+	src, speakers := pkTestSource(t, 30)
+	for _, tc := range []struct {
+		name        string
+		batch, k    int
+		distinctMax int
+	}{
+		{"25x4 from 30", 100, 4, 25},
+		{"more blocks than speakers", 100, 2, 30},
+		{"ragged last block", 10, 4, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := Options{Batch: tc.batch, Segment: 5, Seed: 7, Sampling: "pk", PerSpeaker: tc.k}
+			s, err := NewSampler(src, speakers, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b1, b2 Batch
+			s.Make(3, &b1)
+			s.Make(3, &b2)
+			if len(b1.Labels) != tc.batch {
+				t.Fatalf("labels %d, want %d", len(b1.Labels), tc.batch)
+			}
+			seen := map[int32]bool{}
+			for j := 0; j < tc.batch; j += tc.k {
+				for c := j; c < min(j+tc.k, tc.batch); c++ {
+					if b1.Labels[c] != b1.Labels[j] {
+						t.Fatalf("segment %d has speaker %d inside the block of %d", c, b1.Labels[c], b1.Labels[j])
+					}
+				}
+				seen[b1.Labels[j]] = true
+			}
+			if want := min(tc.distinctMax, (tc.batch+tc.k-1)/tc.k); len(seen) != want {
+				t.Errorf("%d distinct speakers, want %d", len(seen), want)
+			}
+			for i := range b1.X {
+				if b1.X[i] != b2.X[i] || (i < len(b1.Labels) && b1.Labels[i] != b2.Labels[i]) {
+					t.Fatal("same (seed, step) gave another batch")
+				}
+			}
+		})
+	}
+}
+
+func pkTestSource(t *testing.T, n int) (*fakeSource, []string) {
+	t.Helper()
+	spec := map[string][]int64{}
+	var speakers []string
+	for i := 0; i < n; i++ {
+		sp := fmt.Sprintf("s%02d", i)
+		spec[sp] = []int64{20, 9}
+		speakers = append(speakers, sp)
+	}
+	return newFakeSource(4, spec), speakers
 }

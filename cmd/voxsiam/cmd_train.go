@@ -22,6 +22,7 @@ type trainOptions struct {
 	Resume                     string
 	Steps                      int64
 	Batch, IntraOp, InterOp    int
+	PerSpeaker                 int
 	Seed                       uint64
 	Loss, Sampling, Device     string
 	Margin, LR                 float64
@@ -51,7 +52,8 @@ func newTrainCommand() *cli.Command {
 			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, EnvVars: []string{"VOXSIAM_STEPS"}, Category: cat, Destination: &o.Steps},
 			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, EnvVars: []string{"VOXSIAM_BATCH"}, Category: cat, Destination: &o.Batch},
 			&cli.Uint64Flag{Name: "seed", Usage: "seed of batches, dropout and the validation split", Value: def.Train.Seed, EnvVars: []string{"VOXSIAM_SEED"}, Category: cat, Destination: &o.Seed},
-			&cli.StringFlag{Name: "sampling", Usage: "random (published) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, EnvVars: []string{"VOXSIAM_SAMPLING"}, Category: cat, Destination: &o.Sampling},
+			&cli.StringFlag{Name: "sampling", Usage: "random (published) | pk (P speakers x K segments, see --segments-per-speaker) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, EnvVars: []string{"VOXSIAM_SAMPLING"}, Category: cat, Destination: &o.Sampling},
+			&cli.IntFlag{Name: "segments-per-speaker", Usage: "pk sampling: segments of each drawn speaker (K; P = batch/K)", Value: def.Train.PerSpeaker, EnvVars: []string{"VOXSIAM_SEGMENTS_PER_SPEAKER"}, Category: cat, Destination: &o.PerSpeaker},
 			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, EnvVars: []string{"VOXSIAM_LOSS"}, Category: "Model", Destination: &o.Loss},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, EnvVars: []string{"VOXSIAM_MARGIN"}, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, EnvVars: []string{"VOXSIAM_LR"}, Category: "Model", Destination: &o.LR},
@@ -147,6 +149,7 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("batch", func() { t.Batch = o.Batch })
 	setIf("seed", func() { t.Seed = o.Seed })
 	setIf("sampling", func() { t.Sampling = o.Sampling })
+	setIf("segments-per-speaker", func() { t.PerSpeaker = o.PerSpeaker })
 	setIf("intra-op", func() { t.IntraOp = o.IntraOp })
 	setIf("inter-op", func() { t.InterOp = o.InterOp })
 	setIf("loss", func() { m.Loss = o.Loss })

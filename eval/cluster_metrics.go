@@ -2,14 +2,15 @@ package eval
 
 import "math"
 
-// MR is the misclassification rate of a clustering (Kotti et al. 2008, as
-// the ZHAW papers use it): each true speaker is assigned to at most one
-// cluster and each cluster to at most one speaker, so that as many
+// MR is the exact misclassification rate of a clustering (Kotti et al.
+// 2008, as the ZHAW papers define it): each true speaker is mapped to at
+// most one cluster and each cluster to at most one speaker, so that as many
 // observations as possible sit in their speaker's cluster; MR is the
-// fraction that does not. The assignment is optimal (Hungarian algorithm);
-// the ZHAW reference code approximates it greedily and states that the
-// exact value is smaller or equal. truth and pred are label slices of equal
-// length; MR of empty input is 0.
+// fraction that does not, 1 - matched/N. The mapping is optimal (Hungarian
+// algorithm, MaxAssignment on the contingency table), so MR does not depend
+// on how speakers or clusters are numbered. The ZHAW reference code
+// approximates it greedily (MRZHAW, never smaller). truth and pred are label
+// slices of equal length; MR of empty input is 0.
 func MR(truth, pred []int) float64 {
 	if len(truth) == 0 {
 		return 0

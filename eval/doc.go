@@ -1,5 +1,6 @@
 // Package eval measures speaker embeddings: agglomerative and spectral
-// clustering, clustering metrics (MR, ACP, ARI, NMI, purity, coverage, DER),
+// clustering, clustering metrics (exact MR with the ZHAW greedy MR beside it,
+// ACP, ARI, NMI, purity, coverage, DER),
 // speaker verification scoring of trial lists (cosine or symmetric KL, mean
 // subtraction, AS-norm) with EER, minDCF and DET curves, and decision
 // thresholds tuned on development pairs.
@@ -21,7 +22,8 @@
 //   - T. Stadelmann et al., "Capturing Suprasegmental Features of a Voice
 //     with RNNs for Improved Speaker Clustering", ANNPR 2018, and
 //     Y. Lukic et al., "Speaker identification and clustering using
-//     convolutional neural networks", MLSP 2016 (MR, the legacy MR).
+//     convolutional neural networks", MLSP 2016 (MR, the legacy MR);
+//     stdm/ZHAW_deep_voice common/analysis/mr.py (the greedy MR, MRZHAW).
 //   - M. Kotti et al., "Speaker segmentation and clustering", Signal
 //     Processing 88(5), 2008 (MR definition).
 //   - L. Hubert, P. Arabie, "Comparing partitions", 1985 (ARI); scikit-learn

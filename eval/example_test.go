@@ -14,6 +14,18 @@ func ExampleMR() {
 	// Output: MR = 0.3333
 }
 
+// One partition, two numberings of its clusters: the exact MR stays, the
+// ZHAW greedy value moves.
+func ExampleMRZHAW() {
+	truth := []int{0, 1, 2, 0}
+	for _, pred := range [][]int{{1, 1, 2, 2}, {2, 2, 1, 1}} {
+		fmt.Printf("clusters %v: MR %.2f, ZHAW MR %.2f\n", pred, eval.MR(truth, pred), eval.MRZHAW(truth, pred))
+	}
+	// Output:
+	// clusters [1 1 2 2]: MR 0.50, ZHAW MR 0.50
+	// clusters [2 2 1 1]: MR 0.50, ZHAW MR 0.75
+}
+
 func ExampleLinkage() {
 	// Four points on a line: 0, 1, 5, 7.
 	x := []float32{0, 1, 5, 7}

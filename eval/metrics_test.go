@@ -9,29 +9,6 @@ import (
 	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
-// TestMRGolden checks MR on the cases of the ZHAW reference tests
-// (stdm/ZHAW_deep_voice common/analysis/mr.py __main__), expected values
-// as stated there.
-func TestMRGolden(t *testing.T) {
-	cases := []struct {
-		truth, pred []int
-		want        float64
-	}{
-		{[]int{0, 0, 1, 1}, []int{1, 1, 2, 2}, 0},
-		{[]int{1, 1, 1, 1}, []int{2, 2, 1, 1}, 0.5},
-		{[]int{1, 1, 1, 1}, []int{1, 2, 3, 4}, 0.75},
-		{[]int{1, 2, 3, 4}, []int{1, 1, 1, 1}, 0.75},
-		{[]int{1, 2, 2, 4}, []int{1, 1, 1, 1}, 0.5},
-		{[]int{0, 0, 0, 1, 1, 1, 1, 2, 2}, []int{7, 7, 3, 3, 2, 2, 1, 0, 0}, 1.0 / 3},
-		{[]int{0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1}, []int{0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1}, 5.0 / 13},
-	}
-	for _, c := range cases {
-		if got := MR(c.truth, c.pred); math.Abs(got-c.want) > 1e-12 {
-			t.Errorf("MR(%v, %v) = %v, want %v", c.truth, c.pred, got, c.want)
-		}
-	}
-}
-
 // TestLegacyMR follows Lukic & Vogt's rule by hand on a 4-point tree:
 // speakers [0 0 1 1]; merges (0,1) same speaker, (2,3) same, then (4,5).
 func TestLegacyMR(t *testing.T) {

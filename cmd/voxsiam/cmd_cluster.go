@@ -53,7 +53,9 @@ func newClusterCommand() *cli.Command {
 development set), --oracle (the level with the best MR against the true speakers; labelled
 "oracle"), or --spectral (NME-SC spectral clustering, with --speakers or estimating the
 number of speakers). With speakers known (utt2spk or --labels) MR, ACP, ARI, NMI, purity and
-coverage are reported. --rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
+coverage are reported; MR is exact (optimal one-to-one speaker-cluster mapping), the ZHAW
+value beside it (JSON mr_zhaw) is the greedy approximation of the ZHAW reference code, which
+depends on the cluster numbering (taken as written: cluster001... in order of first appearance). --rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
@@ -146,7 +148,7 @@ func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
 	}
 	fmt.Fprintf(w, "%d utterances -> %d clusters (%s cut, %s, %s distance)\n", res.Utterances, res.Clusters, res.Cut, res.Method, res.Metric)
 	if m := res.Metrics; m != nil {
-		fmt.Fprintf(w, "MR %.2f%%  ACP %.4f  ARI %.4f  NMI %.4f  purity %.4f  coverage %.4f\n", 100*m.MR, m.ACP, m.ARI, m.NMI, m.Purity, m.Coverage)
+		fmt.Fprintf(w, "MR %.2f%% (ZHAW %.2f%%)  ACP %.4f  ARI %.4f  NMI %.4f  purity %.4f  coverage %.4f\n", 100*m.MR, 100*m.MRZHAW, m.ACP, m.ARI, m.NMI, m.Purity, m.Coverage)
 	}
 	return nil
 }

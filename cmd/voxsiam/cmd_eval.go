@@ -28,7 +28,8 @@ func newEvalCommand() *cli.Command {
 		Description: `Writes <out>/report.json, report.md and PNG figures (DET curve, score histograms with
 thresholds, dendrogram with the cut line, PCA map by speaker). Clustering is cut at the true
 number of speakers, at the threshold tuned on --dev (if given) and at the oracle level (best
-MR over all levels, always labelled "oracle"). Verification uses --trials, or all pairs of
+MR over all levels, always labelled "oracle"); MR is exact (optimal one-to-one speaker-cluster
+mapping), with the ZHAW reference code's greedy value beside it (mr_zhaw in report.json). Verification uses --trials, or all pairs of
 utterances (sampled beyond --max-pairs); --dev also supplies the pair-accuracy and EER
 thresholds that are applied to the test scores (accuracy, precision, recall, F1).
 --ref-rttm with --hyp-rttm adds the diarization error rate (optimal speaker mapping,
@@ -86,7 +87,7 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	}
 	if c := r.Clustering; c != nil {
 		for _, k := range c.Cuts {
-			fmt.Fprintf(w, "%-14s %3d clusters  MR %6.2f%%  ACP %.4f  ARI %.4f  NMI %.4f\n", k.Name, k.Clusters, 100*k.MR, k.ACP, k.ARI, k.NMI)
+			fmt.Fprintf(w, "%-14s %3d clusters  MR %6.2f%% (ZHAW %6.2f%%)  ACP %.4f  ARI %.4f  NMI %.4f\n", k.Name, k.Clusters, 100*k.MR, 100*k.MRZHAW, k.ACP, k.ARI, k.NMI)
 		}
 	}
 	if v := r.Verification; v != nil {

@@ -65,9 +65,12 @@ func TestClusterScoreEvalCLI(t *testing.T) {
 	so, code := run("cluster", "--embeddings", dir, "--speakers", "5", "--out", clusters, "--rttm", rttm, "--json")
 	var res struct {
 		Clusters int
-		Metrics  struct{ MR float64 }
+		Metrics  struct {
+			MR     float64
+			MRZHAW *float64 `json:"mr_zhaw"`
+		}
 	}
-	if code != 0 || json.Unmarshal([]byte(so), &res) != nil || res.Clusters != 5 || res.Metrics.MR != 0 {
+	if code != 0 || json.Unmarshal([]byte(so), &res) != nil || res.Clusters != 5 || res.Metrics.MR != 0 || res.Metrics.MRZHAW == nil || *res.Metrics.MRZHAW != 0 {
 		t.Fatalf("cluster: code %d, %s", code, so)
 	}
 	if b, _ := os.ReadFile(rttm); strings.Count(string(b), "SPEAKER rec1 1 ") != 20 {
@@ -87,7 +90,7 @@ func TestClusterScoreEvalCLI(t *testing.T) {
 		t.Errorf("scores file:\n%s", b)
 	}
 	// The turns written by cluster --rttm against themselves relabelled: DER 0.
-	if so, code = run("eval", "--embeddings", dir, "--out", filepath.Join(out, "report"), "--ref-rttm", rttm, "--hyp-rttm", rttm); code != 0 || !strings.Contains(so, "oracle") || !strings.Contains(so, "DER 0.00%") {
+	if so, code = run("eval", "--embeddings", dir, "--out", filepath.Join(out, "report"), "--ref-rttm", rttm, "--hyp-rttm", rttm); code != 0 || !strings.Contains(so, "oracle") || !strings.Contains(so, "MR   0.00% (ZHAW   0.00%)") || !strings.Contains(so, "DER 0.00%") {
 		t.Errorf("eval: %d %s", code, so)
 	}
 	for _, c := range []struct {

@@ -48,7 +48,8 @@ type CutReport struct {
 	Name      string  `json:"name"` // true_speakers, dev_threshold, oracle
 	Threshold float64 `json:"threshold"`
 	Clusters  int     `json:"clusters"`
-	MR        float64 `json:"mr"`
+	MR        float64 `json:"mr"`      // exact (optimal speaker-cluster mapping; eval.MR)
+	MRZHAW    float64 `json:"mr_zhaw"` // ZHAW mr.py's greedy value (eval.MRZHAW), clusters numbered as written
 	ACP       float64 `json:"acp"`
 	ASP       float64 `json:"asp"`
 	ARI       float64 `json:"ari"`
@@ -215,10 +216,14 @@ func clusterReport(x []float32, dim int, labels []int, cfg Config, dev *devResul
 	return cr, fig.dendrogram(z, set.IDs, labels, cut, cutName, cfg)
 }
 
+// cutReport scores pred against truth. The ZHAW MR depends on the
+// numbering; it is taken with the clusters numbered 1..K in order of first
+// appearance, as `voxsiam cluster` writes them, and the speakers in sorted
+// order of their names (Speakers).
 func cutReport(name string, thr float64, pred, truth []int) CutReport {
 	return CutReport{
 		Name: name, Threshold: finite(thr), Clusters: countDistinct(pred),
-		MR: eval.MR(truth, pred), ACP: eval.ACP(truth, pred), ASP: eval.ASP(truth, pred),
+		MR: eval.MR(truth, pred), MRZHAW: eval.MRZHAW(truth, renumber(pred)), ACP: eval.ACP(truth, pred), ASP: eval.ASP(truth, pred),
 		ARI: eval.ARI(truth, pred), NMI: eval.NMI(truth, pred),
 		Purity: eval.Purity(truth, pred), Coverage: eval.Coverage(truth, pred),
 	}

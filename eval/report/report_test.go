@@ -143,3 +143,23 @@ func TestClusterKL(t *testing.T) {
 		}
 	}
 }
+
+// TestCutReportMR: the exact MR and the ZHAW one side by side; the ZHAW
+// value is taken with the clusters renumbered in order of first appearance
+// (as written), so the partition [2 2 1 1] of speakers [0 1 2 0] scores as
+// [1 1 2 2]: 0.5, not the 0.75 of its raw numbering (eval TestMR has both).
+func TestCutReportMR(t *testing.T) {
+	c := cutReport("x", 0, []int{2, 2, 1, 1}, []int{0, 1, 2, 0})
+	if c.MR != 0.5 || c.MRZHAW != 0.5 {
+		t.Errorf("MR %v, ZHAW MR %v; want 0.5 and 0.5", c.MR, c.MRZHAW)
+	}
+	c = cutReport("x", 0, []int{1, 1, 1, 2, 2, 2, 2, 2}, []int{0, 0, 0, 0, 0, 0, 1, 1})
+	if c.MR != 3.0/8 || c.MRZHAW != 5.0/8 {
+		t.Errorf("MR %v, ZHAW MR %v; want 3/8 and 5/8", c.MR, c.MRZHAW)
+	}
+	b, _ := json.Marshal(c)
+	md := Markdown(&Report{Clustering: &ClusteringReport{Cuts: []CutReport{c}}})
+	if !strings.Contains(string(b), `"mr":0.375,"mr_zhaw":0.625`) || !strings.Contains(md, "| 37.50% | 62.50% |") || !strings.Contains(md, "MR (ZHAW mr.py)") {
+		t.Errorf("JSON %s\nmarkdown:\n%s", b, md)
+	}
+}

@@ -11,8 +11,11 @@ clearly labelled fallback when `voxsiam eval` is not available.
 - threshold_accuracy: accuracy of the decision "same speaker iff d < t" with t
   tuned on one half of the pairs and applied to the other half.
 - eer: equal error rate of scores (higher = more similar) vs target labels.
-- misclassification_rate: ZHAW's MR, 1 - sum over true speakers of their
-  largest cluster count / N (MR([0,0,0,1,1,1,1,2,2], [7,7,3,3,2,2,1,0,0]) = 1/3).
+- misclassification_rate: the exact MR, 1 - matched / N with the optimal
+  one-to-one mapping of true speakers to clusters (scipy's
+  linear_sum_assignment on the contingency table), as voxsiam's `mr`
+  (MR([0,0,0,1,1,1,1,2,2], [7,7,3,3,2,2,1,0,0]) = 1/3). The ZHAW code's greedy
+  value (`mr_zhaw`) comes only from `voxsiam eval`.
 """
 
 import numpy as np
@@ -53,13 +56,13 @@ def eer(scores, target):
 
 
 def misclassification_rate(true_labels, cluster_labels):
-    true_labels = np.asarray(true_labels)
-    cluster_labels = np.asarray(cluster_labels)
-    hit = 0
-    for s in np.unique(true_labels):
-        _, counts = np.unique(cluster_labels[true_labels == s], return_counts=True)
-        hit += counts.max()
-    return 1.0 - hit / len(true_labels)
+    from scipy.optimize import linear_sum_assignment
+    _, t = np.unique(np.asarray(true_labels), return_inverse=True)
+    _, c = np.unique(np.asarray(cluster_labels), return_inverse=True)
+    table = np.zeros((t.max() + 1, c.max() + 1), dtype=np.int64)
+    np.add.at(table, (t, c), 1)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return 1.0 - table[rows, cols].sum() / len(t)
 
 
 def embedding_quality(emb, speakers):

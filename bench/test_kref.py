@@ -63,6 +63,14 @@ class MetricsTest(unittest.TestCase):
         got = kref_metrics.misclassification_rate([0, 0, 0, 1, 1, 1, 1, 2, 2], [7, 7, 3, 3, 2, 2, 1, 0, 0])
         self.assertAlmostEqual(got, 1 / 3)
 
+    def test_mr_one_to_one(self):
+        # hand-computed: one cluster holds both speakers; only one of them can
+        # be mapped to it, so half the utterances are misclassified.
+        self.assertAlmostEqual(kref_metrics.misclassification_rate([0, 0, 1, 1], [5, 5, 5, 5]), 0.5)
+        # speaker 0 -> cluster 1 (3), speaker 1 -> cluster 2 (2): 3 of 8 wrong
+        self.assertAlmostEqual(kref_metrics.misclassification_rate(
+            [0, 0, 0, 0, 0, 0, 1, 1], [1, 1, 1, 2, 2, 2, 2, 2]), 3 / 8)
+
     def test_keras_accuracy_inverted_on_distances(self):
         y = np.array([1, 1, 0, 0], np.float32)
         d = np.array([0.1, 0.2, 3.0, 4.0])  # a perfect distance
@@ -158,3 +166,4 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(got["mr_range"], [0.2, 0.4])
         self.assertEqual((got["eer"], got["eer_n"]), (0.1, 1))
         self.assertAlmostEqual(got["acc"], 0.85)
+        self.assertEqual((got["mr_zhaw"], got["mr_zhaw_n"]), (None, 0))  # fallback seeds have none

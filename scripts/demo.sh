@@ -51,5 +51,6 @@ step "7/7 cluster (threshold tuned on the validation speakers) and evaluate" \
 secs=$(( $(date +%s) - start ))
 printf '\n== summary (%d s)\n' "$secs"
 grep -v '^report:' "$OUT/report.txt"
+echo "MR: exact (optimal speaker-cluster mapping); ZHAW: the greedy approximation of the ZHAW reference code"
 echo "report: $OUT/report/report.md (plots: $OUT/report/*.png; training curves: $OUT/run/plots/)"
 echo "model:  $OUT/model (SavedModel: serving_default, distribution, pair_distance)"

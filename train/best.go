@@ -99,13 +99,13 @@ func (l *loop) validate(step int64) error {
 
 // validateMR is the clustering hook.
 func (l *loop) validateMR(step int64) error {
-	mr, err := l.val.clusterMR(l.net, l.cfg.Train.Batch)
+	mr, mrZHAW, err := l.val.clusterMR(l.net, l.cfg.Train.Batch)
 	if err != nil {
 		return err
 	}
-	l.row["val_mr"] = mr
+	l.row["val_mr"], l.row["val_mr_zhaw"] = mr, mrZHAW
 	if l.lines {
-		fmt.Fprintf(l.out, "step %d val_mr %.4f\n", step, mr)
+		fmt.Fprintf(l.out, "step %d val_mr %.4f val_mr_zhaw %.4f\n", step, mr, mrZHAW)
 	}
 	return nil
 }

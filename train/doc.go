@@ -42,7 +42,8 @@
 //     val_utterances per speaker) is embedded as the mean of its
 //     non-overlapping Segment-frame segments, clustered with complete linkage
 //     on cosine distances (eval.Linkage), cut at the true number of speakers
-//     (eval.CutMaxClust) and scored with eval.MR;
+//     (eval.CutMaxClust) and scored with eval.MR (exact); val_mr_zhaw is the
+//     ZHAW code's greedy MR of the same cut (eval.MRZHAW), for comparison;
 //   - a TensorBoard histogram of the validation embeddings' L2 norms.
 //
 // The checkpoint with the best best_metric is pointed to by checkpoints/best;

@@ -39,12 +39,15 @@ func pairMetrics(x []float32, dim int, labels []int32, m eval.Metric) (acc, thr,
 
 // clusterMR clusters the n rows of x: [n, dim] (complete linkage, cosine
 // distance; eval.Linkage), cuts the tree at k clusters (eval.CutMaxClust)
-// and returns the misclassification rate against truth (eval.MR).
-func clusterMR(x []float32, dim int, truth []int, k int) float64 {
+// and returns the misclassification rate against truth: exact (eval.MR)
+// and the ZHAW code's greedy value (eval.MRZHAW, scipy fcluster numbering
+// as in that code).
+func clusterMR(x []float32, dim int, truth []int, k int) (mr, mrZHAW float64) {
 	n := len(truth)
 	if n < 2 {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
 	z := eval.Linkage(eval.Pdist(x, dim, eval.Cosine), n, eval.Complete)
-	return eval.MR(truth, eval.CutMaxClust(z, k))
+	pred := eval.CutMaxClust(z, k)
+	return eval.MR(truth, pred), eval.MRZHAW(truth, pred)
 }

@@ -105,7 +105,7 @@ func TestRunLayout(t *testing.T) {
 	if len(rows) != 30 {
 		t.Fatalf("%d metrics rows, want 30 (log_every 1)", len(rows))
 	}
-	for _, k := range []string{"val_loss", "val_acc", "val_eer", "val_acc_cos", "val_eer_cos", "val_mr"} {
+	for _, k := range []string{"val_loss", "val_acc", "val_eer", "val_acc_cos", "val_eer_cos", "val_mr", "val_mr_zhaw"} {
 		if _, ok := rows[9][k]; !ok {
 			t.Errorf("row at step 10 lacks %s: %v", k, rows[9])
 		}

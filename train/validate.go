@@ -113,12 +113,13 @@ func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, er
 
 // clusterMR embeds every validation utterance (mean of its segment
 // embeddings), clusters them (complete linkage, cosine) into as many clusters
-// as there are validation speakers and returns the misclassification rate.
-func (v *valSet) clusterMR(net Net, batch int) (float64, error) {
+// as there are validation speakers and returns the misclassification rate,
+// exact and ZHAW (clusterMR).
+func (v *valSet) clusterMR(net Net, batch int) (mr, mrZHAW float64, err error) {
 	size := v.seg * v.nMels
 	o, err := infer(net, v.uttX, len(v.uttX)/size, size, batch, nil)
 	if err != nil {
-		return 0, fmt.Errorf("train: validation MR: %w", err)
+		return 0, 0, fmt.Errorf("train: validation MR: %w", err)
 	}
 	d := o.EmbDim
 	var means []float32 // [utterances, d]
@@ -133,7 +134,8 @@ func (v *valSet) clusterMR(net Net, batch int) (float64, error) {
 		}
 		labels = append(labels, v.uttLabel[u])
 	}
-	return clusterMR(means, d, labels, v.speakers), nil
+	mr, mrZHAW = clusterMR(means, d, labels, v.speakers)
+	return mr, mrZHAW, nil
 }
 
 // norms returns the L2 norm of each row of x: [n, d].

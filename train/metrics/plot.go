@@ -22,7 +22,7 @@ var Figures = []Figure{
 	{"loss.png", "Loss", "loss", []string{"loss", "val_loss"}},
 	{"accuracy.png", "Validation pair accuracy at the tuned threshold", "accuracy", []string{"val_acc", "val_acc_cos"}},
 	{"eer.png", "Validation equal error rate", "EER", []string{"val_eer", "val_eer_cos"}},
-	{"mr.png", "Validation clustering misclassification rate", "MR", []string{"val_mr"}},
+	{"mr.png", "Validation clustering misclassification rate (exact; ZHAW greedy)", "MR", []string{"val_mr", "val_mr_zhaw"}},
 }
 
 // Plot draws Figures from rows into outDir and returns the files written.

@@ -2,8 +2,10 @@
 // clustering, clustering metrics (exact MR with the ZHAW greedy MR beside it,
 // ACP, ARI, NMI, purity, coverage, DER),
 // speaker verification scoring of trial lists (cosine or symmetric KL, mean
-// subtraction, AS-norm) with EER, minDCF and DET curves, and decision
-// thresholds tuned on development pairs.
+// subtraction, AS-norm) with EER, minDCF and DET curves, decision
+// thresholds tuned on development pairs, and trained scoring back-ends:
+// mean subtraction with length normalisation (WeSpeaker) and LDA +
+// two-covariance PLDA (Kaldi's x-vector recipe), saved to a small JSON file.
 //
 // The numeric API takes plain slices, like gonum/stat: scores []float64 with
 // target []bool, labels []int, condensed distance matrices []float64 in
@@ -32,6 +34,12 @@
 //     (EER and normalised minDCF); pyannote.metrics (DER).
 //   - P. Matějka et al., "Analysis of score normalization in multilingual
 //     speaker recognition", Interspeech 2017 (AS-norm).
+//   - Kaldi src/ivectorbin/ivector-compute-lda.cc, src/ivector/plda.cc
+//     (ivector-compute-plda, ivector-plda-scoring) and egs/sre16/v2 (the
+//     x-vector back-end: mean subtraction, LDA, length normalisation, PLDA);
+//     S. Ioffe, "Probabilistic linear discriminant analysis", ECCV 2006;
+//     WeSpeaker's mean subtraction and length normalisation before cosine
+//     scoring.
 //   - T. J. Park et al., "Auto-tuning spectral clustering for speaker
 //     diarization using normalized maximum eigengap", IEEE SPL 2019.
 package eval

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -327,5 +328,50 @@ func TestFitBackendErrors(t *testing.T) {
 	}
 	if _, err := ParseBackend("lda"); err == nil {
 		t.Error("unknown back-end name accepted")
+	}
+}
+
+// TestScorerWithBackend: trial scores through the Scorer are the back-end's
+// similarities, and AS-norm on top of PLDA follows the formula with the
+// cohort scored by the same LLR (top 5 of 12 cohort utterances per side).
+func TestScorerWithBackend(t *testing.T) {
+	x, labels := gaussianSpeakers(12, 5, 6, 3, 10)
+	b, err := FitBackend(BackendPLDA, x, 6, labels, BackendOptions{LDADim: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb, _ := gaussianSpeakers(3, 2, 6, 3, 11)
+	cohort, _ := gaussianSpeakers(4, 3, 6, 3, 12)
+	plain := &Scorer{Emb: emb, Dim: 6, Backend: b}
+	norm := &Scorer{Emb: emb, Dim: 6, Backend: b, Cohort: cohort, TopK: 5}
+	y, yc := b.Project(emb), b.Project(cohort)
+	d := b.OutDim()
+	stats := func(i int) (mu, sd float64) {
+		var sc []float64
+		for k := 0; k < 12; k++ {
+			sc = append(sc, b.PLDA.LLR(y[i*d:(i+1)*d], 1, yc[k*d:(k+1)*d]))
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(sc)))
+		for _, v := range sc[:5] {
+			mu += v / 5
+		}
+		for _, v := range sc[:5] {
+			sd += (v - mu) * (v - mu) / 5
+		}
+		return mu, math.Sqrt(sd)
+	}
+	for i := 0; i < 6; i++ {
+		for j := i + 1; j < 6; j++ {
+			llr := b.PLDA.LLR(y[i*d:(i+1)*d], 1, y[j*d:(j+1)*d])
+			if got := plain.Score(i, j); got != llr {
+				t.Fatalf("Score(%d, %d) = %v, LLR %v", i, j, got, llr)
+			}
+			mi, si := stats(i)
+			mj, sj := stats(j)
+			want := 0.5 * ((llr-mi)/si + (llr-mj)/sj)
+			if got := norm.Score(i, j); math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+				t.Fatalf("AS-norm Score(%d, %d) = %v, want %v", i, j, got, want)
+			}
+		}
 	}
 }

@@ -20,10 +20,16 @@ type Scorer struct {
 	// the TopK highest cohort scores of each side (all when TopK <= 0).
 	Cohort []float32
 	TopK   int
+	// Backend, when non-nil, replaces Metric and Mean: embeddings and
+	// cohort are projected by it once and scored by its Similarity (cosine
+	// after mean subtraction and length normalisation, or the PLDA LLR).
+	Backend *Backend
 
 	stats  map[int][2]float64 // row -> (mean, std) of its top-k cohort scores
 	cache  []float32          // mean-subtracted Emb
 	ccache []float32          // mean-subtracted Cohort
+	bcache []float64          // Emb projected by Backend
+	bcoh   []float64          // Cohort projected by Backend
 }
 
 // MeanOf returns the column mean of x, row-major [n, dim].
@@ -59,12 +65,36 @@ func subtract(x []float32, mean []float64) []float32 {
 	return out
 }
 
-// raw is the un-normalised score of row i against row j.
-func (s *Scorer) raw(i, j int) float64 {
-	e, _ := s.prepared()
-	d := s.Dim
-	return DistanceToScore(s.Metric, s.Metric.Distance(e[i*d:(i+1)*d], e[j*d:(j+1)*d]))
+// projected returns Emb and Cohort projected by the Backend.
+func (s *Scorer) projected() ([]float64, []float64) {
+	if s.bcache == nil {
+		s.bcache = s.Backend.Project(s.Emb)
+		s.bcoh = s.Backend.Project(s.Cohort)
+	}
+	return s.bcache, s.bcoh
 }
+
+// pair is the un-normalised score of row i of Emb against row j of Emb, or
+// of the Cohort when cohort is set.
+func (s *Scorer) pair(i, j int, cohort bool) float64 {
+	if s.Backend != nil {
+		e, c := s.projected()
+		d := s.Backend.OutDim()
+		if cohort {
+			return s.Backend.Similarity(e[i*d:(i+1)*d], c[j*d:(j+1)*d])
+		}
+		return s.Backend.Similarity(e[i*d:(i+1)*d], e[j*d:(j+1)*d])
+	}
+	e, c := s.prepared()
+	d := s.Dim
+	if !cohort {
+		c = e
+	}
+	return DistanceToScore(s.Metric, s.Metric.Distance(e[i*d:(i+1)*d], c[j*d:(j+1)*d]))
+}
+
+// raw is the un-normalised score of row i against row j.
+func (s *Scorer) raw(i, j int) float64 { return s.pair(i, j, false) }
 
 // Score returns the score of rows i and j: the metric's similarity, then
 // AS-norm when a cohort is set, 0.5·((s-μ_i)/σ_i + (s-μ_j)/σ_j) with μ, σ
@@ -86,12 +116,10 @@ func (s *Scorer) cohortStats(i int) [2]float64 {
 	if s.stats == nil {
 		s.stats = map[int][2]float64{}
 	}
-	e, c := s.prepared()
-	d := s.Dim
-	n := len(c) / d
+	n := len(s.Cohort) / s.Dim
 	sc := make([]float64, n)
 	for k := range n {
-		sc[k] = DistanceToScore(s.Metric, s.Metric.Distance(e[i*d:(i+1)*d], c[k*d:(k+1)*d]))
+		sc[k] = s.pair(i, k, true)
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(sc)))
 	if s.TopK > 0 && s.TopK < n {

@@ -17,6 +17,7 @@ import (
 // clusterOptions are the flags of `voxsiam cluster`.
 type clusterOptions struct {
 	report.ClusterConfig
+	backendOptions
 	Method, Distance string
 	Out              string // clusters file ("-": standard output)
 	RTTM             string // optional RTTM output (needs <embeddings>/segments)
@@ -38,6 +39,57 @@ func methodFlag() cli.Flag {
 	return &cli.StringFlag{Name: "method", Value: "complete", Usage: "linkage: single, complete, average, weighted or ward", EnvVars: []string{"VOXSIAM_METHOD"}, Category: clusterCategory}
 }
 
+// backendOptions are the back-end flags cluster, score and eval share.
+type backendOptions struct {
+	Backend, BackendTrain, BackendModel string
+	LDADim                              int
+}
+
+const backendHelp = `Back-ends (--backend): cosine (default) scores the raw embeddings by --distance; norm
+subtracts the mean of the --backend-train embeddings and normalises lengths (WeSpeaker),
+then scores by cosine similarity; plda is Kaldi's x-vector back-end: mean subtraction, LDA
+to --lda-dim dimensions, length normalisation, two-covariance PLDA, scored by the PLDA
+log-likelihood ratio of a single-enrolment trial. --backend-train DIR (embeddings with
+utt2spk) trains it, and --backend-model FILE saves it there; --backend-model alone reuses a
+saved one. For clustering, plda turns each LLR into the distance log(1 + e^-LLR) (the
+negative log posterior of "same speaker" at equal priors: positive, smaller for higher
+LLRs, the same scale on every set, so a threshold tuned on --dev applies).
+`
+
+func backendFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "backend", Value: "cosine", Usage: "scoring back-end: cosine (none), norm (mean subtraction + length norm) or plda (LDA + PLDA)", EnvVars: []string{"VOXSIAM_BACKEND"}, Category: clusterCategory},
+		&cli.StringFlag{Name: "backend-train", Usage: "embeddings directory with utt2spk to train the back-end on", EnvVars: []string{"VOXSIAM_BACKEND_TRAIN"}, Category: clusterCategory},
+		&cli.StringFlag{Name: "backend-model", Usage: "back-end file: written after --backend-train, read without it", EnvVars: []string{"VOXSIAM_BACKEND_MODEL"}, Category: clusterCategory},
+		&cli.IntFlag{Name: "lda-dim", Usage: "plda: LDA dimension (0: min(dim, training speakers - 1); -1: no LDA)", EnvVars: []string{"VOXSIAM_LDA_DIM"}, Category: clusterCategory},
+	}
+}
+
+func readBackendFlags(c *cli.Context) backendOptions {
+	return backendOptions{Backend: c.String("backend"), BackendTrain: c.String("backend-train"),
+		BackendModel: c.String("backend-model"), LDADim: c.Int("lda-dim")}
+}
+
+// config checks the back-end flags against each other and the distance.
+func (o backendOptions) config(distance string) (report.BackendConfig, error) {
+	kind, err := eval.ParseBackend(o.Backend)
+	if err != nil {
+		return report.BackendConfig{}, usagef("--backend: %v", err)
+	}
+	cfg := report.BackendConfig{Kind: kind, Train: o.BackendTrain, Model: o.BackendModel, LDADim: o.LDADim}
+	switch {
+	case !cfg.Trained() && (cfg.Train != "" || cfg.Model != ""):
+		return cfg, usagef("--backend-train and --backend-model need --backend norm or plda")
+	case cfg.Trained() && cfg.Train == "" && cfg.Model == "":
+		return cfg, usagef("--backend %s needs --backend-train DIR or --backend-model FILE", kind)
+	case cfg.Trained() && distance != "cosine":
+		return cfg, usagef("--distance applies to --backend cosine; the %s back-end has its own scoring", kind)
+	case o.LDADim < -1:
+		return cfg, usagef("--lda-dim must be >= -1")
+	}
+	return cfg, nil
+}
+
 func jsonFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: clusterCategory}
 }
@@ -55,9 +107,12 @@ development set), --oracle (the level with the best MR against the true speakers
 number of speakers). With speakers known (utt2spk or --labels) MR, ACP, ARI, NMI, purity and
 coverage are reported; MR is exact (optimal one-to-one speaker-cluster mapping), the ZHAW
 value beside it (JSON mr_zhaw) is the greedy approximation of the ZHAW reference code, which
-depends on the cluster numbering (taken as written: cluster001... in order of first appearance). --rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
+depends on the cluster numbering (taken as written: cluster001... in order of first appearance).
+--rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
+
+` + backendHelp + `Spectral clustering takes the norm back-end, not plda.
 ` + exitStatusHelp,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
 			&cli.IntFlag{Name: "speakers", Usage: "number of clusters", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: clusterCategory},
@@ -67,7 +122,7 @@ depends on the cluster numbering (taken as written: cluster001... in order of fi
 			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", EnvVars: []string{"VOXSIAM_SPECTRAL"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", EnvVars: []string{"VOXSIAM_RTTM"}, Category: clusterCategory},
-		},
+		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := clusterOptions{
 				ClusterConfig: report.ClusterConfig{
@@ -75,7 +130,8 @@ depends on the cluster numbering (taken as written: cluster001... in order of fi
 					Speakers: c.Int("speakers"), Threshold: c.Float64("threshold"), HasThreshold: c.IsSet("threshold"),
 					Dev: c.String("dev"), Oracle: c.Bool("oracle"), Spectral: c.Bool("spectral"),
 				},
-				Method: c.String("method"), Distance: c.String("distance"),
+				backendOptions: readBackendFlags(c),
+				Method:         c.String("method"), Distance: c.String("distance"),
 				Out: c.String("out"), RTTM: c.String("rttm"), JSON: c.Bool("json"),
 			}
 			return runCluster(c.Context, opts, c.App.Writer)
@@ -119,6 +175,9 @@ func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
 	}
 	var err error
 	if opts.ClusterConfig.Method, opts.ClusterConfig.Metric, err = parseAlgo(opts.Method, opts.Distance); err != nil {
+		return err
+	}
+	if opts.ClusterConfig.Backend, err = opts.backendOptions.config(opts.Distance); err != nil {
 		return err
 	}
 	res, err := report.Cluster(opts.ClusterConfig)

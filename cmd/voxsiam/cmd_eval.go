@@ -15,6 +15,7 @@ import (
 // evalOptions are the flags of `voxsiam eval`.
 type evalOptions struct {
 	report.Config
+	backendOptions
 	MethodName, Distance string
 	JSON                 bool
 	Stderr               io.Writer
@@ -33,9 +34,11 @@ mapping), with the ZHAW reference code's greedy value beside it (mr_zhaw in repo
 utterances (sampled beyond --max-pairs); --dev also supplies the pair-accuracy and EER
 thresholds that are applied to the test scores (accuracy, precision, recall, F1).
 --ref-rttm with --hyp-rttm adds the diarization error rate (optimal speaker mapping,
---collar 0 by default).
-` + exitStatusHelp,
-		Flags: []cli.Flag{
+--collar 0 by default). A trained back-end scores the test, dev and all-pairs trials and gives
+the clustering distances; the dendrogram's distance is then the back-end's.
+
+` + backendHelp + exitStatusHelp,
+		Flags: append([]cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "trials", Usage: "trial list (default: all pairs)", EnvVars: []string{"VOXSIAM_TRIALS"}, Category: clusterCategory},
@@ -45,7 +48,7 @@ thresholds that are applied to the test scores (accuracy, precision, recall, F1)
 			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", EnvVars: []string{"VOXSIAM_REF_RTTM"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", EnvVars: []string{"VOXSIAM_HYP_RTTM"}, Category: clusterCategory},
 			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", EnvVars: []string{"VOXSIAM_COLLAR"}, Category: clusterCategory},
-		},
+		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := evalOptions{
 				Config: report.Config{
@@ -53,7 +56,8 @@ thresholds that are applied to the test scores (accuracy, precision, recall, F1)
 					Dev: c.String("dev"), Out: c.String("out"), MaxPairs: c.Int("max-pairs"),
 					RefRTTM: c.String("ref-rttm"), HypRTTM: c.String("hyp-rttm"), Collar: c.Float64("collar"),
 				},
-				MethodName: c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
+				backendOptions: readBackendFlags(c),
+				MethodName:     c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
 				Stderr: c.App.ErrWriter,
 			}
 			return runEval(c.Context, opts, c.App.Writer)
@@ -65,6 +69,9 @@ thresholds that are applied to the test scores (accuracy, precision, recall, F1)
 func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	var err error
 	if opts.Method, opts.Metric, err = parseAlgo(opts.MethodName, opts.Distance); err != nil {
+		return err
+	}
+	if opts.Config.Backend, err = opts.backendOptions.config(opts.Distance); err != nil {
 		return err
 	}
 	if opts.MaxPairs < 1 {

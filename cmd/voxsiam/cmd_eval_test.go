@@ -108,3 +108,82 @@ func TestClusterScoreEvalCLI(t *testing.T) {
 		}
 	}
 }
+
+// backendTrainSet writes 12 training speakers x 5 utterances of 8
+// dimensions (other speakers than evalFixture's).
+func backendTrainSet(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "train")
+	rng := rand.New(rand.NewPCG(9, 9))
+	var ids []string
+	var emb []float32
+	u2s := map[string]string{}
+	for s := 0; s < 12; s++ {
+		c := make([]float64, 8)
+		for j := range c {
+			c[j] = rng.NormFloat64()
+		}
+		for u := 0; u < 5; u++ {
+			id := fmt.Sprintf("train%02d-%d", s, u)
+			ids, u2s[id] = append(ids, id), fmt.Sprintf("train%02d", s)
+			for j := range c {
+				emb = append(emb, float32(c[j]+0.1*rng.NormFloat64()))
+			}
+		}
+	}
+	if err := vecio.WriteDir(dir, ids, emb, 8, vecio.WriteOptions{Utt2Spk: u2s}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBackendCLI trains and saves a PLDA back-end with score, reuses the
+// file in cluster and eval, and checks the flag combinations and a bad
+// back-end file.
+func TestBackendCLI(t *testing.T) {
+	dir, trials := evalFixture(t)
+	train := backendTrainSet(t)
+	out := t.TempDir()
+	model := filepath.Join(out, "plda.json")
+	// stderr as main prints it: the command's own notes, then the error
+	run := func(args ...string) (string, string, int) {
+		var so, se bytes.Buffer
+		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
+		if err != nil {
+			fmt.Fprintln(&se, "voxsiam:", err)
+		}
+		return so.String(), se.String(), exitCode(context.Background(), err)
+	}
+	so, se, code := run("score", "--embeddings", dir, "--trials", trials, "--out", filepath.Join(out, "scores"),
+		"--backend", "plda", "--backend-train", train, "--backend-model", model, "--asnorm-cohort", train, "--topk", "10")
+	if code != 0 || !strings.Contains(so, "EER 0.00%") {
+		t.Fatalf("score --backend plda: %d %s %s", code, so, se)
+	}
+	if _, err := os.Stat(model); err != nil {
+		t.Fatalf("back-end file not written: %v", err)
+	}
+	so, se, code = run("cluster", "--embeddings", dir, "--speakers", "5", "--json", "--backend", "plda", "--backend-model", model)
+	if code != 0 || !strings.Contains(so, `"backend": "plda"`) || !strings.Contains(so, `"mr": 0,`) {
+		t.Errorf("cluster --backend plda: %d %s %s", code, so, se)
+	}
+	so, se, code = run("eval", "--embeddings", dir, "--out", filepath.Join(out, "report"), "--json", "--backend", "norm", "--backend-train", train)
+	if code != 0 || !strings.Contains(so, `"backend": "norm"`) {
+		t.Errorf("eval --backend norm: %d %s %s", code, so, se)
+	}
+	bad := filepath.Join(out, "bad.json")
+	os.WriteFile(bad, []byte(`{"format": "voxsiam-backend", "version": 1, "kind": "plda"`), 0o644)
+	if _, se, code = run("cluster", "--embeddings", dir, "--speakers", "5", "--backend", "plda", "--backend-model", bad); code != exitData || !strings.Contains(se, bad) {
+		t.Errorf("bad back-end file: exit %d, stderr %q", code, se)
+	}
+	for _, args := range [][]string{
+		{"score", "--embeddings", dir, "--trials", trials, "--backend", "plda"},                                                // nothing to train on
+		{"score", "--embeddings", dir, "--trials", trials, "--backend-model", model},                                           // cosine with a file
+		{"score", "--embeddings", dir, "--trials", trials, "--backend", "lda", "--backend-model", model},                       // unknown back-end
+		{"cluster", "--embeddings", dir, "--oracle", "--backend", "plda", "--backend-model", model, "--distance", "euclidean"}, // distance with a back-end
+		{"score", "--embeddings", dir, "--trials", trials, "--backend", "plda", "--backend-model", model, "--mean-subtract"},   // mean twice
+	} {
+		if _, _, code := run(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}

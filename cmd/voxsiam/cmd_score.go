@@ -15,6 +15,7 @@ import (
 // scoreOptions are the flags of `voxsiam score`.
 type scoreOptions struct {
 	report.ScoreConfig
+	backendOptions
 	Distance string
 	Out      string // score file ("-": standard output)
 	JSON     bool
@@ -31,23 +32,26 @@ func newScoreCommand() *cli.Command {
 "/" may appear as "-" in the ids), Kaldi ("utt1 utt2 target|nontarget") or unlabelled pairs.
 Scores are cosine similarities, or negated distances (euclidean, kl). --mean-subtract removes
 the cohort's (or else the scored set's) mean first; --asnorm-cohort applies adaptive s-norm
-with the --topk best cohort scores. With labelled trials the EER and minDCF are printed.
-` + exitStatusHelp,
-		Flags: []cli.Flag{
+with the --topk best cohort scores (also on top of a trained back-end's scores, the cohort
+projected by the same back-end). With labelled trials the EER and minDCF are printed.
+
+` + backendHelp + exitStatusHelp,
+		Flags: append([]cli.Flag{
 			embeddingsFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "trials", Required: true, Usage: "trial list", EnvVars: []string{"VOXSIAM_TRIALS"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort", EnvVars: []string{"VOXSIAM_ASNORM_COHORT"}, Category: clusterCategory},
 			&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all)", EnvVars: []string{"VOXSIAM_TOPK"}, Category: clusterCategory},
 			&cli.BoolFlag{Name: "mean-subtract", Usage: "subtract the mean embedding before scoring", EnvVars: []string{"VOXSIAM_MEAN_SUBTRACT"}, Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "score file (- for standard output)", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
-		},
+		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := scoreOptions{
 				ScoreConfig: report.ScoreConfig{
 					Embeddings: c.String("embeddings"), Trials: c.String("trials"),
 					Cohort: c.String("asnorm-cohort"), TopK: c.Int("topk"), MeanSubtract: c.Bool("mean-subtract"),
 				},
-				Distance: c.String("distance"), Out: c.String("out"), JSON: c.Bool("json"),
+				backendOptions: readBackendFlags(c),
+				Distance:       c.String("distance"), Out: c.String("out"), JSON: c.Bool("json"),
 			}
 			return runScore(c.Context, opts, c.App.Writer)
 		},
@@ -59,6 +63,12 @@ func runScore(ctx context.Context, opts scoreOptions, w io.Writer) error {
 	m, err := eval.ParseMetric(opts.Distance)
 	if err != nil {
 		return usagef("--distance: %v", err)
+	}
+	if opts.ScoreConfig.Backend, err = opts.backendOptions.config(opts.Distance); err != nil {
+		return err
+	}
+	if opts.MeanSubtract && opts.ScoreConfig.Backend.Trained() {
+		return usagef("score: --mean-subtract is part of the %s back-end", opts.ScoreConfig.Backend.Kind)
 	}
 	if opts.TopK < 0 {
 		return usagef("score: --topk must be >= 0")

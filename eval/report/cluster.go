@@ -16,6 +16,10 @@ type ClusterConfig struct {
 	Labels     string // optional utt2spk: metrics, and required by Oracle
 	Method     eval.Method
 	Metric     eval.Metric
+	// Backend gives the distances (default none: Metric on the raw
+	// embeddings); with plda the distance is log(1 + e^-LLR). Spectral
+	// clustering takes the norm back-end but not plda.
+	Backend BackendConfig
 	// Cuts (exactly one): Speakers > 0 (scipy maxclust), HasThreshold
 	// (distance threshold), Dev != "" (threshold tuned on a dev set),
 	// Oracle (best MR level; needs speakers), Spectral (spectral clustering
@@ -37,6 +41,7 @@ type ClusterResult struct {
 	Utterances int        `json:"utterances"`
 	Method     string     `json:"method"`
 	Metric     string     `json:"distance"`
+	Backend    string     `json:"backend,omitempty"` // norm or plda when a trained back-end gave the distances
 	Metrics    *CutReport `json:"metrics,omitempty"` // when speakers are known
 	// Assignments (utt -> cluster name) is filled by callers that print
 	// the result as one JSON document.
@@ -62,15 +67,29 @@ func Cluster(cfg ClusterConfig) (*ClusterResult, error) {
 	if cfg.Oracle && !known {
 		return nil, fmt.Errorf("report: the oracle cut needs the speaker of every utterance (utt2spk)")
 	}
+	if cfg.Spectral && cfg.Backend.Kind == eval.BackendPLDA {
+		return nil, fmt.Errorf("report: spectral clustering takes cosine affinities; use the norm back-end or a dendrogram cut with plda")
+	}
+	be, err := LoadBackend(cfg.Backend, nil)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := newSpace(x, dim, cfg.Metric, be, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
 	r := &ClusterResult{Utterances: set.Len(), Method: cfg.Method.String(), Metric: cfg.Metric.String(), IDs: set.IDs}
+	if be != nil {
+		r.Backend, r.Metric = string(be.Kind), sp.name()
+	}
 	if cfg.Spectral {
 		r.Method = "spectral"
 		r.Cut = "spectral"
-		r.Labels, err = eval.Spectral(x, dim, cfg.Metric, eval.SpectralOptions{Clusters: cfg.Speakers})
+		r.Labels, err = spectral(sp, cfg.Speakers)
 		if err != nil {
 			return nil, err
 		}
-	} else if err := cutTree(cfg, r, x, dim, truth); err != nil {
+	} else if err := cutTree(cfg, r, sp, be, truth); err != nil {
 		return nil, err
 	}
 	r.Labels = renumber(r.Labels)
@@ -82,14 +101,27 @@ func Cluster(cfg ClusterConfig) (*ClusterResult, error) {
 	return r, nil
 }
 
-func cutTree(cfg ClusterConfig, r *ClusterResult, x []float32, dim int, truth []int) error {
-	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), r.Utterances, cfg.Method)
+// spectral runs NME-SC on the raw rows, or on the unit vectors of the norm
+// back-end with the cosine metric.
+func spectral(sp *space, k int) ([]int, error) {
+	if sp.be == nil {
+		return eval.Spectral(sp.x, sp.dim, sp.m, eval.SpectralOptions{Clusters: k})
+	}
+	y := make([]float32, len(sp.y))
+	for i, v := range sp.y {
+		y[i] = float32(v)
+	}
+	return eval.Spectral(y, sp.be.OutDim(), eval.Cosine, eval.SpectralOptions{Clusters: k})
+}
+
+func cutTree(cfg ClusterConfig, r *ClusterResult, sp *space, be *eval.Backend, truth []int) error {
+	z := eval.Linkage(sp.pdist(), r.Utterances, cfg.Method)
 	switch {
 	case cfg.Oracle:
 		l, _, m := eval.OracleCut(z, truth)
 		r.Cut, r.Labels, r.Threshold = "oracle", l, eval.LevelThreshold(z, m)
 	case cfg.Dev != "":
-		thr, _, err := devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric)
+		thr, _, err := devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric, be)
 		if err != nil {
 			return err
 		}

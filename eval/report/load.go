@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/voxsiam/voxsiam/eval"
@@ -73,28 +72,6 @@ func Speakers(s *vecio.Set) (idx []int, names []string, ok bool) {
 		idx[i] = num[s.Utt2Spk[id]]
 	}
 	return idx, names, true
-}
-
-// pairTrials returns scores and labels of all pairs of rows, or of maxPairs
-// pairs drawn at random (fixed seed) when there are more.
-func pairTrials(x []float32, dim int, labels []int, m eval.Metric, maxPairs int) ([]float64, []bool) {
-	n := len(labels)
-	if maxPairs <= 0 || n*(n-1)/2 <= maxPairs {
-		return eval.PairScores(x, dim, labels, m)
-	}
-	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	scores := make([]float64, 0, maxPairs)
-	same := make([]bool, 0, maxPairs)
-	for len(scores) < maxPairs {
-		i, j := rng.IntN(n), rng.IntN(n)
-		if i == j {
-			continue
-		}
-		d := m.Distance(x[i*dim:(i+1)*dim], x[j*dim:(j+1)*dim])
-		scores = append(scores, eval.DistanceToScore(m, d))
-		same = append(same, labels[i] == labels[j])
-	}
-	return scores, same
 }
 
 func bothClasses(target []bool) error {

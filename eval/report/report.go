@@ -19,6 +19,10 @@ type Config struct {
 	Out        string      // report directory
 	Method     eval.Method // linkage (default Complete, the reference setting)
 	Metric     eval.Metric // distance (default Cosine)
+	// Backend is the scoring back-end (default none: Metric on the raw
+	// embeddings); it scores the test, dev and all-pairs trials and gives
+	// the clustering distances.
+	Backend BackendConfig
 	// MaxPairs caps the all-pairs trials (random pairs, fixed seed, beyond
 	// it); 0 means 500000.
 	MaxPairs int
@@ -36,6 +40,7 @@ type Report struct {
 	Speakers     int                 `json:"speakers,omitempty"`
 	Dim          int                 `json:"dim"`
 	Metric       string              `json:"metric"`
+	Backend      string              `json:"backend,omitempty"` // norm or plda when a trained back-end scored
 	Method       string              `json:"method"`
 	Clustering   *ClusteringReport   `json:"clustering,omitempty"`
 	Verification *VerificationReport `json:"verification,omitempty"`
@@ -108,27 +113,38 @@ func Build(cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	be, err := LoadBackend(cfg.Backend, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := newSpace(x, dim, cfg.Metric, be, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
 	r := &Report{Embeddings: cfg.Embeddings, Utterances: set.Len(), Dim: dim,
 		Metric: cfg.Metric.String(), Method: cfg.Method.String(), Figures: map[string]string{}}
+	if be != nil {
+		r.Backend = string(be.Kind)
+	}
 	labels, names, known := Speakers(set)
 	r.Speakers = len(names)
 	var dev *devResult
 	if cfg.Dev != "" {
-		if dev, err = tuneOnDev(cfg); err != nil {
+		if dev, err = tuneOnDev(cfg, be); err != nil {
 			return nil, err
 		}
 	}
 	fig := newFigures(cfg.Out, r.Figures)
 	if known && set.Len() >= 2 {
-		cfg.logf("clustering %d utterances (%s linkage, %s distance)", set.Len(), cfg.Method, cfg.Metric)
-		r.Clustering, err = clusterReport(x, dim, labels, cfg, dev, fig, set, names)
+		cfg.logf("clustering %d utterances (%s linkage, %s distance)", set.Len(), cfg.Method, sp.name())
+		r.Clustering, err = clusterReport(sp, labels, cfg, dev, fig, set, names)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Trials != "" || known {
 		cfg.logf("scoring trials")
-		if r.Verification, err = verifyReport(cfg, set, x, dim, labels, dev, fig); err != nil {
+		if r.Verification, err = verifyReport(cfg, set, sp, labels, dev, fig); err != nil {
 			return nil, err
 		}
 	}
@@ -149,46 +165,49 @@ type devResult struct {
 	accThreshold, eerThreshold float64
 }
 
-// loadDev reads a development set whose utterances all have speakers.
-func loadDev(dir string, m eval.Metric) (x []float32, dim int, labels []int, err error) {
+// loadDev reads a development set whose utterances all have speakers, in
+// the space of the back-end be (nil: none).
+func loadDev(dir string, m eval.Metric, be *eval.Backend) (*space, []int, error) {
 	set, err := LoadSet(dir, "")
 	if err != nil {
-		return nil, 0, nil, err
+		return nil, nil, err
 	}
-	if x, dim, err = Vectors(set, m, dir); err != nil {
-		return nil, 0, nil, err
+	x, dim, err := Vectors(set, m, dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	labels, _, ok := Speakers(set)
 	if !ok || set.Len() < 2 {
-		return nil, 0, nil, errs.BadData("report: dev set %s needs two utterances and the speaker of each (%s)", dir, vecio.Utt2SpkFile)
+		return nil, nil, errs.BadData("report: dev set %s needs two utterances and the speaker of each (%s)", dir, vecio.Utt2SpkFile)
 	}
-	return x, dim, labels, nil
+	sp, err := newSpace(x, dim, m, be, dir)
+	return sp, labels, err
 }
 
 // devCutThreshold tunes the dendrogram cut on a development set: the
 // threshold of its oracle level, and the dev MR there.
-func devCutThreshold(dir string, method eval.Method, m eval.Metric) (thr, mr float64, err error) {
-	x, dim, labels, err := loadDev(dir, m)
+func devCutThreshold(dir string, method eval.Method, m eval.Metric, be *eval.Backend) (thr, mr float64, err error) {
+	sp, labels, err := loadDev(dir, m, be)
 	if err != nil {
 		return 0, 0, err
 	}
-	z := eval.Linkage(eval.Pdist(x, dim, m), len(labels), method)
+	z := eval.Linkage(sp.pdist(), len(labels), method)
 	thr, mr = eval.TuneThreshold(z, labels)
 	return thr, mr, nil
 }
 
-func tuneOnDev(cfg Config) (*devResult, error) {
+func tuneOnDev(cfg Config, be *eval.Backend) (*devResult, error) {
 	cfg.logf("tuning thresholds on the dev set %s", cfg.Dev)
 	d := &devResult{}
 	var err error
-	if d.cutThreshold, d.cutMR, err = devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric); err != nil {
+	if d.cutThreshold, d.cutMR, err = devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric, be); err != nil {
 		return nil, err
 	}
-	x, dim, labels, err := loadDev(cfg.Dev, cfg.Metric)
+	sp, labels, err := loadDev(cfg.Dev, cfg.Metric, be)
 	if err != nil {
 		return nil, err
 	}
-	scores, same := pairTrials(x, dim, labels, cfg.Metric, cfg.MaxPairs)
+	scores, same := sp.pairTrials(labels, cfg.MaxPairs)
 	if err := bothClasses(same); err != nil {
 		return nil, errs.BadData("%v (dev set %s)", err, cfg.Dev)
 	}
@@ -197,8 +216,8 @@ func tuneOnDev(cfg Config) (*devResult, error) {
 	return d, nil
 }
 
-func clusterReport(x []float32, dim int, labels []int, cfg Config, dev *devResult, fig *figures, set *vecio.Set, names []string) (*ClusteringReport, error) {
-	z := eval.Linkage(eval.Pdist(x, dim, cfg.Metric), len(labels), cfg.Method)
+func clusterReport(sp *space, labels []int, cfg Config, dev *devResult, fig *figures, set *vecio.Set, names []string) (*ClusteringReport, error) {
+	z := eval.Linkage(sp.pdist(), len(labels), cfg.Method)
 	k := len(names)
 	cr := &ClusteringReport{LegacyMRMin: minOf(eval.LegacyMR(z, labels))}
 	byK := eval.CutMaxClust(z, k)
@@ -213,7 +232,7 @@ func clusterReport(x []float32, dim int, labels []int, cfg Config, dev *devResul
 	if dev != nil {
 		cut, cutName = dev.cutThreshold, "dev threshold"
 	}
-	return cr, fig.dendrogram(z, set.IDs, labels, cut, cutName, cfg)
+	return cr, fig.dendrogram(z, set.IDs, labels, cut, cutName, cfg.Method, sp.name())
 }
 
 // cutReport scores pred against truth. The ZHAW MR depends on the

@@ -163,3 +163,68 @@ func TestCutReportMR(t *testing.T) {
 		t.Errorf("JSON %s\nmarkdown:\n%s", b, md)
 	}
 }
+
+// TestBackends runs eval, cluster and score with the norm and plda
+// back-ends trained on a separate set of speakers: the back-end file is
+// written and, read back, reproduces the report; AS-norm works on top of
+// PLDA; bad combinations and mismatched files are errors naming the input.
+func TestBackends(t *testing.T) {
+	root := t.TempDir()
+	train, test, dev := filepath.Join(root, "train"), filepath.Join(root, "test"), filepath.Join(root, "dev")
+	writeSet(t, train, 30, 8, 0.6, 5)
+	writeSet(t, test, 8, 6, 0.6, 6)
+	writeSet(t, dev, 8, 6, 0.6, 7)
+	model := filepath.Join(root, "plda.json")
+	for _, kind := range []eval.BackendKind{eval.BackendNorm, eval.BackendPLDA} {
+		cfg := Config{Embeddings: test, Dev: dev, Out: filepath.Join(root, "r-"+string(kind)), Method: eval.Complete, Metric: eval.Cosine,
+			Backend: BackendConfig{Kind: kind, Train: train, Model: model}}
+		r, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Backend != string(kind) || r.Verification.EER > 0.1 || r.Clustering.Cuts[0].MR > 0.25 {
+			t.Errorf("%s: backend %q, EER %v, MR %v", kind, r.Backend, r.Verification.EER, r.Clustering.Cuts[0].MR)
+		}
+		cfg.Backend.Train, cfg.Out = "", cfg.Out+"-reread"
+		again, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Verification.EER != r.Verification.EER || again.Clustering.Cuts[1].MR != r.Clustering.Cuts[1].MR {
+			t.Errorf("%s: re-read back-end gives EER %v / dev-cut MR %v, trained %v / %v", kind,
+				again.Verification.EER, again.Clustering.Cuts[1].MR, r.Verification.EER, r.Clustering.Cuts[1].MR)
+		}
+		t.Logf("%s: EER %.4f, MR (true speakers) %.4f, dev cut %d clusters", kind, r.Verification.EER, r.Clustering.Cuts[0].MR, r.Clustering.Cuts[1].Clusters)
+	}
+	// model now holds the plda back-end
+	plda := BackendConfig{Kind: eval.BackendPLDA, Model: model}
+	c, err := Cluster(ClusterConfig{Embeddings: test, Method: eval.Complete, Dev: dev, Backend: plda})
+	if err != nil || c.Backend != "plda" || c.Metrics == nil {
+		t.Fatalf("cluster with plda: %v %+v", err, c)
+	}
+	if _, err := Cluster(ClusterConfig{Embeddings: test, Spectral: true, Backend: plda}); err == nil {
+		t.Error("spectral clustering with plda accepted")
+	}
+	trials := filepath.Join(root, "trials")
+	os.WriteFile(trials, []byte("1 id00/v/00000.wav id00/v/00001.wav\n0 id00/v/00000.wav id01/v/00001.wav\n1 id02/v/00003.wav id02/v/00004.wav\n0 id03/v/00000.wav id05/v/00002.wav\n"), 0o644)
+	s, err := Score(ScoreConfig{Embeddings: test, Trials: trials, Cohort: dev, TopK: 10, Backend: plda})
+	if err != nil || !s.ASNorm || s.Backend != "plda" || *s.EER != 0 {
+		t.Fatalf("score with plda and AS-norm: %v %+v", err, s)
+	}
+	if _, err := Score(ScoreConfig{Embeddings: test, Trials: trials, MeanSubtract: true, Backend: plda}); err == nil {
+		t.Error("mean subtraction with a trained back-end accepted")
+	}
+	if _, err := Score(ScoreConfig{Embeddings: test, Trials: trials, Backend: BackendConfig{Kind: eval.BackendNorm, Model: model}}); err == nil || !strings.Contains(err.Error(), model) {
+		t.Errorf("a plda file used as a norm back-end: %v", err)
+	}
+	small := filepath.Join(root, "small")
+	if err := vecio.WriteDir(small, []string{"a", "b"}, []float32{1, 2, 3, 4}, 2, vecio.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Cluster(ClusterConfig{Embeddings: small, Speakers: 1, Backend: plda}); err == nil || !strings.Contains(err.Error(), small) {
+		t.Errorf("dimension mismatch: %v", err)
+	}
+	if _, err := LoadBackend(BackendConfig{Kind: eval.BackendPLDA, Train: small}, nil); err == nil || !strings.Contains(err.Error(), small) {
+		t.Errorf("training set without speakers: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
 // ScoreConfig selects the embeddings, the trials and the scoring.
@@ -17,8 +18,12 @@ type ScoreConfig struct {
 	Cohort string
 	TopK   int
 	// MeanSubtract removes the mean of the cohort (or, without one, of the
-	// scored set) before cosine/Euclidean scoring.
+	// scored set) before cosine/Euclidean scoring; not with a trained
+	// back-end, which subtracts its training-set mean itself.
 	MeanSubtract bool
+	// Backend scores the trials (default none: Metric on the raw
+	// embeddings); AS-norm then normalises the back-end's scores.
+	Backend BackendConfig
 }
 
 // ScoreResult holds the scored trials and, when the trials are labelled,
@@ -27,6 +32,7 @@ type ScoreResult struct {
 	Trials   int           `json:"trials"`
 	Targets  int           `json:"targets"`
 	Metric   string        `json:"metric"`
+	Backend  string        `json:"backend,omitempty"` // norm or plda when a trained back-end scored
 	ASNorm   bool          `json:"as_norm"`
 	EER      *float64      `json:"eer,omitempty"`
 	EERThr   *float64      `json:"eer_threshold,omitempty"`
@@ -49,7 +55,17 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim, TopK: cfg.TopK}
+	if cfg.MeanSubtract && cfg.Backend.Trained() {
+		return nil, fmt.Errorf("report: mean subtraction is part of the %s back-end; do not ask for both", cfg.Backend.Kind)
+	}
+	be, err := LoadBackend(cfg.Backend, nil)
+	if err != nil {
+		return nil, err
+	}
+	if be != nil && be.Dim != dim {
+		return nil, errs.BadData("report: the back-end has dimension %d, the embeddings %s %d", be.Dim, cfg.Embeddings, dim)
+	}
+	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim, TopK: cfg.TopK, Backend: be}
 	if cfg.Cohort != "" {
 		cset, err := LoadSet(cfg.Cohort, "")
 		if err != nil {
@@ -76,6 +92,9 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 		return nil, fmt.Errorf("%w (trials %s, embeddings %s)", err, cfg.Trials, cfg.Embeddings)
 	}
 	r := &ScoreResult{Trials: len(scored), Metric: cfg.Metric.String(), ASNorm: sc.Cohort != nil, Scored: scored}
+	if be != nil {
+		r.Backend, r.Metric = string(be.Kind), string(be.Kind)
+	}
 	scores, target := eval.Labelled(scored)
 	for _, t := range target {
 		if t {

@@ -11,21 +11,20 @@ import (
 
 // testScores returns the labelled scores of the trial list, or of all
 // (sampled) pairs of utterances when there is none.
-func testScores(cfg Config, set *vecio.Set, x []float32, dim int, labels []int) (string, []float64, []bool, error) {
+func testScores(cfg Config, set *vecio.Set, sp *space, labels []int) (string, []float64, []bool, error) {
 	if cfg.Trials == "" {
 		src := "all pairs"
 		if n := len(labels); n*(n-1)/2 > cfg.MaxPairs {
 			src = "sampled pairs"
 		}
-		s, t := pairTrials(x, dim, labels, cfg.Metric, cfg.MaxPairs)
+		s, t := sp.pairTrials(labels, cfg.MaxPairs)
 		return src, s, t, nil
 	}
 	trials, err := eval.ReadTrials(cfg.Trials)
 	if err != nil {
 		return "", nil, nil, err
 	}
-	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim}
-	scored, err := sc.ScoreTrials(trials, eval.NewResolver(set.IDs))
+	scored, err := sp.scorer().ScoreTrials(trials, eval.NewResolver(set.IDs))
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -36,8 +35,8 @@ func testScores(cfg Config, set *vecio.Set, x []float32, dim int, labels []int) 
 	return cfg.Trials, s, t, nil
 }
 
-func verifyReport(cfg Config, set *vecio.Set, x []float32, dim int, labels []int, dev *devResult, fig *figures) (*VerificationReport, error) {
-	src, scores, target, err := testScores(cfg, set, x, dim, labels)
+func verifyReport(cfg Config, set *vecio.Set, sp *space, labels []int, dev *devResult, fig *figures) (*VerificationReport, error) {
+	src, scores, target, err := testScores(cfg, set, sp, labels)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +67,7 @@ func verifyReport(cfg Config, set *vecio.Set, x []float32, dim int, labels []int
 	lines = append(lines, plot.Threshold{Name: "oracle accuracy threshold", Value: best})
 	det := eval.DET(scores, target)
 	v.DET = thin(det, 200)
-	if err := fig.verification(det, v.EER, scores, target, lines, cfg); err != nil {
+	if err := fig.verification(det, v.EER, scores, target, lines, sp.name()); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -34,19 +34,18 @@ func (f *figures) mkdir() error {
 	return nil
 }
 
-func (f *figures) dendrogram(z []eval.Merge, ids []string, labels []int, cut float64, cutName string, cfg Config) error {
+func (f *figures) dendrogram(z []eval.Merge, ids []string, labels []int, cut float64, cutName string, method eval.Method, distance string) error {
 	if err := f.mkdir(); err != nil {
 		return err
 	}
-	title := fmt.Sprintf("Dendrogram: %s linkage, %s distance", cfg.Method, cfg.Metric)
+	title := fmt.Sprintf("Dendrogram: %s linkage, %s distance", method, distance)
 	return plot.Dendrogram(f.path("dendrogram", "dendrogram.png"), title, z, ids, labels, cut, cutName)
 }
 
-func (f *figures) verification(det []eval.DETPoint, eer float64, scores []float64, target []bool, lines []plot.Threshold, cfg Config) error {
+func (f *figures) verification(det []eval.DETPoint, eer float64, scores []float64, target []bool, lines []plot.Threshold, name string) error {
 	if err := f.mkdir(); err != nil {
 		return err
 	}
-	name := cfg.Metric.String()
 	if err := plot.DET(f.path("det", "det.png"), "DET curve", map[string][]eval.DETPoint{name: det}, map[string]float64{name: eer}); err != nil {
 		return err
 	}
@@ -89,7 +88,11 @@ func write(dir string, r *Report) error {
 func Markdown(r *Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Evaluation of %s\n\n", r.Embeddings)
-	fmt.Fprintf(&b, "%d utterances, %d speakers, %d dimensions; %s distance, %s linkage.\n\n", r.Utterances, r.Speakers, r.Dim, r.Metric, r.Method)
+	if r.Backend != "" {
+		fmt.Fprintf(&b, "%d utterances, %d speakers, %d dimensions; %s back-end, %s linkage.\n\n", r.Utterances, r.Speakers, r.Dim, r.Backend, r.Method)
+	} else {
+		fmt.Fprintf(&b, "%d utterances, %d speakers, %d dimensions; %s distance, %s linkage.\n\n", r.Utterances, r.Speakers, r.Dim, r.Metric, r.Method)
+	}
 	if c := r.Clustering; c != nil {
 		b.WriteString("## Clustering\n\n| cut | threshold | clusters | MR | MR (ZHAW mr.py) | ACP | ASP | ARI | NMI | purity | coverage |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, k := range c.Cuts {

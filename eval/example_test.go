@@ -70,3 +70,25 @@ func ExampleARI() {
 	fmt.Printf("%.4f %.4f\n", eval.ARI([]int{0, 0, 1, 1}, []int{0, 0, 1, 2}), eval.NMI([]int{0, 0, 1, 1}, []int{5, 5, 3, 3}))
 	// Output: 0.5714 1.0000
 }
+
+// A PLDA back-end trained on three speakers scores a same-speaker pair
+// above a different-speaker pair.
+func ExampleFitBackend() {
+	// two-dimensional embeddings, four utterances each of speakers 0, 1, 2
+	x := []float32{
+		1.0, 0.1, 1.1, 0.0, 0.9, -0.1, 1.0, 0.05,
+		-1.0, 0.9, -0.9, 1.1, -1.1, 1.0, -1.0, 0.95,
+		0.1, -1.0, 0.0, -1.1, -0.1, -0.9, 0.05, -1.0,
+	}
+	labels := []int{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}
+	b, err := eval.FitBackend(eval.BackendPLDA, x, 2, labels, eval.BackendOptions{LDADim: -1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	y := b.Project([]float32{1.0, 0.0, 0.95, 0.05, -1.0, 1.0}) // a, a', b
+	d := b.OutDim()
+	same, diff := b.Similarity(y[:d], y[d:2*d]), b.Similarity(y[:d], y[2*d:])
+	fmt.Println(same > 0, diff < 0)
+	// Output: true true
+}

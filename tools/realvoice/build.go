@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/audio"
 )
@@ -27,6 +28,7 @@ type Options struct {
 	// Converter turns one recording into 16 kHz mono 16-bit WAV; default Sox{}.
 	Converter Converter
 	Strict    bool      // fail on the first recording that cannot be converted (default: report and skip)
+	Workers   int       // conversions run concurrently; <= 0 means 2
 	Progress  io.Writer // progress bar; nil for none
 	Log       io.Writer // notes about skipped recordings; nil for none
 }
@@ -134,49 +136,91 @@ func (b *builder) source(ctx context.Context, s Source) error {
 	if len(items) == 0 {
 		return errs.BadData("realvoice: %s: no recordings found in %s", s.Package, root)
 	}
-	bar := progress.New(b.o.Progress, int64(len(items)), s.Name)
-	defer bar.Finish()
+	// Duplicates are decided first, in item order (deterministic whatever
+	// the number of workers); conversions (sox) then run on the workers and
+	// are recorded in item order.
+	var todo []Item
 	for _, it := range items {
-		if err := ctx.Err(); err != nil {
-			return err
+		dup, err := b.duplicate(it)
+		if err != nil {
+			if err := b.skip(where(it), err); err != nil {
+				return err
+			}
+			continue
 		}
-		if err := b.item(ctx, s, it); err != nil {
-			return err
+		if dup {
+			b.res.Duplicates++
+			continue
 		}
-		bar.Add(1)
+		todo = append(todo, it)
 	}
-	return nil
+	bar := progress.New(b.o.Progress, int64(len(todo)), s.Name)
+	defer bar.Finish()
+	workers := b.o.Workers
+	if workers <= 0 {
+		workers = 2
+	}
+	return ordered.Map(ctx, len(todo), workers, func(ctx context.Context, i int) converted {
+		return b.convertItem(ctx, todo[i])
+	}, func(i int, c converted) error {
+		bar.Add(1)
+		return b.record(s, todo[i], c)
+	})
 }
 
-func (b *builder) item(ctx context.Context, s Source, it Item) error {
-	where := it.Path
+func where(it Item) string {
 	if it.Entry != "" {
-		where += ":" + it.Entry
+		return it.Path + ":" + it.Entry
 	}
+	return it.Path
+}
+
+// duplicate reports whether a byte-identical recording came earlier.
+func (b *builder) duplicate(it Item) (bool, error) {
 	data, err := readItem(it)
 	if err != nil {
-		return b.skip(where, err)
+		return false, err
 	}
 	h := sha256.Sum256(data)
 	if b.seen[h] {
-		b.res.Duplicates++
-		return nil
+		return true, nil
 	}
 	b.seen[h] = true
-	out := filepath.Join(b.o.Out, it.Speaker, it.Utt+".wav")
-	rate, err := b.convert(ctx, data, where, out)
+	return false, nil
+}
+
+// converted is one item after conversion.
+type converted struct {
+	rate int
+	secs float64
+	err  error
+}
+
+// convertItem reads and converts one item (on a worker).
+func (b *builder) convertItem(ctx context.Context, it Item) converted {
+	var c converted
+	data, err := readItem(it)
 	if err != nil {
-		return b.skip(where, err)
+		c.err = err
+		return c
 	}
-	secs, err := wavSeconds(out)
-	if err != nil {
-		return b.skip(where, err)
+	out := filepath.Join(b.o.Out, it.Speaker, it.Utt+".wav")
+	if c.rate, c.err = b.convert(ctx, data, where(it), out); c.err == nil {
+		c.secs, c.err = wavSeconds(out)
+	}
+	return c
+}
+
+// record adds a converted item to the tables (in item order).
+func (b *builder) record(s Source, it Item, c converted) error {
+	if c.err != nil {
+		return b.skip(where(it), c.err)
 	}
 	sp := b.speaker(s, it)
 	sp.Files++
-	sp.Seconds += secs
-	sp.Rates[rate]++
-	b.utts = append(b.utts, uttRow{it.Utt, it.Speaker, where, secs})
+	sp.Seconds += c.secs
+	sp.Rates[c.rate]++
+	b.utts = append(b.utts, uttRow{it.Utt, it.Speaker, where(it), c.secs})
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -53,10 +54,10 @@ func (f fakeUnpacker) Unpack(_ context.Context, pkg string) (string, error) {
 }
 
 // wavConverter decodes WAV with tools/audio and writes 16 kHz WAV; it counts calls.
-type wavConverter struct{ converts, probes int }
+type wavConverter struct{ converts, probes atomic.Int64 }
 
 func (c *wavConverter) Convert(_ context.Context, data []byte, name, out string) (int, error) {
-	c.converts++
+	c.converts.Add(1)
 	x, rate, err := audio.Decode(bytes.NewReader(data), name)
 	if err != nil {
 		return 0, err
@@ -70,7 +71,7 @@ func (c *wavConverter) Convert(_ context.Context, data []byte, name, out string)
 }
 
 func (c *wavConverter) Probe(_ context.Context, data []byte, name string) (int, error) {
-	c.probes++
+	c.probes.Add(1)
 	_, rate, err := audio.Decode(bytes.NewReader(data), name)
 	return rate, err
 }
@@ -123,8 +124,8 @@ func TestBuildLayoutAndResume(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("speakers/groups (-want +got):\n%s", d)
 	}
-	if res.Duplicates != 1 || res.Utterances != 6 || conv.converts != 6 {
-		t.Errorf("duplicates %d utterances %d converts %d, want 1, 6, 6", res.Duplicates, res.Utterances, conv.converts)
+	if res.Duplicates != 1 || res.Utterances != 6 || conv.converts.Load() != 6 {
+		t.Errorf("duplicates %d utterances %d converts %d, want 1, 6, 6", res.Duplicates, res.Utterances, conv.converts.Load())
 	}
 	for _, f := range []string{"ktuberling-fr/fr_ballon.wav", "ktuberling-sr/sr_lopta.wav", "hedgewars-Pirate/Pirate_Hello.wav"} {
 		x, rate, err := audio.Load(filepath.Join(out, f))
@@ -143,8 +144,8 @@ func TestBuildLayoutAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	tsv2, _ := os.ReadFile(filepath.Join(out, "speakers.tsv"))
-	if conv2.converts != 0 || conv2.probes != 6 || string(tsv2) != string(tsv) {
-		t.Errorf("resume: %d converts, %d probes (want 0, 6); speakers.tsv changed: %v", conv2.converts, conv2.probes, string(tsv2) != string(tsv))
+	if conv2.converts.Load() != 0 || conv2.probes.Load() != 6 || string(tsv2) != string(tsv) {
+		t.Errorf("resume: %d converts, %d probes (want 0, 6); speakers.tsv changed: %v", conv2.converts.Load(), conv2.probes.Load(), string(tsv2) != string(tsv))
 	}
 }
 
@@ -256,5 +257,24 @@ func TestSoxConversion(t *testing.T) {
 	}
 	if _, err := (Sox{}).Convert(context.Background(), []byte("not audio"), "x.ogg", out); err == nil {
 		t.Error("sox accepted garbage")
+	}
+}
+
+// TestBuildWorkersDeterministic: one worker and four give the same corpus tables.
+func TestBuildWorkersDeterministic(t *testing.T) {
+	unp := fixtureTrees(t)
+	var tables []string
+	for _, w := range []int{1, 4} {
+		out := filepath.Join(t.TempDir(), "real")
+		if _, err := Build(context.Background(), Options{Out: out, Sources: []string{"ktuberling", "klettres", "hedgewars"},
+			Unpacker: unp, Converter: &wavConverter{}, Workers: w}); err != nil {
+			t.Fatal(err)
+		}
+		sp, _ := os.ReadFile(filepath.Join(out, "speakers.tsv"))
+		ut, _ := os.ReadFile(filepath.Join(out, "utterances.tsv"))
+		tables = append(tables, strings.ReplaceAll(string(sp)+string(ut), out, ""))
+	}
+	if tables[0] != tables[1] {
+		t.Errorf("1 worker and 4 workers differ:\n%s\n---\n%s", tables[0], tables[1])
 	}
 }

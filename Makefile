@@ -6,6 +6,8 @@
 #   make test    setup + short fuzz runs + go test ./...
 #   make demo    setup + build + synthesize, train, export, embed, cluster, report
 #   make bench   setup + build + benchmarks against the Keras reference
+#   make model   setup + build + retrain the shipped default model (scripts/model.sh,
+#                ~5 h at 10,000 steps on 2 cores) and install it in embed/defaultmodel/
 #   eval "$$(make -s env)"   exports for plain `go build ./...` / `go test ./...`
 
 SHELL   := /bin/bash
@@ -32,7 +34,7 @@ export PATH := $(VENV)/bin:$(PATH)
 GO      ?= go
 FUZZTIME ?= 10s
 
-.PHONY: setup apt venv tflib gomod build test fuzz demo bench env clean
+.PHONY: setup apt venv tflib gomod build test fuzz demo bench model env clean
 
 setup: apt venv tflib gomod
 
@@ -104,6 +106,9 @@ demo: build
 
 bench: build
 	./bench/run.sh
+
+model: build
+	MODEL_INSTALL=1 ./scripts/model.sh
 
 clean:
 	rm -rf bin .tflib

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/voxsiam/voxsiam/embed"
+	"github.com/voxsiam/voxsiam/embed/defaultmodel"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/internal/vecio"
@@ -43,7 +44,7 @@ func newEmbedCommand() *cli.Command {
 			"utt.list, utt2spk when speakers are known, distributions.npy with --distributions,\n" +
 			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR`", EnvVars: []string{"VOXSIAM_MODEL"}, Category: cat, Destination: &o.Model},
+			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR` (default: the shipped model, embed/defaultmodel/MODEL_CARD.md)", EnvVars: []string{"VOXSIAM_MODEL"}, Category: cat, Destination: &o.Model},
 			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", EnvVars: []string{"VOXSIAM_IN"}, Category: cat, Destination: in},
 			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
 			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", EnvVars: []string{"VOXSIAM_LAYOUT"}, Category: cat, Destination: &o.Layout},
@@ -96,6 +97,13 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return err
 	}
 	t0 := time.Now()
+	if o.Model == "" {
+		d, err := defaultmodel.Dir()
+		if err != nil {
+			return err
+		}
+		o.Model = d
+	}
 	m, err := embed.LoadModel(o.Model, embed.Options{SignatureKey: o.Signature, InputName: o.InputName,
 		OutputName: o.OutputName, IntraOp: o.IntraOp, InterOp: o.InterOp, Device: o.Device, Batch: o.Batch})
 	if err != nil {
@@ -166,8 +174,8 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 
 func checkEmbedOptions(o *embedOptions) error {
 	switch {
-	case o.Model == "" || len(o.In) == 0 || o.Out == "":
-		return usagef("embed: --model, --in and --out are required")
+	case len(o.In) == 0 || o.Out == "":
+		return usagef("embed: --in and --out are required")
 	case o.Pooling != embed.PoolMean && o.Pooling != embed.PoolWeighted && o.Pooling != embed.PoolNone:
 		return usagef("embed: --pooling %q: want mean, weighted or none", o.Pooling)
 	case o.Short != embed.ShortPad && o.Short != embed.ShortSkip:

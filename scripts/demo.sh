@@ -24,29 +24,51 @@ start=$(date +%s)
 mkdir -p "$OUT"
 
 [ -f "$OUT/corpus/speakers.tsv" ] ||
-  step "1/7 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
+  step "1/8 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
     "$VOXSIAM" corpus synth --speakers "$SPEAKERS" --utterances "$UTTERANCES" --seed "$SEED" --out "$OUT/corpus"
 [ -f "$OUT/store/manifest.tsv" ] ||
-  step "2/7 log-mel features into a feature store" \
+  step "2/8 log-mel features into a feature store" \
     "$VOXSIAM" features --layout plain --in "$OUT/corpus" --out "$OUT/store"
-step "3/7 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
+step "3/8 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
   "$VOXSIAM" split --store "$OUT/store" --out "$OUT/splits" --val "$VAL" --test "$TEST" --seed "$SEED" --zhaw
 rm -rf "$OUT/run"
-step "4/7 train $STEPS mini-batches (reference network and loss)" \
+step "4/8 train $STEPS mini-batches (reference network and loss)" \
   "$VOXSIAM" train --config scripts/demo.toml --data "$OUT/store" --out "$OUT/run" \
     --train-speakers "$OUT/splits/train.list" --val-speakers "$OUT/splits/val.list" \
     --steps "$STEPS" --seed "$SEED"
 step "    training curves" "$VOXSIAM" plot --run "$OUT/run"
 rm -rf "$OUT/model"
-step "5/7 export the best checkpoint as a SavedModel" \
+step "5/8 export the best checkpoint as a SavedModel" \
   "$VOXSIAM" export --run "$OUT/run" --checkpoint best --out "$OUT/model"
 rm -rf "$OUT/emb" "$OUT/emb-val"
-step "6/7 embed held-out test speakers (and validation speakers for thresholds)" \
+step "6/8 embed held-out test speakers (and validation speakers for thresholds)" \
   "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/test-zhaw" --out "$OUT/emb"
 "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/val-zhaw" --out "$OUT/emb-val"
-step "7/7 cluster (threshold tuned on the validation speakers) and evaluate" \
+step "7/8 cluster (threshold tuned on the validation speakers) and evaluate" \
   "$VOXSIAM" cluster --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/clusters.txt"
 "$VOXSIAM" eval --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/report" > "$OUT/report.txt"
+
+# Real voices: the shipped default model (embed/defaultmodel) and this demo's
+# model on real speakers that the shipped model never saw in training, next
+# to the non-neural baseline. The held-out speakers are recomputed here with
+# scripts/model.sh's split and checked against the model card's lists.
+if [ "${DEMO_REAL:-1}" = 1 ]; then
+  [ -f "$OUT/real/speakers.tsv" ] ||
+    step "8/8 real voices from Debian packages (apt-get download; 0ad-data is 1.4 GB)" \
+      "$VOXSIAM" corpus real --sources ktuberling,klettres,gcin,0ad --out "$OUT/real" --cache "$OUT/debs"
+  [ -f "$OUT/store-real/manifest.tsv" ] ||
+    step "    their features" "$VOXSIAM" features --vad --layout plain --in "$OUT/real" --out "$OUT/store-real"
+  step "    the held-out real speakers of the shipped model" \
+    "$VOXSIAM" split --store "$OUT/store-real" --out "$OUT/splits-real" --val 8 --test 16 --seed 1 --zhaw
+  for l in test val; do
+    cmp -s "$OUT/splits-real/$l.list" "embed/defaultmodel/heldout/$l.list" || {
+      echo "demo: $OUT/splits-real/$l.list differs from embed/defaultmodel/heldout/$l.list: the real corpus is not the one the shipped model was split on" >&2
+      exit 1
+    }
+  done
+  step "    shipped model and demo model next to the baseline" \
+    env REAL_DATA="$OUT" REAL_OUT="$OUT/realeval" MODELS="shipped= demo-synthetic-400=$OUT/model" scripts/realeval.sh
+fi
 
 secs=$(( $(date +%s) - start ))
 printf '\n== summary (%d s)\n' "$secs"
@@ -54,3 +76,4 @@ grep -v '^report:' "$OUT/report.txt"
 echo "MR: exact (optimal speaker-cluster mapping); ZHAW: the greedy approximation of the ZHAW reference code"
 echo "report: $OUT/report/report.md (plots: $OUT/report/*.png; training curves: $OUT/run/plots/)"
 echo "model:  $OUT/model (SavedModel: serving_default, distribution, pair_distance)"
+if [ -f "$OUT/realeval/summary.md" ]; then cat "$OUT/realeval/summary.md"; fi

@@ -15,12 +15,15 @@
 #   REAL_DATA   directory that scripts/model.sh built (store-real, splits-real)
 #   REAL_OUT    output directory (default $REAL_DATA/realeval)
 #   MODELS      space-separated "name=SavedModel-dir" (default: shipped=<default model>)
+#   BACKENDS    scoring back-ends (default "cosine norm plda"; norm and plda are
+#               trained on the real training speakers' single recordings)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
 DATA=${REAL_DATA:-model-build}
 OUT=${REAL_OUT:-$DATA/realeval}
 MODELS=${MODELS:-shipped=}
+BACKENDS=${BACKENDS:-cosine norm plda}
 export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 SPL=$DATA/splits-real
 mkdir -p "$OUT"
@@ -32,17 +35,26 @@ embed_all() { # name cmd...
   "$@" --in "$SPL/val-zhaw" --out "$OUT/$name/zhaw-val" >/dev/null
   "$@" --in "$DATA/store-real" --speakers "$SPL/test.list" --out "$OUT/$name/single-test" >/dev/null
   "$@" --in "$DATA/store-real" --speakers "$SPL/val.list" --out "$OUT/$name/single-val" >/dev/null
+  "$@" --in "$DATA/store-real" --speakers "$SPL/train.list" --out "$OUT/$name/single-train" >/dev/null
 }
-evaluate() { # name
-  local name=$1
-  "$VOXSIAM" eval --embeddings "$OUT/$name/zhaw-test" --dev "$OUT/$name/zhaw-val" --out "$OUT/$name/report-zhaw" > "$OUT/$name/zhaw.txt"
-  "$VOXSIAM" eval --embeddings "$OUT/$name/single-test" --dev "$OUT/$name/single-val" --out "$OUT/$name/report-single" > "$OUT/$name/single.txt"
+evaluate() { # name backend: cosine, or norm/plda trained on the real training speakers' recordings
+  local name=$1 be=$2 tag=$1 r
+  local -a bf=()
+  if [ "$be" != cosine ]; then
+    tag="$name + $be"
+    bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
+  fi
+  r="$OUT/$name/$be"
+  mkdir -p "$r"
+  "$VOXSIAM" eval --embeddings "$OUT/$name/zhaw-test" --dev "$OUT/$name/zhaw-val" "${bf[@]}" --out "$r/report-zhaw" > "$r/zhaw.txt"
+  "$VOXSIAM" eval --embeddings "$OUT/$name/single-test" --dev "$OUT/$name/single-val" "${bf[@]}" --out "$r/report-single" > "$r/single.txt"
+  name=$tag
   local mrdev mrtrue eerz eers mrs
-  mrdev=$(awk '/^dev_threshold/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$OUT/$name/zhaw.txt")
-  mrtrue=$(awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$OUT/$name/zhaw.txt")
-  eerz=$(awk '/^EER/{print $2; exit}' "$OUT/$name/zhaw.txt")
-  eers=$(awk '/^EER/{print $2; exit}' "$OUT/$name/single.txt")
-  mrs=$(awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$OUT/$name/single.txt")
+  mrdev=$(awk '/^dev_threshold/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$r/zhaw.txt")
+  mrtrue=$(awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$r/zhaw.txt")
+  eerz=$(awk '/^EER/{print $2; exit}' "$r/zhaw.txt")
+  eers=$(awk '/^EER/{print $2; exit}' "$r/single.txt")
+  mrs=$(awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$r/single.txt")
   printf '| %-28s | %8s | %8s | %8s | %8s | %8s |\n' "$name" "$eers" "$eerz" "$mrdev" "$mrtrue" "$mrs"
 }
 
@@ -58,7 +70,7 @@ ntest=$(wc -l < "$SPL/test.list"); nsingle=$(wc -l < "$OUT/baseline/single-test/
   printf '\nReal-voice evaluation: %d held-out test speakers (%s), %d single recordings\n\n' "$ntest" "$(paste -sd' ' "$SPL/test.list")" "$nsingle"
   printf '| %-28s | %8s | %8s | %8s | %8s | %8s |\n' system "EER 1-rec" "EER ZHAW" "MR dev" "MR true-n" "MR 1-rec"
   printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------------ ---------- ---------- ---------- ---------- ----------
-  evaluate baseline
-  for m in $MODELS; do evaluate "${m%%=*}"; done
-  printf '\nEER 1-rec: all pairs of single recordings; EER ZHAW: pairs of the two-utterance protocol;\nMR dev: exact MR, ZHAW protocol, cut tuned on the validation speakers; MR true-n: cut at the true\nspeaker count; MR 1-rec: single recordings clustered at the true count.\n'
+  for be in $BACKENDS; do evaluate baseline "$be"; done
+  for m in $MODELS; do for be in $BACKENDS; do evaluate "${m%%=*}" "$be"; done; done
+  printf '\nEER 1-rec: all pairs of single recordings; EER ZHAW: pairs of the two-utterance protocol;\nMR dev: exact MR, ZHAW protocol, cut tuned on the validation speakers; MR true-n: cut at the true\nspeaker count; MR 1-rec: single recordings clustered at the true count. Back-ends: norm = mean subtraction +\nlength normalisation, plda = LDA + two-covariance PLDA, both trained on the real training speakers.\n'
 } | tee "$OUT/summary.md"

@@ -2,7 +2,9 @@
 # make demo: synthesize a multi-speaker corpus, extract features, split speakers
 # by base voice (test voices are never seen in training), train the siamese
 # BLSTM with the PKLD loss, export a SavedModel, embed the held-out speakers
-# (ZHAW protocol: two utterances per speaker), cluster them and write a report.
+# (ZHAW protocol: two utterances per speaker), cluster them and write a report,
+# then the same evaluation of the non-neural baseline (log-mel/MFCC statistics)
+# on the same stores: the floor the model has to beat.
 #
 # Every step is a plain voxsiam command; override the sizes with environment
 # variables (DEMO_SPEAKERS, DEMO_UTTERANCES, DEMO_STEPS, DEMO_OUT, ...).
@@ -24,33 +26,41 @@ start=$(date +%s)
 mkdir -p "$OUT"
 
 [ -f "$OUT/corpus/speakers.tsv" ] ||
-  step "1/7 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
+  step "1/8 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
     "$VOXSIAM" corpus synth --speakers "$SPEAKERS" --utterances "$UTTERANCES" --seed "$SEED" --out "$OUT/corpus"
 [ -f "$OUT/store/manifest.tsv" ] ||
-  step "2/7 log-mel features into a feature store" \
+  step "2/8 log-mel features into a feature store" \
     "$VOXSIAM" features --layout plain --in "$OUT/corpus" --out "$OUT/store"
-step "3/7 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
+step "3/8 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
   "$VOXSIAM" split --store "$OUT/store" --out "$OUT/splits" --val "$VAL" --test "$TEST" --seed "$SEED" --zhaw
 rm -rf "$OUT/run"
-step "4/7 train $STEPS mini-batches (reference network and loss)" \
+step "4/8 train $STEPS mini-batches (reference network and loss)" \
   "$VOXSIAM" train --config scripts/demo.toml --data "$OUT/store" --out "$OUT/run" \
     --train-speakers "$OUT/splits/train.list" --val-speakers "$OUT/splits/val.list" \
     --steps "$STEPS" --seed "$SEED"
 step "    training curves" "$VOXSIAM" plot --run "$OUT/run"
 rm -rf "$OUT/model"
-step "5/7 export the best checkpoint as a SavedModel" \
+step "5/8 export the best checkpoint as a SavedModel" \
   "$VOXSIAM" export --run "$OUT/run" --checkpoint best --out "$OUT/model"
 rm -rf "$OUT/emb" "$OUT/emb-val"
-step "6/7 embed held-out test speakers (and validation speakers for thresholds)" \
+step "6/8 embed held-out test speakers (and validation speakers for thresholds)" \
   "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/test-zhaw" --out "$OUT/emb"
 "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/val-zhaw" --out "$OUT/emb-val"
-step "7/7 cluster (threshold tuned on the validation speakers) and evaluate" \
+step "7/8 cluster (threshold tuned on the validation speakers) and evaluate" \
   "$VOXSIAM" cluster --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/clusters.txt"
 "$VOXSIAM" eval --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/report" > "$OUT/report.txt"
+rm -rf "$OUT/baseline" "$OUT/baseline-val"
+step "8/8 non-neural baseline on the same speakers (log-mel and MFCC mean+std per utterance)" \
+  "$VOXSIAM" baseline --in "$OUT/splits/test-zhaw" --out "$OUT/baseline"
+"$VOXSIAM" baseline --in "$OUT/splits/val-zhaw" --out "$OUT/baseline-val"
+"$VOXSIAM" eval --embeddings "$OUT/baseline" --dev "$OUT/baseline-val" --out "$OUT/baseline-report" > "$OUT/baseline-report.txt"
 
 secs=$(( $(date +%s) - start ))
 printf '\n== summary (%d s)\n' "$secs"
 grep -v '^report:' "$OUT/report.txt"
+echo "-- baseline (log-mel/MFCC statistics, no training), same speakers and protocol:"
+grep -v '^report:' "$OUT/baseline-report.txt"
 echo "MR: exact (optimal speaker-cluster mapping); ZHAW: the greedy approximation of the ZHAW reference code"
 echo "report: $OUT/report/report.md (plots: $OUT/report/*.png; training curves: $OUT/run/plots/)"
+echo "baseline report: $OUT/baseline-report/report.md"
 echo "model:  $OUT/model (SavedModel: serving_default, distribution, pair_distance)"

@@ -275,3 +275,58 @@ func TestNewEmbedderRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestRunFbankFloat16Store: a float16 store of Kaldi fbank frames is read
+// with its recorded kind (the VAD inverts ln, not log10(1 + 10000 x)) and
+// its frames as stored (float16-rounded).
+func TestRunFbankFloat16Store(t *testing.T) {
+	cfg := feature.FbankConfig()
+	cfg.NMels = 40
+	ext, err := feature.NewExtractor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "fbank")
+	w, err := store.Create(dir, store.Options{NMels: 40, Float16: true, FeatureConfig: ext.Config()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetGroup("s", "s")
+	frames, n := ext.Compute(nil, pausedTone(1.5, 16000))
+	if err := w.Add(store.Utterance{ID: "s/u", Speaker: "s", Source: "u.wav", Duration: 1.5}, frames); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	src, err := Open([]string{dir}, "auto", feature.DefaultConfig(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if src.Features.Kind != feature.KindFbank || src.Features.NMels != 40 {
+		t.Fatalf("features %+v", src.Features)
+	}
+	o := Options{NCeps: 13, VAD: true}
+	res, err := Run(context.Background(), src, RunOptions{Options: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stored := s.Frames(s.Utterances()[0], nil)
+	e, err := NewEmbedder(40, feature.KindFbank, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, kept := e.Embed(nil, stored, n)
+	if res.Dim != 2*40+2*13 || res.Kept != int64(kept) || kept >= n || kept == 0 {
+		t.Fatalf("dim %d, kept %d (direct %d) of %d frames", res.Dim, res.Kept, kept, n)
+	}
+	if !equal32(res.Emb, want) {
+		t.Error("store embedding differs from Embed on the stored frames")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/baseline"
 	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/source"
 )
 
 // baselineOptions are the flags of `voxsiam baseline`.
@@ -94,7 +95,7 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src, err := baseline.Open(o.In, o.Layout, feature.DefaultConfig(), keep)
+	src, err := source.Open(o.In, o.Layout, feature.DefaultConfig(), keep)
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 	bar := progress.New(out, int64(len(src.Inputs)), "baseline")
 	work := startPhase()
 	res, err := baseline.Run(ctx, src, baseline.RunOptions{Options: o.Options, Workers: o.Workers, Strict: o.Strict,
-		Progress: func(baseline.Input) { bar.Add(1) }})
+		Progress: func(source.Input) { bar.Add(1) }})
 	bar.Finish()
 	if err != nil {
 		return err

@@ -2,7 +2,8 @@
 // the mean and standard deviation over frames of the log-mel features
 // voxsiam computes (tools/feature) and of their MFCCs. It is the floor a
 // trained model has to beat, computed from the same inputs `voxsiam embed`
-// takes and written in the same embeddings-directory format
+// takes (tools/source resolves them for both) and written in the same
+// embeddings-directory format
 // (internal/vecio), so clustering, scoring and evaluation run on it
 // unchanged. It uses no TensorFlow.
 //

@@ -7,6 +7,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/source"
 )
 
 // RunOptions configure Run.
@@ -15,7 +16,7 @@ type RunOptions struct {
 	Workers int  // goroutines loading, featurising and embedding inputs; default GOMAXPROCS
 	Strict  bool // fail on the first unreadable or frame-less input instead of skipping it
 	// Progress, when set, is called once per input, in input order.
-	Progress func(in Input)
+	Progress func(in source.Input)
 }
 
 // Problem is an input that was skipped: the file and the defect.
@@ -45,12 +46,12 @@ type embedded struct {
 	err          error
 }
 
-// Run embeds src's inputs: Workers goroutines load, featurise and embed
+// Run embeds the inputs of src (source.Open): Workers goroutines load, featurise and embed
 // them (at most 2*Workers ahead; internal/ordered) and the calling
 // goroutine collects the results in input order. Unreadable or frame-less
 // inputs are recorded in Result.Skipped, or with Strict returned as the
 // error; both name the input. ctx ends the run with ctx.Err().
-func Run(ctx context.Context, src *Sources, opts RunOptions) (*Result, error) {
+func Run(ctx context.Context, src *source.Set, opts RunOptions) (*Result, error) {
 	e, err := NewEmbedder(src.Features.NMels, src.Features.Kind, opts.Options)
 	if err != nil {
 		return nil, err

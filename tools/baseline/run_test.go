@@ -14,6 +14,7 @@ import (
 	"github.com/voxsiam/voxsiam/tools/audio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/source"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -70,7 +71,7 @@ func direct(t *testing.T, x []float32, o Options) []float32 {
 
 func runAndWrite(t *testing.T, in []string, o RunOptions) (*Result, *vecio.Set) {
 	t.Helper()
-	src, err := Open(in, "auto", feature.DefaultConfig(), nil)
+	src, err := source.Open(in, "auto", feature.DefaultConfig(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,14 +191,14 @@ func TestRunBadInputs(t *testing.T) {
 	corpus, _ := testCorpus(t)
 	bad := filepath.Join(corpus, "spkB", "bad.wav")
 	writeFile(t, bad, []byte("RIFF\x10\x00\x00\x00WAVEjunk"))
-	src, err := Open([]string{corpus}, "plain", feature.DefaultConfig(), map[string]bool{"spkB": true})
+	src, err := source.Open([]string{corpus}, "plain", feature.DefaultConfig(), map[string]bool{"spkB": true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.Inputs = append(src.Inputs, Input{ID: "empty", Source: "empty.wav",
+	src.Inputs = append(src.Inputs, source.Input{ID: "empty", Source: "empty.wav",
 		Load: func(context.Context) ([]float32, int, float64, error) { return nil, 0, 0, nil }})
 	var seen int
-	res, err := Run(context.Background(), src, RunOptions{Progress: func(Input) { seen++ }})
+	res, err := Run(context.Background(), src, RunOptions{Progress: func(source.Input) { seen++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,48 +214,6 @@ func TestRunBadInputs(t *testing.T) {
 	_, err = Run(context.Background(), src, RunOptions{Strict: true})
 	if err == nil || !strings.Contains(err.Error(), bad) || !errors.Is(err, errs.ErrBadData) {
 		t.Errorf("strict: %v, want an ErrBadData naming %s", err, bad)
-	}
-}
-
-// TestOpenErrors: each bad input gives an error naming it and the problem.
-func TestOpenErrors(t *testing.T) {
-	corpus, _ := testCorpus(t)
-	badKind := filepath.Join(t.TempDir(), "store")
-	w, err := store.Create(badKind, store.Options{NMels: 2, FeatureConfig: map[string]any{"kind": "mfcc", "n_mels": 2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.SetGroup("s", "s")
-	if err := w.Add(store.Utterance{ID: "u", Speaker: "s", Source: "u.wav", Duration: 0.01}, []float32{1, 2}); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	missing := filepath.Join(corpus, "nope.wav")
-	cases := []struct {
-		name string
-		in   []string
-		want []string
-	}{
-		{"missing file", []string{filepath.Join(corpus, "spkA", "a1.wav"), missing}, []string{missing, "no such file"}},
-		{"directory among files", []string{filepath.Join(corpus, "spkA", "a1.wav"), corpus}, []string{corpus, "a directory among several"}},
-		{"unknown feature kind", []string{badKind}, []string{badKind, "features.json", `"mfcc"`}},
-		{"no input", nil, []string{"no input"}},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			src, err := Open(c.in, "auto", feature.DefaultConfig(), nil)
-			if err == nil {
-				src.Close()
-				t.Fatal("no error")
-			}
-			for _, s := range c.want {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not mention %q", err, s)
-				}
-			}
-		})
 	}
 }
 
@@ -299,7 +258,7 @@ func TestRunFbankFloat16Store(t *testing.T) {
 	if err := w.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	src, err := Open([]string{dir}, "auto", feature.DefaultConfig(), nil)
+	src, err := source.Open([]string{dir}, "auto", feature.DefaultConfig(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,15 @@ func Open(paths []string, layout string, cfg feature.Config, keep map[string]boo
 			return nil, fmt.Errorf("source: input %s: a directory among several inputs (give one corpus or store, or files)", p)
 		}
 	}
-	return FromItems(FileItems(paths), cfg)
+	items := FileItems(paths)
+	first := map[string]string{}
+	for _, it := range items {
+		if p, dup := first[it.UttID]; dup {
+			return nil, errs.BadData("source: inputs %s and %s both give utterance id %q (the file name without extension)", p, it.Path, it.UttID)
+		}
+		first[it.UttID] = it.Path
+	}
+	return FromItems(items, cfg)
 }
 
 // FileItems makes corpus items of loose audio files: the utterance id is

@@ -115,6 +115,10 @@ func TestOpenErrors(t *testing.T) {
 	badKind := testStore(t, map[string]any{"kind": "mfcc", "n_mels": 2})
 	badBands := testStore(t, map[string]any{"kind": "logmel", "n_mels": 128})
 	missing := filepath.Join(corpus, "nope.wav")
+	dupID := filepath.Join(corpus, "spkB", "a1.wav")
+	if err := os.Link(filepath.Join(corpus, "spkA", "a1.wav"), dupID); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		in   []string
@@ -125,6 +129,7 @@ func TestOpenErrors(t *testing.T) {
 		{"unknown feature kind", []string{badKind}, []string{badKind, "features.json", `"mfcc"`}},
 		{"bands differ from frames.npy", []string{badBands}, []string{badBands, "features.json", "128 mel bands", "has 2"}},
 		{"no input", nil, []string{"no input"}},
+		{"one id twice", []string{filepath.Join(corpus, "spkA", "a1.wav"), dupID}, []string{filepath.Join(corpus, "spkA", "a1.wav"), dupID, `id "a1"`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

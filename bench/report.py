@@ -235,6 +235,16 @@ def measures(a):
                                      for k in ("mr", "mr_zhaw", "eer", "acc")))
     quality_json = {impl: quality[impl] for impl in quality}
     quality_json["seeds"], quality_json["test_speakers"] = seeds, n_test
+    base = load(raw, "base_eval")
+    qb = quality_of_eval(base) if base else None
+    if qb:
+        notes.append(f"Non-neural baseline on the same {spk.split(',')[0]} (voxsiam baseline: log-mel/MFCC mean+std "
+                     f"per utterance, no training): MR {fmt(qb['mr'])}, EER {fmt(qb['eer'])}, threshold accuracy "
+                     f"{fmt(qb['acc'])} ({qb['acc_kind']}); the quality rows above mean little unless they beat it")
+        quality_json["baseline"] = qb
+    else:
+        notes.append(f"Non-neural baseline: not measured ({why(raw, 'base_eval')})")
+    src["quality_baseline"] = "voxsiam eval of voxsiam baseline test embeddings" if qb else why(raw, "base_eval")
     a.quality = quality_json  # per-implementation mean/range, into results.json
 
     seed = load(raw, "keras_seed")

@@ -119,6 +119,21 @@ else
 	unavailable split "bin/voxsiam split is not built or there is no store"
 fi
 
+# the non-neural floor on the same val/test speakers (no training, so once): voxsiam baseline
+# (log-mel/MFCC mean+std per utterance) scored by voxsiam eval like the models below.
+rm -rf "$WORK"/base_emb_{val,test} "$WORK/base_eval"
+if have baseline && have eval && [ -f "$SPLIT/test.list" ]; then
+	for part in val test; do
+		[ -f "$SPLIT/$part.list" ] && step "base_embed_$part" "$VOX" baseline --in "$STORE" --speakers "$SPLIT/$part.list" \
+			--workers "$THREADS" --out "$WORK/base_emb_$part" --json && json_of "base_embed_$part"
+	done
+	dev=(); [ -f "$WORK/base_emb_val/embeddings.npy" ] && dev=(--dev "$WORK/base_emb_val")
+	[ -f "$WORK/base_emb_test/embeddings.npy" ] && step base_eval "$VOX" eval --embeddings "$WORK/base_emb_test" "${dev[@]}" \
+		--out "$WORK/base_eval" --json && json_of base_eval
+else
+	unavailable base_eval "bin/voxsiam baseline or eval is not built, or there is no speaker split"
+fi
+
 # 2.-4. per training seed (BENCH_SEEDS): training at equal steps (speed from the first seed:
 # median step time after the warm-up), export, and quality of both models. The first seed's
 # names carry no suffix (keras_train, vox_run, ...), later ones _s<seed>.

@@ -2,7 +2,9 @@
 # make demo: synthesize a multi-speaker corpus, extract features, split speakers
 # by base voice (test voices are never seen in training), train the siamese
 # BLSTM with the PKLD loss, export a SavedModel, embed the held-out speakers
-# (ZHAW protocol: two utterances per speaker), cluster them and write a report.
+# (ZHAW protocol: two utterances per speaker), cluster them and write a report,
+# then the same evaluation of the non-neural baseline (log-mel/MFCC statistics)
+# on the same stores: the floor the model has to beat.
 #
 # Every step is a plain voxsiam command; override the sizes with environment
 # variables (DEMO_SPEAKERS, DEMO_UTTERANCES, DEMO_STEPS, DEMO_OUT, ...).
@@ -47,6 +49,11 @@ step "6/8 embed held-out test speakers (and validation speakers for thresholds)"
 step "7/8 cluster (threshold tuned on the validation speakers) and evaluate" \
   "$VOXSIAM" cluster --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/clusters.txt"
 "$VOXSIAM" eval --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/report" > "$OUT/report.txt"
+rm -rf "$OUT/baseline" "$OUT/baseline-val"
+step "8/8 non-neural baseline on the same speakers (log-mel and MFCC mean+std per utterance)" \
+  "$VOXSIAM" baseline --in "$OUT/splits/test-zhaw" --out "$OUT/baseline"
+"$VOXSIAM" baseline --in "$OUT/splits/val-zhaw" --out "$OUT/baseline-val"
+"$VOXSIAM" eval --embeddings "$OUT/baseline" --dev "$OUT/baseline-val" --out "$OUT/baseline-report" > "$OUT/baseline-report.txt"
 
 # Real voices: the shipped default model (embed/defaultmodel) and this demo's
 # model on real speakers that the shipped model never saw in training, next
@@ -73,7 +80,10 @@ fi
 secs=$(( $(date +%s) - start ))
 printf '\n== summary (%d s)\n' "$secs"
 grep -v '^report:' "$OUT/report.txt"
+echo "-- baseline (log-mel/MFCC statistics, no training), same speakers and protocol:"
+grep -v '^report:' "$OUT/baseline-report.txt"
 echo "MR: exact (optimal speaker-cluster mapping); ZHAW: the greedy approximation of the ZHAW reference code"
 echo "report: $OUT/report/report.md (plots: $OUT/report/*.png; training curves: $OUT/run/plots/)"
+echo "baseline report: $OUT/baseline-report/report.md"
 echo "model:  $OUT/model (SavedModel: serving_default, distribution, pair_distance)"
 if [ -f "$OUT/realeval/summary.md" ]; then cat "$OUT/realeval/summary.md"; fi

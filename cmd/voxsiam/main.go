@@ -44,7 +44,7 @@ func commands() []*cli.Command {
 	}
 	add("data", newCorpusCommand(), newFeaturesCommand(), newSplitCommand())
 	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
-	add("evaluation", newClusterCommand(), newScoreCommand(), newEvalCommand())
+	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
 	scopeEnvVars("VOXSIAM_", all)
 	return all
 }

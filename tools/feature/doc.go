@@ -33,6 +33,17 @@
 // 1127 ln(1 + f/700) from 20 Hz to Nyquist (evaluated in the mel domain,
 // peak 1, no normalisation), and ln(max(energy, FLT_EPSILON)).
 //
+// # MFCC and frame VAD
+//
+// DCT turns log-mel frames of either kind into cepstra with the
+// orthonormal DCT-II (scipy.fft.dct type 2, norm 'ortho'; what
+// librosa.feature.mfcc does to a log-mel matrix and Kaldi's MFCC before its
+// lifter), default 20 coefficients; SubtractMean is per-utterance cepstral
+// mean normalisation. DropSilentFrames is an energy VAD on stored frames:
+// it inverts the frames' compression to mel energies and keeps the frames
+// within a dB threshold of the loudest, so it works on feature stores as on
+// audio. tools/baseline builds its non-neural embeddings from these.
+//
 // # Segments
 //
 // Training crops random 40-frame windows (RandomCrop); embedding cuts an

@@ -40,3 +40,20 @@ func ExampleSegments() {
 	// pad 3
 	// overlap-last 3
 }
+
+// A flat log-mel frame (1 in every band) has only a 0th cepstral
+// coefficient, sqrt(128) with the orthonormal DCT.
+func ExampleDCT_MFCC() {
+	d, err := feature.NewDCT(128, 20)
+	if err != nil {
+		panic(err)
+	}
+	frame := make([]float32, 128)
+	for m := range frame {
+		frame[m] = 1
+	}
+	c := d.MFCC(nil, frame, 1)
+	fmt.Printf("%d coefficients: c0 %.4f (sqrt(128) = %.4f), |c1| < 1e-6: %v\n",
+		len(c), c[0], math.Sqrt(128), math.Abs(float64(c[1])) < 1e-6)
+	// Output: 20 coefficients: c0 11.3137 (sqrt(128) = 11.3137), |c1| < 1e-6: true
+}

@@ -53,3 +53,68 @@ func frameMeanSquares(x []float32, frameLen, hop int) []float64 {
 	}
 	return ms
 }
+
+// FrameEnergiesDB sets dst[t] (reused when its capacity suffices) to the
+// mel energy of frame t in dB, 10 log10(max(sum_m P[t,m], 1e-10)), where
+// P inverts the compression of kind: P = (10^v - 1)/10000 for KindLogMel
+// frames v = log10(1 + 10000 P), P = e^v for KindFbank frames v = ln P.
+//
+//	frames: [nFrames, nMels] float32, row-major
+//
+// It panics for another kind or when frames is too short.
+func FrameEnergiesDB(dst []float64, frames []float32, nFrames, nMels int, kind string) []float64 {
+	if nFrames < 0 || nMels <= 0 || len(frames) < nFrames*nMels {
+		panic("feature: FrameEnergiesDB shape mismatch")
+	}
+	var power func(v float64) float64
+	switch kind {
+	case KindLogMel:
+		power = func(v float64) float64 { return math.Expm1(max(v, 0)*math.Ln10) / 10000 }
+	case KindFbank:
+		power = math.Exp
+	default:
+		panic("feature: FrameEnergiesDB kind " + kind)
+	}
+	if cap(dst) < nFrames {
+		dst = make([]float64, nFrames)
+	}
+	dst = dst[:nFrames]
+	for t := range dst {
+		var e float64
+		for _, v := range frames[t*nMels : (t+1)*nMels] {
+			e += power(float64(v))
+		}
+		dst[t] = 10 * math.Log10(max(e, 1e-10))
+	}
+	return dst
+}
+
+// DropSilentFrames is a frame-level energy VAD on log-mel frames: it keeps
+// the frames whose mel energy (FrameEnergiesDB) exceeds the loudest
+// frame's less thresholdDB: the criterion of TrimSilence and
+// librosa.effects.trim top_db, applied to every frame rather than only to
+// the ends, so pauses inside an utterance go too. The kept frames are
+// copied, in order, to dst (reused when its capacity suffices; frames[:0]
+// filters in place); it returns them and their number, at least 1 when
+// nFrames > 0 (the loudest frame always stays).
+//
+//	frames, result: [n, nMels] float32, row-major
+func DropSilentFrames(dst, frames []float32, nFrames, nMels int, kind string, thresholdDB float64) ([]float32, int) {
+	if thresholdDB <= 0 {
+		panic("feature: DropSilentFrames threshold must be positive")
+	}
+	db := FrameEnergiesDB(nil, frames, nFrames, nMels, kind)
+	ref := math.Inf(-1)
+	for _, v := range db {
+		ref = max(ref, v)
+	}
+	dst = dst[:0]
+	kept := 0
+	for t, v := range db {
+		if v > ref-thresholdDB {
+			dst = append(dst, frames[t*nMels:(t+1)*nMels]...)
+			kept++
+		}
+	}
+	return dst, kept
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/tools/baseline"
+	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/source"
+)
+
+// baselineOptions are the flags of `voxsiam baseline`.
+type baselineOptions struct {
+	baseline.Options
+	In                    []string
+	Out, Layout, Speakers string
+	Format                string
+	Workers               int
+	Strict, JSON          bool
+}
+
+func newBaselineCommand() *cli.Command {
+	o := &baselineOptions{}
+	in := cli.NewStringSlice()
+	cat, st := "Embedding", "Statistics"
+	return &cli.Command{
+		Name:      "baseline",
+		Usage:     "non-neural speaker embeddings (log-mel and MFCC mean+std) to compare a model with",
+		UsageText: "voxsiam baseline --in <audio files | corpus dir | feature store> --out <dir> [options]",
+		Description: "Reads the inputs `voxsiam embed` takes (audio files, a corpus in --layout, a feature\n" +
+			"store such as the ZHAW stores of `voxsiam split --zhaw`); audio gets the reference 128-band\n" +
+			"log-mel, stores are used as stored. Per utterance it writes the mean and standard deviation\n" +
+			"over frames of the log-mel and of its MFCCs (orthonormal DCT-II, --mfcc coefficients):\n" +
+			"[mean logmel | std logmel | mean mfcc | std mfcc], 2*128+2*20 = 296 values by default.\n" +
+			"Defaults: no CMN (per-utterance CMN zeroes the MFCC means and leaves the stds alone), no VAD.\n" +
+			"The output is an embeddings directory as `voxsiam embed` writes it (embeddings.npy,\n" +
+			"utt.list, utt2spk/spk2utt), for cluster, score and eval. Unreadable files are reported\n" +
+			"and skipped (--strict: exit 3).\n" + exitStatusHelp,
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", EnvVars: []string{"VOXSIAM_IN"}, Category: cat, Destination: in},
+			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", EnvVars: []string{"VOXSIAM_LAYOUT"}, Category: cat, Destination: &o.Layout},
+			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat, Destination: &o.Speakers},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat, Destination: &o.Strict},
+			&cli.IntFlag{Name: "mfcc", Usage: "MFCCs per frame (DCT-II coefficients of the log-mel, c0 included)", Value: feature.DefaultNCeps, EnvVars: []string{"VOXSIAM_MFCC"}, Category: st, Destination: &o.NCeps},
+			&cli.BoolFlag{Name: "cmn", Usage: "per-utterance cepstral mean normalisation of the MFCCs (their mean block becomes 0)", EnvVars: []string{"VOXSIAM_CMN"}, Category: st, Destination: &o.CMN},
+			&cli.BoolFlag{Name: "vad", Usage: "drop frames more than --vad-db below the utterance's loudest before the statistics", EnvVars: []string{"VOXSIAM_VAD"}, Category: st, Destination: &o.VAD},
+			&cli.Float64Flag{Name: "vad-db", Usage: "VAD threshold in dB below the loudest frame", Value: baseline.DefaultVADThresholdDB, EnvVars: []string{"VOXSIAM_VAD_DB"}, Category: st, Destination: &o.VADThresholdDB},
+			&cli.IntFlag{Name: "workers", Usage: "decode+feature goroutines (0 = one per core)", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: "Runtime", Destination: &o.Workers},
+			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds embeddings.ark/scp)", Value: "npy", EnvVars: []string{"VOXSIAM_FORMAT"}, Category: "Output", Destination: &o.Format},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+		},
+		Action: func(c *cli.Context) error {
+			o.In = in.Value()
+			return runBaseline(c.Context, o, c.App.Writer)
+		},
+	}
+}
+
+// baselineSummary is the --json output of baseline.
+type baselineSummary struct {
+	Out                string             `json:"out"`
+	Utterances         int                `json:"utterances"`
+	Dim                int                `json:"dim"`
+	Features           string             `json:"features"` // kind of the frames: logmel or fbank
+	NMels              int                `json:"n_mels"`
+	Options            baseline.Options   `json:"options"`
+	Frames             int64              `json:"frames"`
+	FramesKept         int64              `json:"frames_kept"` // after the VAD
+	Skipped            []baseline.Problem `json:"skipped"`
+	AudioSeconds       float64            `json:"audio_seconds"`
+	Seconds            float64            `json:"seconds"`
+	CPUSeconds         float64            `json:"cpu_seconds"`
+	AudioSecondsPerSec float64            `json:"audio_seconds_per_second"`
+}
+
+func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
+	switch {
+	case len(o.In) == 0 || o.Out == "":
+		return usagef("baseline: --in and --out are required")
+	case o.Format != "npy" && o.Format != "kaldi":
+		return usagef("baseline: --format %q: want npy or kaldi", o.Format)
+	case o.NCeps <= 0:
+		return usagef("baseline: --mfcc %d: want > 0", o.NCeps)
+	case o.VADThresholdDB <= 0:
+		return usagef("baseline: --vad-db %g: want > 0", o.VADThresholdDB)
+	}
+	keep, err := speakerSet(o.Speakers)
+	if err != nil {
+		return err
+	}
+	src, err := source.Open(o.In, o.Layout, feature.DefaultConfig(), keep)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if o.NCeps > src.Features.NMels {
+		return usagef("baseline: --mfcc %d: the inputs have %d mel bands", o.NCeps, src.Features.NMels)
+	}
+	out := w
+	if o.JSON {
+		out = nil
+	}
+	bar := progress.New(out, int64(len(src.Inputs)), "baseline")
+	work := startPhase()
+	res, err := baseline.Run(ctx, src, baseline.RunOptions{Options: o.Options, Workers: o.Workers, Strict: o.Strict,
+		Progress: func(source.Input) { bar.Add(1) }})
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	sec, cpu := work.since()
+	if len(res.IDs) == 0 {
+		return errs.BadData("baseline: no utterance could be embedded (%d skipped)", len(res.Skipped))
+	}
+	if err := baseline.Write(o.Out, res, o.Format == "kaldi"); err != nil {
+		return err
+	}
+	sum := baselineSummary{Out: o.Out, Utterances: len(res.IDs), Dim: res.Dim, Features: src.Features.Kind,
+		NMels: src.Features.NMels, Options: res.Options, Frames: res.Frames, FramesKept: res.Kept,
+		Skipped: res.Skipped, AudioSeconds: res.Seconds, Seconds: sec, CPUSeconds: cpu}
+	if sec > 0 {
+		sum.AudioSecondsPerSec = res.Seconds / sec
+	}
+	if sum.Skipped == nil {
+		sum.Skipped = []baseline.Problem{}
+	}
+	if o.JSON {
+		return json.NewEncoder(w).Encode(sum)
+	}
+	for _, p := range res.Skipped {
+		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
+	}
+	fmt.Fprintf(w, "baseline: %d utterances (%.1f s of audio, %d of %d frames kept) in %.1f s: %d-d vectors in %s\n",
+		len(res.IDs), res.Seconds, res.Kept, res.Frames, sec, res.Dim, o.Out)
+	return nil
+}

@@ -26,31 +26,31 @@ start=$(date +%s)
 mkdir -p "$OUT"
 
 [ -f "$OUT/corpus/speakers.tsv" ] ||
-  step "1/8 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
+  step "1/9 synthesize $SPEAKERS speakers x $UTTERANCES utterances" \
     "$VOXSIAM" corpus synth --speakers "$SPEAKERS" --utterances "$UTTERANCES" --seed "$SEED" --out "$OUT/corpus"
 [ -f "$OUT/store/manifest.tsv" ] ||
-  step "2/8 log-mel features into a feature store" \
+  step "2/9 log-mel features into a feature store" \
     "$VOXSIAM" features --layout plain --in "$OUT/corpus" --out "$OUT/store"
-step "3/8 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
+step "3/9 speaker split by base voice (+ ZHAW two-utterance test and validation stores)" \
   "$VOXSIAM" split --store "$OUT/store" --out "$OUT/splits" --val "$VAL" --test "$TEST" --seed "$SEED" --zhaw
 rm -rf "$OUT/run"
-step "4/8 train $STEPS mini-batches (reference network and loss)" \
+step "4/9 train $STEPS mini-batches (reference network and loss)" \
   "$VOXSIAM" train --config scripts/demo.toml --data "$OUT/store" --out "$OUT/run" \
     --train-speakers "$OUT/splits/train.list" --val-speakers "$OUT/splits/val.list" \
     --steps "$STEPS" --seed "$SEED"
 step "    training curves" "$VOXSIAM" plot --run "$OUT/run"
 rm -rf "$OUT/model"
-step "5/8 export the best checkpoint as a SavedModel" \
+step "5/9 export the best checkpoint as a SavedModel" \
   "$VOXSIAM" export --run "$OUT/run" --checkpoint best --out "$OUT/model"
 rm -rf "$OUT/emb" "$OUT/emb-val"
-step "6/8 embed held-out test speakers (and validation speakers for thresholds)" \
+step "6/9 embed held-out test speakers (and validation speakers for thresholds)" \
   "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/test-zhaw" --out "$OUT/emb"
 "$VOXSIAM" embed --model "$OUT/model" --in "$OUT/splits/val-zhaw" --out "$OUT/emb-val"
-step "7/8 cluster (threshold tuned on the validation speakers) and evaluate" \
+step "7/9 cluster (threshold tuned on the validation speakers) and evaluate" \
   "$VOXSIAM" cluster --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/clusters.txt"
 "$VOXSIAM" eval --embeddings "$OUT/emb" --dev "$OUT/emb-val" --out "$OUT/report" > "$OUT/report.txt"
 rm -rf "$OUT/baseline" "$OUT/baseline-val"
-step "8/8 non-neural baseline on the same speakers (log-mel and MFCC mean+std per utterance)" \
+step "8/9 non-neural baseline on the same speakers (log-mel and MFCC mean+std per utterance)" \
   "$VOXSIAM" baseline --in "$OUT/splits/test-zhaw" --out "$OUT/baseline"
 "$VOXSIAM" baseline --in "$OUT/splits/val-zhaw" --out "$OUT/baseline-val"
 "$VOXSIAM" eval --embeddings "$OUT/baseline" --dev "$OUT/baseline-val" --out "$OUT/baseline-report" > "$OUT/baseline-report.txt"
@@ -61,7 +61,7 @@ step "8/8 non-neural baseline on the same speakers (log-mel and MFCC mean+std pe
 # scripts/model.sh's split and checked against the model card's lists.
 if [ "${DEMO_REAL:-1}" = 1 ]; then
   [ -f "$OUT/real/speakers.tsv" ] ||
-    step "8/8 real voices from Debian packages (apt-get download; 0ad-data is 1.4 GB)" \
+    step "9/9 real voices from Debian packages (apt-get download; 0ad-data is 1.4 GB)" \
       "$VOXSIAM" corpus real --sources ktuberling,klettres,gcin,0ad --out "$OUT/real" --cache "$OUT/debs"
   [ -f "$OUT/store-real/manifest.tsv" ] ||
     step "    their features" "$VOXSIAM" features --vad --layout plain --in "$OUT/real" --out "$OUT/store-real"

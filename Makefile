@@ -99,8 +99,10 @@ test: setup
 	VOXSIAM_REQUIRE_PYTHON=1 $(MAKE) --no-print-directory fuzz
 	VOXSIAM_REQUIRE_PYTHON=1 $(GO) test -count=1 -timeout 40m ./...
 
+# The demo runs voxsiam at its own log level unless TF_CPP_MIN_LOG_LEVEL came
+# from the environment.
 demo: build
-	./scripts/demo.sh
+	$(if $(filter file,$(origin TF_CPP_MIN_LOG_LEVEL)),env -u TF_CPP_MIN_LOG_LEVEL) ./scripts/demo.sh
 
 bench: build
 	./bench/run.sh

@@ -35,10 +35,18 @@ func (b *batcher) add(l loaded) error {
 	if len(l.frames) < l.n*b.m.Bins {
 		return fmt.Errorf("embed: %s: %d values for %d frames of %d bins", l.in.Source, len(l.frames), l.n, b.m.Bins)
 	}
+	if l.seconds < b.opts.MinDuration {
+		b.skip(l.in, fmt.Sprintf("%.3f s of audio, shorter than the minimum duration %g s", l.seconds, b.opts.MinDuration))
+		return nil
+	}
 	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short)
 	if n == 0 {
 		b.skip(l.in, fmt.Sprintf("%d frames, shorter than one %d-frame segment", l.n, b.m.Frames))
 		return nil
+	}
+	if l.n < b.m.Frames {
+		b.res.Padded = append(b.res.Padded, Problem{Source: l.in.Source,
+			Defect: fmt.Sprintf("%.3f s of audio (%d frames), shorter than one %d-frame segment: repeat-padded", l.seconds, l.n, b.m.Frames)})
 	}
 	b.res.Seconds += l.seconds
 	b.segs = append(b.segs, segs...)

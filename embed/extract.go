@@ -10,7 +10,10 @@ import (
 
 // ExtractOptions configure Extract.
 type ExtractOptions struct {
-	Short         string // ShortPad (default) or ShortSkip
+	Short string // ShortPad (default) or ShortSkip
+	// MinDuration skips inputs with less audio (seconds; Result.Skipped),
+	// before the Short policy applies; 0 keeps every input.
+	MinDuration   float64
 	Pooling       string // PoolMean (default), PoolWeighted or PoolNone
 	Workers       int    // decode+featurise goroutines; default GOMAXPROCS
 	Distributions bool   // also run the "distribution" signature
@@ -39,6 +42,9 @@ type Result struct {
 	Segments int     // segments run through the model
 	Seconds  float64 // audio duration of the embedded utterances
 	Skipped  []Problem
+	// Padded are the embedded utterances shorter than one segment, which
+	// ShortPad repeat-padded: their embeddings rest on little audio.
+	Padded []Problem
 }
 
 // loaded is one featurised input, delivered in input order.
@@ -54,8 +60,9 @@ type loaded struct {
 // featurises inputs (in order, at most 2*Workers ahead) while the calling
 // goroutine cuts segments (Cut), runs batches through the model and pools
 // them per utterance (Pool). Unreadable inputs are recorded in
-// Result.Skipped (Strict: returned as the error); short ones too with
-// ShortSkip.
+// Result.Skipped (Strict: returned as the error), as are those shorter
+// than MinDuration, and with ShortSkip those shorter than one segment;
+// ShortPad pads these and lists them in Result.Padded.
 func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions) (*Result, error) {
 	opts = opts.withDefaults()
 	if opts.Distributions && !m.HasDistribution() {

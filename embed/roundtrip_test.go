@@ -3,9 +3,11 @@ package embed
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -128,7 +130,7 @@ func TestRoundTrip(t *testing.T) {
 		if err := sw.Add(store.Utterance{ID: string(rune('a' + i)), Speaker: "s", Source: "x.wav", Duration: 1}, fr); err != nil {
 			t.Fatal(err)
 		}
-		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem",
+		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem-" + string(rune('a'+i)),
 			Load: func(context.Context) ([]float32, int, float64, error) { return fr, n, float64(n) / 100, nil }})
 		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
 		e := rtTrainRun(t, ts, tm.Input, tm.Embedding, segs, k)
@@ -163,8 +165,21 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rn.IDs) != 7 || rn.IDs[0] != "a-0000" || rn.IDs[3] != "c-0000" || len(rn.Skipped) != 1 || len(rn.Emb) != 7*10 {
-		t.Errorf("pooling none, short skip: ids %v skipped %v", rn.IDs, rn.Skipped)
+	if len(rn.IDs) != 7 || rn.IDs[0] != "a-0000" || rn.IDs[3] != "c-0000" || len(rn.Skipped) != 1 || len(rn.Emb) != 7*10 || len(rn.Padded) != 0 {
+		t.Errorf("pooling none, short skip: ids %v skipped %v padded %v", rn.IDs, rn.Skipped, rn.Padded)
+	}
+	// Padded (ShortPad): only b, the one utterance under 40 frames.
+	if len(res.Padded) != 1 || res.Padded[0].Source != "mem-b" || !strings.Contains(res.Padded[0].Defect, "20 frames") {
+		t.Errorf("padded %+v, want mem-b's 20 frames", res.Padded)
+	}
+	// MinDuration 0.5 s skips b (0.2 s) and d (0.41 s) before padding.
+	rm, err := Extract(context.Background(), m, inputs, ExtractOptions{MinDuration: 0.5, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(rm.IDs) != "[a c]" || len(rm.Skipped) != 2 || rm.Skipped[1].Source != "mem-d" ||
+		!strings.Contains(rm.Skipped[0].Defect, "0.200 s of audio, shorter than the minimum duration 0.5 s") || len(rm.Padded) != 0 {
+		t.Errorf("min duration 0.5 s: ids %v skipped %+v padded %+v", rm.IDs, rm.Skipped, rm.Padded)
 	}
 	// The same frames read back from a feature store give the same rows.
 	if err := sw.Commit(); err != nil {

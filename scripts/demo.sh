@@ -19,7 +19,6 @@ VAL=${DEMO_VAL:-10}
 TEST=${DEMO_TEST:-30}
 STEPS=${DEMO_STEPS:-400}
 SEED=${DEMO_SEED:-1}
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 
 step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
 start=$(date +%s)

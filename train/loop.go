@@ -18,6 +18,11 @@ import (
 // errStop ends the loop early without error (early stopping).
 var errStop = errors.New("train: early stop")
 
+// afterStep, when set (only tests set it), runs after each step's hooks
+// and metrics row, with the steps completed: the resume tests' helper
+// process pauses there to be signalled at a known step.
+var afterStep func(step int64)
+
 // loop is one training run in progress.
 type loop struct {
 	cfg      Config
@@ -71,6 +76,9 @@ func (l *loop) iterate(ctx context.Context) error {
 		err = runHooks(hooks, step, l.cfg.Train.Steps)
 		if ferr := l.flushRow(step); ferr != nil {
 			return ferr
+		}
+		if afterStep != nil {
+			afterStep(step)
 		}
 		if errors.Is(err, errStop) {
 			l.summary.EarlyStopped = true

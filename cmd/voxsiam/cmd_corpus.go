@@ -45,7 +45,9 @@ func newCorpusSynthCommand() *cli.Command {
 speaker, duration_s, lang, text). A speaker is a
 base voice perturbed in pitch, speaking rate and vocal-tract length; base_voice is the group
 that 'voxsiam features' and 'voxsiam split' keep together. Deterministic for a seed and the
-installed voices. Read it with: voxsiam features --layout plain --in <out> --out <store>
+installed voices. A sentence an engine cannot say is replaced by another; a speaker whose
+voice fails on 3 sentences in a row for one utterance is left out; the summary lists both.
+Read it with: voxsiam features --layout plain --in <out> --out <store>
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "speakers", Value: 100, Usage: "number of speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat},
@@ -103,17 +105,26 @@ func runCorpusSynth(ctx context.Context, opts corpusSynthOptions, w io.Writer) e
 		engines[s.Voice.Engine]++
 	}
 	sum := struct {
-		Out        string         `json:"out"`
-		Speakers   int            `json:"speakers"`
-		BaseVoices int            `json:"base_voices"`
-		Utterances int            `json:"utterances"`
-		Hours      float64        `json:"hours"`
-		Engines    map[string]int `json:"speakers_per_engine"`
-	}{opts.Out, len(res.Speakers), res.BaseVoices, len(res.Utts), res.Seconds / 3600, engines}
+		Out        string           `json:"out"`
+		Speakers   int              `json:"speakers"`
+		BaseVoices int              `json:"base_voices"`
+		Utterances int              `json:"utterances"`
+		Hours      float64          `json:"hours"`
+		Engines    map[string]int   `json:"speakers_per_engine"`
+		Replaced   []synth.Replaced `json:"replaced_sentences"`
+		Skipped    []synth.Skipped  `json:"skipped_speakers"`
+	}{opts.Out, len(res.Speakers), res.BaseVoices, len(res.Utts), res.Seconds / 3600, engines,
+		append([]synth.Replaced{}, res.Replaced...), append([]synth.Skipped{}, res.Skipped...)}
 	if opts.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
 	fmt.Fprintf(w, "corpus %s: %d speakers from %d base voices, %d utterances, %.2f h (speakers per engine: %v)\n",
 		sum.Out, sum.Speakers, sum.BaseVoices, sum.Utterances, sum.Hours, engines)
+	for _, r := range res.Replaced {
+		fmt.Fprintf(w, "replaced: %s (%s) could not say %q; it says %q\n", r.Utt, r.Voice, r.Text, r.By)
+	}
+	for _, k := range res.Skipped {
+		fmt.Fprintf(w, "skipped: speaker %s (%s), its voice kept failing: %s\n", k.Speaker, k.Voice, k.Err)
+	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -21,6 +22,7 @@ type embedOptions struct {
 	Model, Out, Layout, Speakers     string
 	In                               []string
 	Batch, IntraOp, InterOp, Workers int
+	MinDuration                      float64 // seconds
 	Pooling, Format, Short, Device   string
 	Signature, InputName, OutputName string
 	Distributions, Strict, JSON      bool
@@ -39,7 +41,8 @@ func newEmbedCommand() *cli.Command {
 			"(assets/voxsiam.json; the reference settings for foreign models), cuts non-overlapping\n" +
 			"segments (the last partial segment is the last full window, weighted by its new frames\n" +
 			"with --pooling weighted), runs them in batches and averages them per utterance.\n" +
-			"Utterances shorter than one segment are repeat-padded (--short pad) or skipped.\n" +
+			"Utterances shorter than one segment are repeat-padded (--short pad; each is warned\n" +
+			"about and counted) or skipped; --min-duration skips utterances shorter than it first.\n" +
 			"Unreadable files are reported and skipped (--strict: exit 3). Writes embeddings.npy,\n" +
 			"utt.list, utt2spk when speakers are known, distributions.npy with --distributions,\n" +
 			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" + exitStatusHelp,
@@ -51,6 +54,7 @@ func newEmbedCommand() *cli.Command {
 			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat, Destination: &o.Speakers},
 			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN); default: the model's (voxsiam.json) or mean", Value: embed.PoolMean, EnvVars: []string{"VOXSIAM_POOLING"}, Category: cat, Destination: &o.Pooling},
 			&cli.StringFlag{Name: "short", Usage: "utterances shorter than a segment: pad (repeat) | skip", Value: embed.ShortPad, EnvVars: []string{"VOXSIAM_SHORT"}, Category: cat, Destination: &o.Short},
+			&cli.Float64Flag{Name: "min-duration", Usage: "skip utterances with less audio than this many `SECONDS` (0: keep all)", EnvVars: []string{"VOXSIAM_MIN_DURATION"}, Category: cat, Destination: &o.MinDuration},
 			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", EnvVars: []string{"VOXSIAM_DISTRIBUTIONS"}, Category: cat, Destination: &o.Distributions},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat, Destination: &o.Strict},
 			&cli.StringFlag{Name: "signature", Usage: "signature `KEY` (foreign models)", Value: "serving_default", EnvVars: []string{"VOXSIAM_SIGNATURE"}, Category: "Model", Destination: &o.Signature},
@@ -80,6 +84,8 @@ type embedSummary struct {
 	Segments           int             `json:"segments"`
 	Dim                int             `json:"dim"`
 	Skipped            []embed.Problem `json:"skipped"`
+	PaddedUtterances   int             `json:"padded_utterances"` // shorter than one segment, repeat-padded
+	Padded             []embed.Problem `json:"padded"`
 	AudioSeconds       float64         `json:"audio_seconds"`
 	LoadSeconds        float64         `json:"load_seconds"`
 	Seconds            float64         `json:"seconds"`
@@ -136,7 +142,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	}
 	bar := progress.New(out, int64(len(inputs)), "embed")
 	work := startPhase()
-	res, err := embed.Extract(ctx, m, inputs, embed.ExtractOptions{Short: o.Short, Pooling: o.Pooling, Workers: o.Workers,
+	res, err := embed.Extract(ctx, m, inputs, embed.ExtractOptions{Short: o.Short, MinDuration: o.MinDuration, Pooling: o.Pooling, Workers: o.Workers,
 		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch,
 		Progress: func(embed.Input, int) { bar.Add(1) }})
 	bar.Finish()
@@ -152,7 +158,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	}
 	n := len(inputs) - len(res.Skipped)
 	sum := embedSummary{Model: o.Model, Out: o.Out, Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
-		Dim: res.Dim, Skipped: res.Skipped, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
+		Dim: res.Dim, Skipped: res.Skipped, PaddedUtterances: len(res.Padded), Padded: res.Padded, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
 		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec, CPUSeconds: cpu,
 		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
 	if cpu > 0 {
@@ -161,11 +167,20 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if sum.Skipped == nil {
 		sum.Skipped = []embed.Problem{}
 	}
+	if sum.Padded == nil {
+		sum.Padded = []embed.Problem{}
+	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
 	for _, p := range res.Skipped {
 		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
+	}
+	for _, p := range res.Padded {
+		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Defect)
+	}
+	if len(res.Padded) > 0 {
+		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(res.Padded))
 	}
 	fmt.Fprintf(w, "embedded %d utterances (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
 		n, res.Segments, res.Seconds, sec, res.Dim, o.Out)
@@ -184,6 +199,8 @@ func checkEmbedOptions(o *embedOptions) error {
 		return usagef("embed: --format %q: want npy, kaldi or text", o.Format)
 	case o.Batch <= 0:
 		return usagef("embed: --batch %d: want > 0", o.Batch)
+	case o.MinDuration < 0 || math.IsNaN(o.MinDuration):
+		return usagef("embed: --min-duration %g: want >= 0 seconds", o.MinDuration)
 	}
 	return nil
 }

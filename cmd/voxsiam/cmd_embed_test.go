@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -75,6 +76,10 @@ func TestRunEmbed(t *testing.T) {
 	if sum.Utterances != 3 || len(sum.Skipped) != 1 || sum.Dim != 8 || sum.Segments != 3+1+2 {
 		t.Errorf("summary %+v", sum)
 	}
+	// b (0.2 s, 21 frames) is padded, warned about and counted.
+	if sum.PaddedUtterances != 1 || len(sum.Padded) != 1 || sum.Padded[0].Source != filepath.Join(corpus, wavs["b"]) {
+		t.Errorf("padded: %d %+v, want %s", sum.PaddedUtterances, sum.Padded, wavs["b"])
+	}
 	set, err := vecio.ReadDir(out)
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +109,29 @@ func TestRunEmbed(t *testing.T) {
 			t.Errorf("%s: max abs diff %g > 1e-5", id, d)
 		}
 	}
+	// Text summary: the padded file is warned about; --min-duration 0.3 skips it.
+	o.JSON, o.Out = false, filepath.Join(t.TempDir(), "text")
+	buf.Reset()
+	if err := runEmbed(context.Background(), o, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "warning: padded "+filepath.Join(corpus, wavs["b"])+": 0.200 s of audio (21 frames), shorter than one 40-frame segment") ||
+		!strings.Contains(buf.String(), "utterances shorter than one segment, repeat-padded: 1") {
+		t.Errorf("text summary without the padding warning:\n%s", buf.String())
+	}
+	o.JSON, o.MinDuration, o.Out = true, 0.3, filepath.Join(t.TempDir(), "min")
+	buf.Reset()
+	if err := runEmbed(context.Background(), o, &buf); err != nil {
+		t.Fatal(err)
+	}
+	sum = embedSummary{}
+	if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Utterances != 2 || len(sum.Skipped) != 2 || sum.PaddedUtterances != 0 || sum.Skipped[0].Source != filepath.Join(corpus, wavs["b"]) {
+		t.Errorf("--min-duration 0.3: summary %+v", sum)
+	}
+	o.MinDuration = 0
 	o.Strict, o.Out = true, filepath.Join(t.TempDir(), "strict")
 	err = runEmbed(context.Background(), o, &buf)
 	if !errors.Is(err, errs.ErrBadData) || exitCode(context.Background(), err) != exitData {

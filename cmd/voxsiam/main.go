@@ -13,6 +13,10 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	// Keeps libtensorflow's start-up log lines off stderr (--verbose or
+	// VOXSIAM_VERBOSE=1 brings them back); it acts before main runs.
+	_ "github.com/voxsiam/voxsiam/internal/tfquiet"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -20,12 +24,14 @@ var version = "dev"
 
 func newApp(stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
-		Name:                  "voxsiam",
-		Usage:                 "siamese BLSTM speaker embeddings with the pairwise KL loss, on TensorFlow",
-		Version:               version,
-		Writer:                stdout,
-		ErrWriter:             stderr,
-		Commands:              commands(),
+		Name:      "voxsiam",
+		Usage:     "siamese BLSTM speaker embeddings with the pairwise KL loss, on TensorFlow",
+		Version:   version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		Commands:  commands(),
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "verbose", EnvVars: []string{"VOXSIAM_VERBOSE"},
+			Usage: "show TensorFlow's own log lines (start-up notices, INFO and WARNING messages); give it before the command"}},
 		EnableBashCompletion:  true,
 		ExitErrHandler:        func(*cli.Context, error) {}, // exit codes are mapped in main
 		CustomAppHelpTemplate: cli.AppHelpTemplate + exitStatusHelp,

@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -108,29 +107,22 @@ var (
 )
 
 // Detect guesses the layout of root: kaldi when it holds wav.scp, else from
-// the path of the first audio file (in lexical walk order).
+// the path of the first audio file (in lexical walk order, following
+// symbolic links).
 func Detect(root string) (Layout, error) {
 	if _, err := os.Stat(filepath.Join(root, "wav.scp")); err == nil {
 		return Kaldi, nil
 	}
 	var first []string
-	stop := fmt.Errorf("found")
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !isAudio(p) {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		if parts := strings.Split(filepath.ToSlash(rel), "/"); len(parts) >= 2 {
+	err := walkAudio(root, func(_ string, parts []string) error {
+		if len(parts) >= 2 {
 			first = parts
-			return stop
+			return errStopWalk
 		}
 		return nil
 	})
-	if err != nil && err != stop {
-		return "", fmt.Errorf("dataset: %w", err)
+	if err != nil {
+		return "", err
 	}
 	return classify(root, first)
 }

@@ -62,60 +62,72 @@ func ids(items []Item) [][3]string {
 	return out
 }
 
+// layoutCase is a small corpus of one layout and the items Scan finds in it.
+type layoutCase struct {
+	name   string
+	files  map[string]string
+	layout Layout // detected
+	want   [][3]string
+}
+
+var layoutCases = []layoutCase{
+	{"voxceleb1", map[string]string{
+		"id10270/x6uYqmx31kE/00001.wav": "", "id10270/8jEAjG6SegY/00008.wav": "",
+		"id10271/1gtz-CUIygI/00001.wav": "", "README.txt": "x", "id10271/notes.wav": "",
+	}, VoxCeleb, [][3]string{
+		{"id10270/8jEAjG6SegY/00008", "id10270", "id10270"}, {"id10270/x6uYqmx31kE/00001", "id10270", "id10270"},
+		{"id10271/1gtz-CUIygI/00001", "id10271", "id10271"}}},
+	{"timit", map[string]string{
+		"TRAIN/DR1/FCJF0/SA1.WAV": "", "TRAIN/DR1/FCJF0/SA1.PHN": "x", "train/dr2/mabc0/si100.wav": "",
+		"TEST/DR1/FAKS0/SX43.WAV": "", "TEST/DR1/FAKS0/SX43.WAV.wav": "",
+	}, TIMIT, [][3]string{{"FAKS0_SX43", "FAKS0", "FAKS0"}, {"FCJF0_SA1", "FCJF0", "FCJF0"}, {"MABC0_SI100", "MABC0", "MABC0"}}},
+	{"librispeech", map[string]string{
+		"19/198/19-198-0001.flac": "fLaC", "19/198/19-198-0002.flac": "fLaC", "19/198/19-198.trans.txt": "x",
+		"26/495/26-495-0000.flac": "fLaC",
+	}, LibriSpeech, [][3]string{{"19-198-0001", "19", "19"}, {"19-198-0002", "19", "19"}, {"26-495-0000", "26", "26"}}},
+	{"plain with groups", map[string]string{
+		"alice/a.wav": "", "alice/sub/b.flac": "fLaC", "bob/c.WAV": "", "loose.wav": "",
+		"speakers.tsv": "speaker\tbase_voice\tengine\nalice\tvoiceA\tx\n",
+	}, Plain, [][3]string{{"alice/a", "alice", "voiceA"}, {"alice/sub/b", "alice", "voiceA"}, {"bob/c", "bob", "bob"}}},
+	{"kaldi", map[string]string{
+		"wav/r1.wav": "", "wav/r2.wav": "",
+		"data/wav.scp":  "r1 wav/r1.wav\nr2 wav/r2.wav\n",
+		"data/utt2spk":  "s1-r1-a s1\ns1-r1-b s1\ns2-r2-a s2\n",
+		"data/segments": "s1-r1-a r1 0.00 0.05\ns1-r1-b r1 0.05 0.10\ns2-r2-a r2 0.02 -1\n",
+	}, Kaldi, [][3]string{{"s1-r1-a", "s1", "s1"}, {"s1-r1-b", "s1", "s1"}, {"s2-r2-a", "s2", "s2"}}},
+}
+
 func TestScanLayouts(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		files  map[string]string
-		layout Layout // detected
-		want   [][3]string
-	}{
-		{"voxceleb1", map[string]string{
-			"id10270/x6uYqmx31kE/00001.wav": "", "id10270/8jEAjG6SegY/00008.wav": "",
-			"id10271/1gtz-CUIygI/00001.wav": "", "README.txt": "x", "id10271/notes.wav": "",
-		}, VoxCeleb, [][3]string{
-			{"id10270/8jEAjG6SegY/00008", "id10270", "id10270"}, {"id10270/x6uYqmx31kE/00001", "id10270", "id10270"},
-			{"id10271/1gtz-CUIygI/00001", "id10271", "id10271"}}},
-		{"timit", map[string]string{
-			"TRAIN/DR1/FCJF0/SA1.WAV": "", "TRAIN/DR1/FCJF0/SA1.PHN": "x", "train/dr2/mabc0/si100.wav": "",
-			"TEST/DR1/FAKS0/SX43.WAV": "", "TEST/DR1/FAKS0/SX43.WAV.wav": "",
-		}, TIMIT, [][3]string{{"FAKS0_SX43", "FAKS0", "FAKS0"}, {"FCJF0_SA1", "FCJF0", "FCJF0"}, {"MABC0_SI100", "MABC0", "MABC0"}}},
-		{"librispeech", map[string]string{
-			"19/198/19-198-0001.flac": "fLaC", "19/198/19-198-0002.flac": "fLaC", "19/198/19-198.trans.txt": "x",
-			"26/495/26-495-0000.flac": "fLaC",
-		}, LibriSpeech, [][3]string{{"19-198-0001", "19", "19"}, {"19-198-0002", "19", "19"}, {"26-495-0000", "26", "26"}}},
-		{"plain with groups", map[string]string{
-			"alice/a.wav": "", "alice/sub/b.flac": "fLaC", "bob/c.WAV": "", "loose.wav": "",
-			"speakers.tsv": "speaker\tbase_voice\tengine\nalice\tvoiceA\tx\n",
-		}, Plain, [][3]string{{"alice/a", "alice", "voiceA"}, {"alice/sub/b", "alice", "voiceA"}, {"bob/c", "bob", "bob"}}},
-		{"kaldi", map[string]string{
-			"wav/r1.wav": "", "wav/r2.wav": "",
-			"data/wav.scp":  "r1 wav/r1.wav\nr2 wav/r2.wav\n",
-			"data/utt2spk":  "s1-r1-a s1\ns1-r1-b s1\ns2-r2-a s2\n",
-			"data/segments": "s1-r1-a r1 0.00 0.05\ns1-r1-b r1 0.05 0.10\ns2-r2-a r2 0.02 -1\n",
-		}, Kaldi, [][3]string{{"s1-r1-a", "s1", "s1"}, {"s1-r1-b", "s1", "s1"}, {"s2-r2-a", "s2", "s2"}}},
-	} {
+	for _, tc := range layoutCases {
 		t.Run(tc.name, func(t *testing.T) {
 			root := tree(t, tc.files)
 			if tc.layout == Kaldi {
 				root = filepath.Join(root, "data")
 			}
-			got, err := Detect(root)
-			if err != nil || got != tc.layout {
-				t.Fatalf("Detect = %q, %v; want %q", got, err, tc.layout)
-			}
-			items, err := Scan(root, Auto)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tc.want, ids(items)); diff != "" {
-				t.Errorf("items (-want +got):\n%s", diff)
-			}
-			for _, it := range items {
-				if _, err := os.Stat(it.Path); err != nil {
-					t.Errorf("%s: path %s: %v", it.UttID, it.Path, err)
-				}
-			}
+			checkScan(t, root, tc)
 		})
+	}
+}
+
+// checkScan checks that Detect and Scan(Auto) of root give tc's layout and
+// items, and that every item's path exists.
+func checkScan(t *testing.T, root string, tc layoutCase) {
+	t.Helper()
+	got, err := Detect(root)
+	if err != nil || got != tc.layout {
+		t.Fatalf("Detect = %q, %v; want %q", got, err, tc.layout)
+	}
+	items, err := Scan(root, Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tc.want, ids(items)); diff != "" {
+		t.Errorf("items (-want +got):\n%s", diff)
+	}
+	for _, it := range items {
+		if _, err := os.Stat(it.Path); err != nil {
+			t.Errorf("%s: path %s: %v", it.UttID, it.Path, err)
+		}
 	}
 }
 

@@ -12,6 +12,10 @@
 //	kaldi        a data directory: wav.scp, utt2spk, optional segments; wav.scp
 //	             commands ("... |") run through sh only when allowed (Options.AllowPipes)
 //
+// Symbolic links are followed in every layout, so a corpus assembled from
+// links to speaker directories scans like its copy; a link to a directory
+// on its own path (a loop) is not descended.
+//
 // A group is the unit splits keep apart: the base voice of a synthetic
 // speaker, otherwise the speaker itself. Split draws whole groups for the
 // test and validation sets, reproducibly for a seed. ZHAW splits one

@@ -90,7 +90,8 @@ func withSpeakers(items []Item, u2s []row, root string) ([]Item, error) {
 // kaldiPath resolves a wav.scp entry: a command ending in "|" (only with
 // AllowPipes), or a file path, tried relative to the working directory (the
 // Kaldi convention), the data directory, and its parent and grandparent
-// (the recipe directory of data/ and data/<set>/).
+// (the recipe directory of data/ and data/<set>/); when the data directory
+// is reached through a symbolic link, also the parents of its target.
 func kaldiPath(root string, r row, opts Options) (string, error) {
 	v := r.f[1]
 	if strings.HasSuffix(v, "|") {
@@ -105,7 +106,11 @@ func kaldiPath(root string, r row, opts Options) (string, error) {
 	if filepath.IsAbs(v) {
 		return v, nil
 	}
-	for _, base := range []string{"", root, filepath.Join(root, ".."), filepath.Join(root, "..", "..")} {
+	bases := []string{"", root, filepath.Join(root, ".."), filepath.Join(root, "..", "..")}
+	if real, err := filepath.EvalSymlinks(root); err == nil && real != filepath.Clean(root) {
+		bases = append(bases, filepath.Join(real, ".."), filepath.Join(real, "..", ".."))
+	}
+	for _, base := range bases {
 		if p := filepath.Join(base, v); exists(p) {
 			return p, nil
 		}

@@ -3,7 +3,6 @@ package dataset
 import (
 	"bufio"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +11,9 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
-// scanTree walks root and keeps the audio files that fit layout; other
-// files (READMEs, transcripts, files at the wrong depth) are ignored.
+// scanTree walks root (following symbolic links, see walkAudio) and keeps
+// the audio files that fit layout; other files (READMEs, transcripts, files
+// at the wrong depth) are ignored.
 func scanTree(root string, layout Layout) ([]Item, error) {
 	var groups map[string]string
 	if layout == Plain {
@@ -24,15 +24,7 @@ func scanTree(root string, layout Layout) ([]Item, error) {
 	}
 	var items []Item
 	m4a := false
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("dataset: %w", err)
-		}
-		if d.IsDir() || !isAudio(p) {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		parts := strings.Split(filepath.ToSlash(rel), "/")
+	err := walkAudio(root, func(p string, parts []string) error {
 		it, ok := treeItem(layout, parts)
 		if !ok {
 			return nil

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os/exec"
 	"path/filepath"
@@ -17,11 +19,23 @@ import (
 // espeakRate is espeak-ng's default speed in words per minute.
 const espeakRate = 175
 
+// clip is an engine's output for one text.
+type clip struct {
+	x    []float32 // mono samples in [-1, 1]
+	rate int       // Hz, the engine's native rate
+	err  error     // why the engine gave no audio for this text; x is nil then
+}
+
+// engine synthesizes texts with speaker s, one clip per text; tmp is a
+// scratch directory of the call. synthesize is the engine of the corpus,
+// tests substitute fakes.
+type engine func(ctx context.Context, s Speaker, texts []string, tmp string) []clip
+
 // synthesize runs the speaker's engine on texts and returns each text's
-// samples (mono float32 in [-1, 1]) at the engine's native rate (Hz). The
-// engine applies pitch and speed (pre-compensated for the later warp);
-// tmp is a scratch directory of this call.
-func synthesize(ctx context.Context, s Speaker, texts []string, tmp string) ([][]float32, []int, error) {
+// samples at the engine's native rate, or the engine's failure on that
+// text. The engine applies pitch and speed (pre-compensated for the later
+// warp).
+func synthesize(ctx context.Context, s Speaker, texts []string, tmp string) []clip {
 	switch s.Voice.Engine {
 	case EspeakNG:
 		return espeak(ctx, s, texts)
@@ -47,30 +61,31 @@ func run(cmd *exec.Cmd, stdin string) ([]byte, error) {
 // text on stdin, WAV on stdout. Pitch: -p 50 + 100*log2(pitch), clamped to
 // 0..99; speed: -s 175*speed/warp words per minute; amplitude 60 (of 200)
 // so loud variants do not clip.
-func espeak(ctx context.Context, s Speaker, texts []string) ([][]float32, []int, error) {
+func espeak(ctx context.Context, s Speaker, texts []string) []clip {
 	p := math.Max(0, math.Min(99, math.Round(50+100*math.Log2(s.Pitch))))
 	wpm := math.Round(espeakRate * s.Speed / s.Warp)
-	out := make([][]float32, len(texts))
-	rates := make([]int, len(texts))
+	out := make([]clip, len(texts))
 	for i, t := range texts {
 		cmd := exec.CommandContext(ctx, EspeakNG, "-v", s.Voice.Name, "-p", strconv.Itoa(int(p)),
 			"-s", strconv.Itoa(int(wpm)), "-a", "60", "--stdout")
 		b, err := run(cmd, t)
 		if err != nil {
-			return nil, nil, err
+			out[i].err = err
+			continue
 		}
-		if out[i], rates[i], err = parseStreamWAV(b); err != nil {
-			return nil, nil, fmt.Errorf("synth: espeak-ng -v %s: %w", s.Voice.Name, err)
+		c := &out[i]
+		if c.x, c.rate, c.err = parseStreamWAV(b); c.err != nil {
+			c.err = fmt.Errorf("synth: espeak-ng -v %s: %w", s.Voice.Name, c.err)
 		}
+		*c = nonEmpty(*c, "espeak-ng voice "+s.Voice.Name, t)
 	}
-	return out, rates, nil
+	return out
 }
 
 // flite runs one flite process per text (voices are compiled in, start-up is
 // cheap). Pitch scales the voice's F0 mean, speed divides duration_stretch.
-func flite(ctx context.Context, s Speaker, texts []string, tmp string) ([][]float32, []int, error) {
-	out := make([][]float32, len(texts))
-	rates := make([]int, len(texts))
+func flite(ctx context.Context, s Speaker, texts []string, tmp string) []clip {
+	out := make([]clip, len(texts))
 	for i, t := range texts {
 		wav := filepath.Join(tmp, fmt.Sprintf("%04d.wav", i))
 		cmd := exec.CommandContext(ctx, Flite, "-voice", s.Voice.Name,
@@ -78,21 +93,26 @@ func flite(ctx context.Context, s Speaker, texts []string, tmp string) ([][]floa
 			"--setf", fmt.Sprintf("int_f0_target_mean=%.1f", s.Voice.F0*s.Pitch),
 			"-t", t, "-o", wav)
 		if _, err := run(cmd, ""); err != nil {
-			return nil, nil, err
+			out[i].err = err
+			continue
 		}
-		var err error
-		if out[i], rates[i], err = audio.Load(wav); err != nil {
-			return nil, nil, fmt.Errorf("synth: flite -voice %s: %w", s.Voice.Name, err)
+		c := &out[i]
+		if c.x, c.rate, c.err = audio.Load(wav); c.err != nil {
+			c.err = fmt.Errorf("synth: flite -voice %s: %w", s.Voice.Name, c.err)
 		}
+		*c = nonEmpty(*c, "flite voice "+s.Voice.Name, t)
 	}
-	return out, rates, nil
+	return out
 }
 
 // festival synthesizes all texts in one festival process fed a Scheme
 // script on stdin. Festival's voices have no common F0 control, so pitch is
 // realised by the warp (see Speaker.EngineWarp); Duration_Stretch
-// compensates it so the final speed is Speaker.Speed.
-func festival(ctx context.Context, s Speaker, texts []string, tmp string) ([][]float32, []int, error) {
+// compensates it so the final speed is Speaker.Speed. Festival goes on
+// after an error in one command (some voices fail on some sentences), so a
+// text without its WAV file is that text's failure; tmp must hold no WAV
+// files of an earlier call.
+func festival(ctx context.Context, s Speaker, texts []string, tmp string) []clip {
 	var sc strings.Builder
 	fmt.Fprintf(&sc, "(voice_%s)\n(Parameter.set 'Duration_Stretch %.4f)\n", s.Voice.Name, s.EngineWarp()/s.Speed)
 	wavs := make([]string, len(texts))
@@ -100,18 +120,30 @@ func festival(ctx context.Context, s Speaker, texts []string, tmp string) ([][]f
 		wavs[i] = filepath.Join(tmp, fmt.Sprintf("%04d.wav", i))
 		fmt.Fprintf(&sc, "(utt.save.wave (utt.synth (Utterance Text %s)) %s 'riff)\n", schemeString(t), schemeString(wavs[i]))
 	}
-	if _, err := run(exec.CommandContext(ctx, Festival, "--pipe"), sc.String()); err != nil {
-		return nil, nil, err
-	}
-	out := make([][]float32, len(texts))
-	rates := make([]int, len(texts))
+	_, perr := run(exec.CommandContext(ctx, Festival, "--pipe"), sc.String())
+	out := make([]clip, len(texts))
 	for i, w := range wavs {
-		var err error
-		if out[i], rates[i], err = audio.Load(w); err != nil {
-			return nil, nil, fmt.Errorf("synth: festival voice %s produced no audio for %q: %w", s.Voice.Name, texts[i], err)
+		c := &out[i]
+		c.x, c.rate, c.err = audio.Load(w)
+		switch {
+		case c.err != nil && perr != nil:
+			c.err = fmt.Errorf("synth: festival voice %s produced no audio for %q: %w", s.Voice.Name, texts[i], perr)
+		case errors.Is(c.err, fs.ErrNotExist):
+			c.err = fmt.Errorf("synth: festival voice %s produced no audio for %q", s.Voice.Name, texts[i])
+		case c.err != nil:
+			c.err = fmt.Errorf("synth: festival voice %s produced bad audio for %q: %w", s.Voice.Name, texts[i], c.err)
 		}
+		*c = nonEmpty(*c, "festival voice "+s.Voice.Name, texts[i])
 	}
-	return out, rates, nil
+	return out
+}
+
+// nonEmpty turns a clip without samples into a failure naming the voice.
+func nonEmpty(c clip, voice, text string) clip {
+	if c.err == nil && len(c.x) == 0 {
+		c.err = fmt.Errorf("synth: %s produced no samples for %q", voice, text)
+	}
+	return c
 }
 
 // schemeString quotes s as a Scheme string literal.

@@ -76,11 +76,11 @@ func TestNativeVoices(t *testing.T) {
 				if k == 2 {
 					s.Speed = 0.8 // Duration_Stretch 1.25
 				}
-				raw, rates, err := synthesize(context.Background(), s, []string{text}, t.TempDir())
-				if err != nil {
-					t.Fatal(err)
+				c := synthesize(context.Background(), s, []string{text}, t.TempDir())[0]
+				if c.err != nil {
+					t.Fatal(c.err)
 				}
-				y[k] = postprocess(raw[0], rates[0], 1)
+				y[k] = postprocess(c.x, c.rate, 1)
 			}
 			if !slices.Equal(y[0], y[1]) {
 				t.Errorf("two syntheses of %q differ", text)

@@ -161,12 +161,12 @@ func TestPerturbationChangesPitch(t *testing.T) {
 	var paths []string
 	for i, tc := range cases {
 		for j, s := range []Speaker{tc.low, tc.hi} {
-			raw, rates, err := synthesize(context.Background(), s, text, tmp)
-			if err != nil {
-				t.Fatal(err)
+			c := synthesize(context.Background(), s, text, t.TempDir())[0]
+			if c.err != nil {
+				t.Fatal(c.err)
 			}
 			p := filepath.Join(tmp, fmt.Sprintf("%d-%d.wav", i, j))
-			if err := writeWAV(p, postprocess(raw[0], rates[0], s.EngineWarp())); err != nil {
+			if err := writeWAV(p, postprocess(c.x, c.rate, s.EngineWarp())); err != nil {
 				t.Fatal(err)
 			}
 			paths = append(paths, p)

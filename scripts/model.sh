@@ -17,7 +17,6 @@ VOXSIAM=${VOXSIAM:-bin/voxsiam}
 OUT=${MODEL_OUT:-model-build}
 STEPS=${MODEL_STEPS:-10000}
 SEED=${MODEL_SEED:-1}
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
 mkdir -p "$OUT"
 

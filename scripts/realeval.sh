@@ -24,7 +24,6 @@ DATA=${REAL_DATA:-model-build}
 OUT=${REAL_OUT:-$DATA/realeval}
 MODELS=${MODELS:-shipped=}
 BACKENDS=${BACKENDS:-cosine norm plda}
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2}
 SPL=$DATA/splits-real
 mkdir -p "$OUT"
 

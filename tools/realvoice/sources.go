@@ -139,99 +139,61 @@ func langGroup(lang string) string {
 	return "kde-" + lang
 }
 
+// fileItems lists the audio files under root/dir as items; label maps a file's
+// path relative to dir to its speaker, group and utterance id, or ok=false to
+// leave the file out.
+func fileItems(root, dir string, label func(rel string) (spk, group, utt string, ok bool)) ([]Item, func() error, error) {
+	dir = filepath.Join(root, dir)
+	files, err := walkAudio(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var items []Item
+	for _, rel := range files {
+		if spk, group, utt, ok := label(rel); ok {
+			items = append(items, Item{Speaker: spk, Group: group, Utt: utt, Path: filepath.Join(dir, rel)})
+		}
+	}
+	return items, noClose, nil
+}
+
+// ktuberlingItems: sounds/<lang>/<word>.ogg, one speaker per language.
 func ktuberlingItems(root string) ([]Item, func() error, error) {
-	items, err := ktuberlingFiles(root)
-	return items, noClose, err
-}
-
-func ktuberlingFiles(root string) ([]Item, error) {
-	dir := filepath.Join(root, "usr/share/ktuberling/sounds")
-	files, err := walkAudio(dir)
-	if err != nil {
-		return nil, err
-	}
-	var items []Item
-	for _, rel := range files {
+	return fileItems(root, "usr/share/ktuberling/sounds", func(rel string) (string, string, string, bool) {
 		lang, _, ok := strings.Cut(rel, "/")
-		if !ok {
-			continue
-		}
-		items = append(items, Item{Speaker: "ktuberling-" + lang, Group: langGroup(lang),
-			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
-	}
-	return items, nil
+		return "ktuberling-" + lang, langGroup(lang), uttID(rel), ok
+	})
 }
 
+// klettresItems: <lang>/{alpha,syllab}/<x>.ogg, one speaker per language.
 func klettresItems(root string) ([]Item, func() error, error) {
-	items, err := klettresFiles(root)
-	return items, noClose, err
-}
-
-func klettresFiles(root string) ([]Item, error) {
-	dir := filepath.Join(root, "usr/share/klettres")
-	files, err := walkAudio(dir)
-	if err != nil {
-		return nil, err
-	}
-	var items []Item
-	for _, rel := range files {
-		parts := strings.Split(rel, "/")
-		if len(parts) < 3 || (parts[1] != "alpha" && parts[1] != "syllab") {
-			continue
+	return fileItems(root, "usr/share/klettres", func(rel string) (string, string, string, bool) {
+		p := strings.Split(rel, "/")
+		if len(p) < 3 || (p[1] != "alpha" && p[1] != "syllab") {
+			return "", "", "", false
 		}
-		items = append(items, Item{Speaker: "klettres-" + parts[0], Group: langGroup(parts[0]),
-			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
-	}
-	return items, nil
+		return "klettres-" + p[0], langGroup(p[0]), uttID(rel), true
+	})
 }
 
+// gcinItems: ogg/<syllable>/{3,5}.ogg, one speaker per file name.
 func gcinItems(root string) ([]Item, func() error, error) {
-	items, err := gcinFiles(root)
-	return items, noClose, err
-}
-
-func gcinFiles(root string) ([]Item, error) {
-	dir := filepath.Join(root, "usr/share/gcin-voice/ogg")
-	files, err := walkAudio(dir)
-	if err != nil {
-		return nil, err
-	}
-	var items []Item
-	for _, rel := range files {
+	return fileItems(root, "usr/share/gcin-voice/ogg", func(rel string) (string, string, string, bool) {
 		syl, file, ok := strings.Cut(rel, "/")
-		if !ok || (file != "3.ogg" && file != "5.ogg") {
-			continue
-		}
 		spk := "gcin-" + strings.TrimSuffix(file, ".ogg")
-		items = append(items, Item{Speaker: spk, Group: spk, Utt: uttID(syl), Path: filepath.Join(dir, rel)})
-	}
-	return items, nil
+		return spk, spk, uttID(syl), ok && (file == "3.ogg" || file == "5.ogg")
+	})
 }
 
 // hedgewarsProcessed are voice packs made by processing a voice, not speakers.
 var hedgewarsProcessed = map[string]bool{"Robot": true}
 
+// hedgewarsItems: voices/<pack>/<line>.ogg, one speaker per pack, one group.
 func hedgewarsItems(root string) ([]Item, func() error, error) {
-	items, err := hedgewarsFiles(root)
-	return items, noClose, err
-}
-
-func hedgewarsFiles(root string) ([]Item, error) {
-	dir := filepath.Join(root, "usr/share/games/hedgewars/Data/Sounds/voices")
-	files, err := walkAudio(dir)
-	if err != nil {
-		return nil, err
-	}
-	var items []Item
-	for _, rel := range files {
+	return fileItems(root, "usr/share/games/hedgewars/Data/Sounds/voices", func(rel string) (string, string, string, bool) {
 		pack, _, ok := strings.Cut(rel, "/")
-		if !ok || hedgewarsProcessed[pack] {
-			continue
-		}
-		items = append(items, Item{Speaker: "hedgewars-" + pack, Group: "hedgewars",
-			Utt: uttID(rel), Path: filepath.Join(dir, rel)})
-	}
-	return items, nil
+		return "hedgewars-" + pack, "hedgewars", uttID(rel), ok && !hedgewarsProcessed[pack]
+	})
 }
 
 var zeroADVoice = regexp.MustCompile(`^audio/voice/([a-z]+)/civ/civ_(male|female)_[^/]+\.ogg$`)

@@ -19,12 +19,15 @@ type Room struct {
 	Length int        // impulse response length in samples; 0 = RT60·Rate
 }
 
-// Beta is the pressure reflection coefficient of every wall that gives the
-// room's RT60 by Eyring's formula, the decay the image method produces in a
-// room with uniform walls: with c·S/(4V) reflections a second (mean free
-// path 4V/S) and energy factor β² per reflection, 60 dB take
-// RT60 = 24·ln(10)·V / (c·S·(−ln β²)), so β = exp(−12·ln(10)·V / (c·S·RT60)).
-func (rm Room) Beta() float64 {
+// EyringBeta is the pressure reflection coefficient of every wall that
+// gives the room's RT60 by Eyring's formula, the decay of a diffuse field:
+// with c·S/(4V) reflections a second (mean free path 4V/S) and energy
+// factor β² per reflection, 60 dB take RT60 = 24·ln(10)·V / (c·S·(−ln β²)),
+// so β = exp(−12·ln(10)·V / (c·S·RT60)). An image-method response is not
+// diffuse (its late part is ruled by the axial images, which reflect least
+// per metre travelled), and decays 1.4-1.8 times slower than this predicts;
+// RIR therefore uses Beta.
+func (rm Room) EyringBeta() float64 {
 	x, y, z := rm.Size[0], rm.Size[1], rm.Size[2]
 	v, s := x*y*z, 2*(x*y+x*z+y*z)
 	return math.Exp(-12 * math.Ln10 * v / (SoundSpeed * s * rm.RT60))
@@ -44,6 +47,14 @@ func (rm Room) Validate() error {
 	return nil
 }
 
+// rirHighPass is the corner in Hz of the high-pass RIR applies, as Allen
+// and Berkley do (their section III): every image adds a positive pulse,
+// and late in the response, where images arrive many per sample, the pulses
+// pile up to a slowly varying offset that no real room has; it would also
+// make the energy decay coherent, not the incoherent sum the RT60 fit of
+// Beta assumes. Here a 2nd-order Butterworth section.
+const rirHighPass = 100
+
 // sincHalf is the half-width in samples of the Hann-windowed sinc that
 // places each image at its fractional delay (Peterson 1986, as Habets'
 // rir_generator does with a 4 ms window: 64 samples at 16 kHz).
@@ -55,7 +66,7 @@ const sincHalf = 32
 // amplitude β^(reflections)/(4π·d) at delay d/c, d the image-microphone
 // distance, spread by a windowed sinc so delays need not be whole samples.
 // Sample 0 is the time of emission: the direct path arrives at
-// |source-mic|/c·Rate samples.
+// |source-mic|/c·Rate samples. The response is high-passed at 100 Hz.
 func (rm Room) RIR() ([]float32, error) {
 	if err := rm.Validate(); err != nil {
 		return nil, err
@@ -65,48 +76,51 @@ func (rm Room) RIR() ([]float32, error) {
 		n = int(math.Ceil(rm.RT60 * Rate))
 	}
 	h := make([]float64, n+2*sincHalf)
-	beta := rm.Beta()
+	beta := rm.Beta(n)
 	dmax := float64(n+sincHalf) / Rate * SoundSpeed
-	var lim [3]int
-	for i, l := range rm.Size {
-		lim[i] = int(math.Ceil(dmax/(2*l))) + 1
-	}
 	win := hannSinc()
-	for mx := -lim[0]; mx <= lim[0]; mx++ {
-		for my := -lim[1]; my <= lim[1]; my++ {
-			for mz := -lim[2]; mz <= lim[2]; mz++ {
-				rm.addImages([3]int{mx, my, mz}, beta, dmax, h, win)
-			}
-		}
-	}
-	out := make([]float32, n)
-	for i := range out {
-		out[i] = float32(h[i+sincHalf])
-	}
-	return out, nil
-}
-
-// addImages adds the 8 mirror images of lattice cell m.
-func (rm Room) addImages(m [3]int, beta, dmax float64, h []float64, win func(float64) float64) {
-	for q := 0; q < 8; q++ {
-		var d2 float64
-		refl := 0
-		for i := range 3 {
-			qi := (q >> i) & 1
-			p := float64(1-2*qi)*rm.Source[i] + 2*float64(m[i])*rm.Size[i] - rm.Mic[i]
-			d2 += p * p
-			refl += abs(m[i]-qi) + abs(m[i])
-		}
-		d := math.Sqrt(d2)
-		if d > dmax {
-			continue
-		}
+	rm.images(dmax, func(d float64, refl int) {
 		amp := math.Pow(beta, float64(refl)) / (4 * math.Pi * math.Max(d, 1e-3))
 		t := d / SoundSpeed * Rate
 		k0 := int(math.Round(t))
 		for k := k0 - sincHalf; k <= k0+sincHalf; k++ {
 			if j := k + sincHalf; j >= 0 && j < len(h) {
 				h[j] += amp * win(float64(k)-t)
+			}
+		}
+	})
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = float32(h[i+sincHalf])
+	}
+	return Filter(out, out, HighPass(Rate, rirHighPass, math.Sqrt2/2)), nil
+}
+
+// images calls fn with the distance to the microphone and the number of
+// wall reflections of every image source within dmax m: the 8 mirror
+// images (flags q) of every lattice cell m (Allen and Berkley eq. 10-12).
+func (rm Room) images(dmax float64, fn func(d float64, refl int)) {
+	var lim [3]int
+	for i, l := range rm.Size {
+		lim[i] = int(math.Ceil(dmax/(2*l))) + 1
+	}
+	var m [3]int
+	for m[0] = -lim[0]; m[0] <= lim[0]; m[0]++ {
+		for m[1] = -lim[1]; m[1] <= lim[1]; m[1]++ {
+			for m[2] = -lim[2]; m[2] <= lim[2]; m[2]++ {
+				for q := 0; q < 8; q++ {
+					var d2 float64
+					refl := 0
+					for i := range 3 {
+						qi := (q >> i) & 1
+						p := float64(1-2*qi)*rm.Source[i] + 2*float64(m[i])*rm.Size[i] - rm.Mic[i]
+						d2 += p * p
+						refl += abs(m[i]-qi) + abs(m[i])
+					}
+					if d := math.Sqrt(d2); d <= dmax {
+						fn(d, refl)
+					}
+				}
 			}
 		}
 	}

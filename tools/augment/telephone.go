@@ -27,7 +27,10 @@ const (
 // returns a new signal of the same length at Rate: band-limited to
 // 300-3400 Hz by 4th-order Butterworth high- and low-pass filters,
 // resampled to 8 kHz, quantised to 16 bits and companded by codec (encoded
-// to 8-bit G.711 and decoded), and resampled back to Rate.
+// to 8-bit G.711 and decoded), resampled back to Rate and low-passed at
+// 3400 Hz again, as the receiving end's filter does (it removes the
+// quantisation noise the 8 kHz codec leaves between 3.4 and 4 kHz and its
+// images above).
 func Telephone(x []float32, codec Codec) ([]float32, error) {
 	var enc func(int16) byte
 	var dec func(byte) int16
@@ -44,8 +47,8 @@ func Telephone(x []float32, codec Codec) ([]float32, error) {
 	for i, v := range y {
 		y[i] = float32(dec(enc(quant16(v)))) / 32768
 	}
-	z := audio.Resample(y, TelRate, Rate)
-	return z[:len(x)], nil
+	z := audio.Resample(y, TelRate, Rate)[:len(x)]
+	return Filter(z, z, Butterworth4(Rate, TelHigh, false)...), nil
 }
 
 // quant16 rounds v·32768 to int16 with clipping.
@@ -55,9 +58,11 @@ func quant16(v float32) int16 {
 }
 
 // G.711 encoders and decoders as in the CCITT reference code distributed as
-// Sun Microsystems' g711.c (also used by sox and the Linux kernel): µ-law
-// works on 14-bit magnitudes with bias 0x84, A-law on 13-bit ones; both
-// invert the bits of the code word as the standard transmits them.
+// Sun Microsystems' g711.c (also used by sox): µ-law works on 14-bit
+// magnitudes with bias 0x84, A-law on 13-bit ones; both invert bits of the
+// code word as the standard transmits them. A 16-bit sample is rounded to
+// 14 (µ-law) or 13 (A-law) bits as sox does (g711.c truncates), so the
+// codes equal sox's `-e mu-law` / `-e a-law` output.
 var (
 	segUEnd = [8]int{0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF}
 	segAEnd = [8]int{0x1F, 0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF}
@@ -76,7 +81,7 @@ func segment(v int, end *[8]int) int {
 // MuLawEncode returns the G.711 µ-law code of a 16-bit sample.
 func MuLawEncode(pcm int16) byte {
 	const bias, clip = 0x84, 8159
-	v := int(pcm) >> 2
+	v := min((int(pcm)+2)>>2, 8191)
 	mask := 0xFF
 	if v < 0 {
 		v, mask = -v, 0x7F
@@ -102,7 +107,7 @@ func MuLawDecode(u byte) int16 {
 
 // ALawEncode returns the G.711 A-law code of a 16-bit sample.
 func ALawEncode(pcm int16) byte {
-	v := int(pcm) >> 3
+	v := min((int(pcm)+4)>>3, 4095)
 	mask := 0xD5
 	if v < 0 {
 		v, mask = -v-1, 0x55

@@ -78,14 +78,18 @@ func (rm Room) RIR() ([]float32, error) {
 	h := make([]float64, n+2*sincHalf)
 	beta := rm.Beta(n)
 	dmax := float64(n+sincHalf) / Rate * SoundSpeed
-	win := hannSinc()
+	pow := []float64{1} // pow[k] = β^k
 	rm.images(dmax, func(d float64, refl int) {
-		amp := math.Pow(beta, float64(refl)) / (4 * math.Pi * math.Max(d, 1e-3))
+		for len(pow) <= refl {
+			pow = append(pow, pow[len(pow)-1]*beta)
+		}
+		amp := pow[refl] / (4 * math.Pi * math.Max(d, 1e-3))
 		t := d / SoundSpeed * Rate
 		k0 := int(math.Round(t))
-		for k := k0 - sincHalf; k <= k0+sincHalf; k++ {
-			if j := k + sincHalf; j >= 0 && j < len(h) {
-				h[j] += amp * win(float64(k)-t)
+		row := kernel[int(math.Round((t-float64(k0)+0.5)*kernelSteps))]
+		for j, w := range row {
+			if i := k0 + j; i < len(h) { // h[i] holds sample i - sincHalf
+				h[i] += amp * w
 			}
 		}
 	})
@@ -125,6 +129,25 @@ func (rm Room) images(dmax float64, fn func(d float64, refl int)) {
 		}
 	}
 }
+
+// kernelSteps is the resolution of the fractional delays of kernel: a
+// 1/256 sample, 0.24 µs at 16 kHz.
+const kernelSteps = 256
+
+// kernel[s][j] is hannSinc at j - sincHalf - f for the fractional delay
+// f = s/kernelSteps - 0.5 of an image past its nearest sample.
+var kernel = func() [][]float64 {
+	win := hannSinc()
+	k := make([][]float64, kernelSteps+1)
+	for s := range k {
+		f := float64(s)/kernelSteps - 0.5
+		k[s] = make([]float64, 2*sincHalf+1)
+		for j := range k[s] {
+			k[s][j] = win(float64(j-sincHalf) - f)
+		}
+	}
+	return k
+}()
 
 // hannSinc returns the interpolation kernel sinc(x)·hann(x) on |x| <= sincHalf.
 func hannSinc() func(float64) float64 {

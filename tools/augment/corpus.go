@@ -169,6 +169,9 @@ func Corpus(ctx context.Context, items []dataset.Item, out string, o CorpusOptio
 	})
 	bar.Finish()
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(warn, "augment: interrupted; run the same command again to resume %s\n", out)
+		}
 		return nil, err
 	}
 	n, err := writeSpeakers(filepath.Join(out, "speakers.tsv"), items, o)

@@ -151,3 +151,18 @@ func TestSpecAugmentConfig(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSpecAugment masks a default-sized batch (100 segments of 40
+// frames x 128 bins) with the default masks.
+func BenchmarkSpecAugment(b *testing.B) {
+	spec := DefaultSpecAugment()
+	spec.Enabled = true
+	batch := &Batch{Size: 100, X: make([]float32, 100*40*128)}
+	for i := range batch.X {
+		batch.X[i] = float32(i % 97)
+	}
+	for i := 0; b.Loop(); i++ {
+		batch.Step = int64(i)
+		spec.Apply(batch, 1, 40, 128)
+	}
+}

@@ -38,6 +38,8 @@ type Options struct {
 	IntraOp    int    `toml:"intra_op_threads"`        // TF intra-op threads; 0 = TF default
 	InterOp    int    `toml:"inter_op_threads"`        // TF inter-op threads; 0 = TF default
 	HistEvery  int64  `toml:"histogram_every"`         // steps between embedding-norm histograms; 0 = at validation
+
+	SpecAugment // spec_* keys: time and frequency masks on the fly (specaug.go)
 }
 
 // DataConfig names the feature store and the speaker split.
@@ -58,7 +60,7 @@ func DefaultConfig() Config {
 		Model: model, // Speakers, Frames, Bins are set from the data
 		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random", PerSpeaker: 4,
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
-			Keep: 5, BestMetric: "val_eer"},
+			Keep: 5, BestMetric: "val_eer", SpecAugment: DefaultSpecAugment()},
 		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
 	}
 }
@@ -103,6 +105,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train: early_stopping_patience %d: must be >= 0", t.Patience)
 	case c.Data.ValFraction < 0 || c.Data.ValFraction >= 1:
 		return fmt.Errorf("train: val_fraction %g: want [0, 1)", c.Data.ValFraction)
+	}
+	if err := t.SpecAugment.validate(); err != nil {
+		return err
 	}
 	if _, ok := metricDirection[t.BestMetric]; !ok {
 		return fmt.Errorf("train: best_metric %q: want val_eer, val_loss, val_acc or val_mr", t.BestMetric)

@@ -5,9 +5,10 @@ import (
 	"runtime"
 )
 
-// Prefetch prepares the batches of steps [from, to) ahead of the consumer on
-// worker goroutines and delivers them in step order on the returned channel,
-// at most depth ahead. The channel closes after step to-1 or when ctx ends.
+// Prefetch prepares the batches of steps [from, to) (Make, then the
+// SpecAugment masks when enabled) ahead of the consumer on worker
+// goroutines and delivers them in step order on the returned channel, at
+// most depth ahead. The channel closes after step to-1 or when ctx ends.
 func (s *Sampler) Prefetch(ctx context.Context, from, to int64, depth int) <-chan *Batch {
 	depth = max(depth, 1)
 	slots := make(chan chan *Batch, depth)
@@ -27,6 +28,7 @@ func (s *Sampler) Prefetch(ctx context.Context, from, to int64, depth int) <-cha
 				defer func() { <-workers }()
 				b := new(Batch)
 				s.Make(step, b)
+				s.spec.Apply(b, s.seed, s.seg, s.src.NMels())
 				c <- b
 			}(step)
 		}

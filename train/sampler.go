@@ -37,14 +37,15 @@ type Sampler struct {
 	batch    int
 	seg      int
 	balanced bool
-	pk       int // pk sampling: segments per drawn speaker; 0 = off
+	pk       int         // pk sampling: segments per drawn speaker; 0 = off
+	spec     SpecAugment // applied to each batch by Prefetch
 }
 
 // NewSampler samples from the utterances of speakers (each needs one
 // utterance of at least o.Segment frames). Labels follow the order of speakers.
 func NewSampler(src Source, speakers []string, o Options) (*Sampler, error) {
 	s := &Sampler{src: src, speakers: speakers, seed: o.Seed, batch: o.Batch,
-		seg: o.Segment, balanced: o.Sampling == "balanced"}
+		seg: o.Segment, balanced: o.Sampling == "balanced", spec: o.SpecAugment}
 	if o.Sampling == "pk" {
 		s.pk = o.PerSpeaker
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/voxsiam/voxsiam/tools/dataset"
+)
+
+func runAugmentCLI(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var so, se bytes.Buffer
+	err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam", "augment"}, args...))
+	if err != nil {
+		se.WriteString(err.Error())
+	}
+	return so.String(), se.String(), exitCode(context.Background(), err)
+}
+
+func TestAugmentCommand(t *testing.T) {
+	in, _ := toneCorpus(t, map[string]string{"b/zz-broken.wav": "RIFF\x10\x00\x00\x00WAVEjunk", "speakers.tsv": "speaker\tgroup\na\tg1\nb\tg1\n"})
+	out := filepath.Join(t.TempDir(), "aug")
+	args := []string{"--in", in, "--out", out, "--copies", "speed,noise,telephone", "--speed-factors", "0.9", "--noise-snr", "5:10", "--json"}
+	so, se, code := runAugmentCLI(t, args...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, se)
+	}
+	var sum augmentSummary
+	if err := json.Unmarshal([]byte(so), &sum); err != nil {
+		t.Fatal(err, so)
+	}
+	// 9 utterances x (clean, sp0.9, noise, telephone); speakers a b c and sp0.9-a/b/c
+	if sum.Utterances != 10 || sum.Written != 36 || sum.Speakers != 6 || len(sum.Skipped) != 1 ||
+		!strings.Contains(sum.Skipped[0].Source, "zz-broken.wav") || sum.Layout != "plain" {
+		t.Errorf("summary %+v", sum)
+	}
+	items, err := dataset.Scan(out, dataset.Plain)
+	if err != nil || len(items) != 36 {
+		t.Fatalf("output scans to %d items (%v)", len(items), err)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "speakers.tsv"))
+	if !strings.Contains(string(b), "sp0.9-a\tg1\n") || !strings.Contains(string(b), "sp0.9-c\tc\n") {
+		t.Errorf("speakers.tsv:\n%s", b)
+	}
+
+	// The same command again resumes: nothing left to write.
+	so, _, code = runAugmentCLI(t, args...)
+	if err := json.Unmarshal([]byte(so), &sum); err != nil || code != exitOK || sum.Written != 0 || sum.Existing != 36 {
+		t.Errorf("rerun: exit %d, summary %+v", code, sum)
+	}
+	// Text summary names the skipped file.
+	so, _, _ = runAugmentCLI(t, args[:len(args)-1]...)
+	if !strings.Contains(so, "zz-broken.wav") || !strings.Contains(so, "telephone") {
+		t.Errorf("text summary:\n%s", so)
+	}
+}
+
+func TestAugmentCommandErrors(t *testing.T) {
+	in, _ := toneCorpus(t, map[string]string{"b/zz-broken.wav": "RIFF\x10\x00\x00\x00WAVEjunk"})
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"strict", []string{"--out", t.TempDir() + "/o", "--strict", "--copies", "noise"}, exitData, "zz-broken.wav"},
+		{"out inside in", []string{"--out", filepath.Join(in, "aug")}, exitUsage, "inside"},
+		{"unknown copy", []string{"--out", t.TempDir() + "/o", "--copies", "chorus"}, exitUsage, "chorus"},
+		{"bad range", []string{"--out", t.TempDir() + "/o", "--noise-snr", "15:0"}, exitUsage, "noise-snr"},
+		{"bad rt60", []string{"--out", t.TempDir() + "/o", "--rt60", "0:1"}, exitUsage, "rt60"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, se, code := runAugmentCLI(t, append([]string{"--in", in}, c.args...)...)
+			if code != c.code || !strings.Contains(se, c.msg) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, c.code, se, c.msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+package augment
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/voxsiam/voxsiam/tools/audio"
+)
+
+// Codec is a G.711 companding law.
+type Codec string
+
+// G.711 laws: µ-law (North America, Japan) and A-law (Europe).
+const (
+	MuLaw Codec = "mulaw"
+	ALaw  Codec = "alaw"
+)
+
+// Telephone band edges in Hz (ITU-T G.712 voice channel).
+const (
+	TelLow  = 300
+	TelHigh = 3400
+	TelRate = 8000
+)
+
+// Telephone simulates a narrow-band telephone channel on x (Rate Hz) and
+// returns a new signal of the same length at Rate: band-limited to
+// 300-3400 Hz by 4th-order Butterworth high- and low-pass filters,
+// resampled to 8 kHz, quantised to 16 bits and companded by codec (encoded
+// to 8-bit G.711 and decoded), resampled back to Rate and low-passed at
+// 3400 Hz again, as the receiving end's filter does (it removes the
+// quantisation noise the 8 kHz codec leaves between 3.4 and 4 kHz and its
+// images above).
+func Telephone(x []float32, codec Codec) ([]float32, error) {
+	var enc func(int16) byte
+	var dec func(byte) int16
+	switch codec {
+	case MuLaw:
+		enc, dec = MuLawEncode, MuLawDecode
+	case ALaw:
+		enc, dec = ALawEncode, ALawDecode
+	default:
+		return nil, fmt.Errorf("augment: unknown telephone codec %q (want mulaw or alaw)", codec)
+	}
+	sec := append(Butterworth4(Rate, TelLow, true), Butterworth4(Rate, TelHigh, false)...)
+	y := audio.Resample(Filter(nil, x, sec...), Rate, TelRate)
+	for i, v := range y {
+		y[i] = float32(dec(enc(quant16(v)))) / 32768
+	}
+	z := audio.Resample(y, TelRate, Rate)[:len(x)]
+	return Filter(z, z, Butterworth4(Rate, TelHigh, false)...), nil
+}
+
+// quant16 rounds v·32768 to int16 with clipping.
+func quant16(v float32) int16 {
+	f := math.Round(float64(v) * 32768)
+	return int16(max(math.MinInt16, min(math.MaxInt16, f)))
+}
+
+// G.711 encoders and decoders as in the CCITT reference code distributed as
+// Sun Microsystems' g711.c (also used by sox): µ-law works on 14-bit
+// magnitudes with bias 0x84, A-law on 13-bit ones; both invert bits of the
+// code word as the standard transmits them. A 16-bit sample is rounded to
+// 14 (µ-law) or 13 (A-law) bits as sox does (g711.c truncates), so the
+// codes equal sox's `-e mu-law` / `-e a-law` output.
+var (
+	segUEnd = [8]int{0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF, 0x1FFF}
+	segAEnd = [8]int{0x1F, 0x3F, 0x7F, 0xFF, 0x1FF, 0x3FF, 0x7FF, 0xFFF}
+)
+
+// segment returns the first i with v <= end[i], or 8.
+func segment(v int, end *[8]int) int {
+	for i, e := range end {
+		if v <= e {
+			return i
+		}
+	}
+	return 8
+}
+
+// MuLawEncode returns the G.711 µ-law code of a 16-bit sample.
+func MuLawEncode(pcm int16) byte {
+	const bias, clip = 0x84, 8159
+	v := min((int(pcm)+2)>>2, 8191)
+	mask := 0xFF
+	if v < 0 {
+		v, mask = -v, 0x7F
+	}
+	v = min(v, clip) + bias>>2
+	seg := segment(v, &segUEnd)
+	if seg >= 8 {
+		return byte(0x7F ^ mask)
+	}
+	return byte((seg<<4 | (v>>(seg+1))&0xF) ^ mask)
+}
+
+// MuLawDecode returns the 16-bit sample of a G.711 µ-law code.
+func MuLawDecode(u byte) int16 {
+	const bias = 0x84
+	u = ^u
+	t := (int(u&0x0F)<<3 + bias) << ((u & 0x70) >> 4)
+	if u&0x80 != 0 {
+		return int16(bias - t)
+	}
+	return int16(t - bias)
+}
+
+// ALawEncode returns the G.711 A-law code of a 16-bit sample.
+func ALawEncode(pcm int16) byte {
+	v := min((int(pcm)+4)>>3, 4095)
+	mask := 0xD5
+	if v < 0 {
+		v, mask = -v-1, 0x55
+	}
+	seg := segment(v, &segAEnd)
+	if seg >= 8 {
+		return byte(0x7F ^ mask)
+	}
+	a := seg << 4
+	if seg < 2 {
+		a |= (v >> 1) & 0xF
+	} else {
+		a |= (v >> seg) & 0xF
+	}
+	return byte(a ^ mask)
+}
+
+// ALawDecode returns the 16-bit sample of a G.711 A-law code.
+func ALawDecode(a byte) int16 {
+	a ^= 0x55
+	t := int(a&0x0F) << 4
+	switch seg := int(a&0x70) >> 4; seg {
+	case 0:
+		t += 8
+	case 1:
+		t += 0x108
+	default:
+		t = (t + 0x108) << (seg - 1)
+	}
+	if a&0x80 != 0 {
+		return int16(t)
+	}
+	return int16(-t)
+}

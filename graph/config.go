@@ -72,6 +72,15 @@ type Config struct {
 	// DType of inputs, variables and activations: "float32" (default) or
 	// "float64" (gradient checks).
 	DType string `toml:"dtype" json:"dtype"`
+	// Precision of the matrix products (LSTM input and recurrent
+	// projections, dense layers): "fp32" (default), "bf16" (both operands
+	// cast to bfloat16, the product cast back to float32; variables, gate
+	// nonlinearities, cell state, softmax, loss and KL stay float32, so
+	// Train graphs keep float32 master weights) or "int8" (Inference graphs
+	// only: int8 kernels with per-output-channel float32 scales,
+	// dequantised before a float32 product; see SetFloatWeights). bf16 and
+	// int8 need dtype float32 and lstm_impl "unrolled".
+	Precision string `toml:"precision" json:"precision"`
 }
 
 // DefaultConfig returns the reference configuration (Stadelmann et al. 2018)
@@ -118,6 +127,7 @@ func (c Config) withDefaults() Config {
 	setS(&c.LSTMImpl, "unrolled")
 	setS(&c.EmbeddingLayer, "L3")
 	setS(&c.DType, "float32")
+	setS(&c.Precision, "fp32")
 	return c
 }
 
@@ -153,6 +163,10 @@ func (c Config) Validate() error {
 	oneOf("lstm_impl", c.LSTMImpl, "unrolled", "block")
 	oneOf("embedding_layer", c.EmbeddingLayer, "L1", "L2", "L3", "L4", "L5", "L6", "L7")
 	oneOf("dtype", c.DType, "float32", "float64")
+	oneOf("precision", c.Precision, "fp32", "bf16", "int8")
+	if c.Precision != "fp32" && (c.DType != "float32" || c.LSTMImpl != "unrolled") {
+		bad("precision %q needs dtype float32 and lstm_impl \"unrolled\"", c.Precision)
+	}
 	if c.LSTMImpl == "block" && c.DType == "float64" {
 		bad("lstm_impl \"block\" needs dtype float32 (BlockLSTMV2 has no float64 kernel)")
 	}

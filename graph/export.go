@@ -59,3 +59,47 @@ func savedVariables(vars []Var) []SavedVariable {
 	}
 	return out
 }
+
+// LoadInference builds the Inference graph of cfg in cfg.Precision, opens
+// a session with o and loads the float checkpoint at prefix (written by a
+// Train or Inference graph of the same Config in fp32 or bf16): directly
+// for "fp32" and "bf16", which read the same float32 variables; for
+// "int8" through a float32 graph whose weights SetFloatWeights quantises.
+// The caller closes the session.
+func LoadInference(cfg Config, prefix string, o SessionOptions) (*Model, *tf.Session, error) {
+	m, err := Build(cfg, Inference)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess, err := m.NewSession(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := loadInto(m, sess, prefix); err != nil {
+		sess.Close()
+		return nil, nil, err
+	}
+	return m, sess, nil
+}
+
+// loadInto restores prefix into m (quantising for int8).
+func loadInto(m *Model, sess *tf.Session, prefix string) error {
+	if m.Config.Precision != "int8" {
+		return m.Restore(sess, prefix)
+	}
+	fcfg := m.Config
+	fcfg.Precision = "fp32"
+	f, fs, err := LoadInference(fcfg, prefix, SessionOptions{IntraOp: 1, InterOp: 1})
+	if err != nil {
+		return err
+	}
+	defer fs.Close()
+	w, err := f.Weights(fs)
+	if err != nil {
+		return err
+	}
+	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
+		return fmt.Errorf("graph: init: %w", err)
+	}
+	return m.SetFloatWeights(sess, w)
+}

@@ -19,7 +19,7 @@ type denseWeights struct {
 func (b *builder) denseVars(name string, in, out int, act string) denseWeights {
 	shape := []int64{int64(in), int64(out)}
 	w := denseWeights{out: out, act: act}
-	w.kernel = b.weight(name+"/kernel", shape, b.glorotUniform(shape))
+	w.kernel = b.kernelVar(name+"/kernel", shape, b.glorotUniform(shape))
 	w.bias = b.weight(name+"/bias", shape[1:], b.zerosInit(shape[1:]))
 	if act == "prelu" {
 		w.alpha = b.weight(name+"/alpha", shape[1:], b.zerosInit(shape[1:]))
@@ -29,9 +29,15 @@ func (b *builder) denseVars(name string, in, out int, act string) denseWeights {
 
 // dense returns x @ kernel + bias (pre-activation) and act of it, built
 // with tfgo's Tensor API (MatMul, then a broadcast Add of the bias);
-// x: [batch, in] -> [batch, out] both.
+// x: [batch, in] -> [batch, out] both. With Precision "bf16" the operands
+// are cast to bfloat16 and the product back to float32 before the bias.
 func (b *builder) dense(s *op.Scope, x tf.Output, w denseWeights) (pre, post tf.Output) {
-	pre = tg.NewTensor(s, x).MatMul(w.kernel).Add(w.bias).Output
+	if b.cfg.Precision == "bf16" {
+		mm := tg.NewTensor(s, b.lowp(s, x)).MatMul(b.lowp(s, w.kernel))
+		pre = mm.Cast(tf.Float).Add(w.bias).Output
+	} else {
+		pre = tg.NewTensor(s, x).MatMul(w.kernel).Add(w.bias).Output
+	}
 	return pre, b.activation(s, pre, w)
 }
 

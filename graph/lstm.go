@@ -22,8 +22,8 @@ func (b *builder) lstmVars(name string, in, units int) lstmWeights {
 		bias[i] = 1
 	}
 	return lstmWeights{
-		kernel:    b.weight(name+"/kernel", []int64{int64(in), 4 * u}, b.glorotUniform([]int64{int64(in), 4 * u})),
-		recurrent: b.weight(name+"/recurrent_kernel", []int64{u, 4 * u}, b.orthogonal([]int64{u, 4 * u})),
+		kernel:    b.kernelVar(name+"/kernel", []int64{int64(in), 4 * u}, b.glorotUniform([]int64{int64(in), 4 * u})),
+		recurrent: b.kernelVar(name+"/recurrent_kernel", []int64{u, 4 * u}, b.orthogonal([]int64{u, 4 * u})),
 		bias:      b.weight(name+"/bias", []int64{4 * u}, b.constInit(bias)),
 		in:        in, units: units,
 	}
@@ -47,18 +47,21 @@ func (b *builder) lstmVars(name string, in, units int) lstmWeights {
 //     one.
 func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps int, reverse, featureMajor bool) []tf.Output {
 	u := w.units
-	x2 := op.Reshape(s.SubScope("flat"), xTM, i32(s, -1, int32(w.in)))
+	// products in Config.Precision: operands through lowp (the recurrent
+	// kernel once, h at every step), results back through product/highp
+	x2 := b.lowp(s, op.Reshape(s.SubScope("flat"), xTM, i32(s, -1, int32(w.in))))
+	kernel, recurrent := b.lowp(s, w.kernel), b.lowp(s, w.recurrent)
 	var xs []tf.Output
 	gateAxis := int32(1)
 	if featureMajor {
 		// [4U, T*batch], split into the steps' [4U, batch] column blocks
-		proj := op.MatMul(s.SubScope("proj"), w.kernel, x2, op.MatMulTransposeA(true), op.MatMulTransposeB(true))
+		proj := b.product(s.SubScope("proj"), kernel, x2, true, true)
 		proj = add(s, proj, op.Reshape(s.SubScope("bias"), w.bias, i32(s, int32(4*u), 1)))
 		xs = op.Split(s.SubScope("steps"), i32(s, 1), proj, int64(steps))
 		gateAxis = 0
 	} else {
 		// [T*batch, 4U] -> [T, batch, 4U], unpacked into the steps
-		proj := op.BiasAdd(s.SubScope("bias"), matmul(s, x2, w.kernel, false), w.bias)
+		proj := op.BiasAdd(s.SubScope("bias"), b.product(s, x2, kernel, false, false), w.bias)
 		proj = op.Reshape(s.SubScope("tm"), proj, i32(s, int32(steps), -1, int32(4*u)))
 		xs = op.Unpack(s.SubScope("steps"), proj, int64(steps))
 	}
@@ -72,9 +75,9 @@ func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps 
 		st := s.SubScope("step")
 		z := xs[t]
 		if k > 0 && featureMajor {
-			z = add(st, z, op.MatMul(st.SubScope("mm"), w.recurrent, h, op.MatMulTransposeA(true)))
+			z = add(st, z, b.product(st, recurrent, b.lowp(st, h), true, false))
 		} else if k > 0 {
-			z = add(st, z, matmul(st, h, w.recurrent, false))
+			z = add(st, z, b.product(st, b.lowp(st, h), recurrent, false, false))
 		}
 		gates := op.Split(st.SubScope("gates"), i32(st, gateAxis), z, 4)
 		i := op.Sigmoid(st.SubScope("i"), gates[0])

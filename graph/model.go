@@ -59,6 +59,9 @@ func Build(cfg Config, mode Mode) (m *Model, err error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if mode == Train && cfg.Precision == "int8" {
+		return nil, fmt.Errorf("graph: config: precision \"int8\" is for Inference graphs (export); train in fp32 or bf16")
+	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
 	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype(), inference: mode == Inference}

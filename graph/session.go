@@ -13,6 +13,12 @@ import (
 type SessionOptions struct {
 	IntraOp int // threads inside one op (intra_op_parallelism_threads)
 	InterOp int // ops run concurrently (inter_op_parallelism_threads)
+	// BF16Rewrite turns on TensorFlow's own mixed-precision graph rewrite
+	// (RewriterConfig auto_mixed_precision_onednn_bfloat16: grappler casts
+	// the ops on its bf16 allow list, MatMul among them, when oneDNN is
+	// enabled). It is the alternative to Config.Precision "bf16" that
+	// doc.go measures; use it on an fp32 graph.
+	BF16Rewrite bool
 }
 
 // NewSession opens a session on the model's graph with o serialized as a
@@ -25,6 +31,11 @@ func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
 		// (SaveV2/RestoreV2, the Qr of the orthogonal initialiser's host
 		// computation) fall back to the CPU instead of failing placement.
 		AllowSoftPlacement: true,
+	}
+	if o.BF16Rewrite {
+		cp.GraphOptions = &for_core_protos_go_proto.GraphOptions{RewriteOptions: &for_core_protos_go_proto.RewriterConfig{
+			AutoMixedPrecisionOnednnBfloat16: for_core_protos_go_proto.RewriterConfig_ON,
+		}}
 	}
 	buf, err := proto.Marshal(cp)
 	if err != nil {

@@ -19,7 +19,19 @@ type Meta struct {
 	Segment        int             `json:"segment"`         // frames per segment, e.g. 40
 	Pooling        string          `json:"pooling"`         // utterance pooling of segment embeddings, e.g. "mean"
 	EmbeddingLayer string          `json:"embedding_layer"` // layer behind "embedding", e.g. "L3"
-	Model          json.RawMessage `json:"model"`           // graph.Config (JSON)
+	// Precision of the serving graph's matrix products: "fp32", "bf16" or
+	// "int8" (voxsiam export --precision); "" in exports before it, which
+	// are fp32. Inputs and outputs are float32 in every precision.
+	Precision string          `json:"precision,omitempty"`
+	Model     json.RawMessage `json:"model"` // graph.Config (JSON)
+}
+
+// ModelPrecision is Precision with "" read as "fp32".
+func (m *Meta) ModelPrecision() string {
+	if m.Precision == "" {
+		return "fp32"
+	}
+	return m.Precision
 }
 
 // NMels is features.n_mels, 0 when unknown.

@@ -112,6 +112,9 @@ func (c *Config) Validate() error {
 	if _, ok := metricDirection[t.BestMetric]; !ok {
 		return fmt.Errorf("train: best_metric %q: want val_eer, val_loss, val_acc or val_mr", t.BestMetric)
 	}
+	if p := c.Model.Precision; p != "" && p != "fp32" && p != "bf16" {
+		return fmt.Errorf("train: model.precision %q: want \"fp32\" or \"bf16\" (int8 is for export)", p)
+	}
 	if m := c.Model; m.Frames != 0 && m.Frames != t.Segment {
 		return fmt.Errorf("train: model.frames %d differs from train.segment %d", m.Frames, t.Segment)
 	}

@@ -96,6 +96,7 @@ type embedSummary struct {
 	Batch              int             `json:"batch"`
 	IntraOp            int             `json:"intra_op"`
 	InterOp            int             `json:"inter_op"`
+	Precision          string          `json:"precision"` // of the model's products (assets/voxsiam.json), "" for foreign models
 }
 
 func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
@@ -161,6 +162,9 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		Dim: res.Dim, Skipped: res.Skipped, PaddedUtterances: len(res.Padded), Padded: res.Padded, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
 		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec, CPUSeconds: cpu,
 		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
+	if m.Meta != nil {
+		sum.Precision = m.Meta.ModelPrecision()
+	}
 	if cpu > 0 {
 		sum.AudioSecondsPerCPU = res.Seconds / cpu
 	}

@@ -19,6 +19,7 @@ import (
 // exportOptions are the flags of `voxsiam export`.
 type exportOptions struct {
 	Run, Checkpoint, Out string
+	Precision            string
 	JSON                 bool
 }
 
@@ -33,12 +34,15 @@ func newExportCommand() *cli.Command {
 			"checkpoint and writes a SavedModel (tags serve) with the signatures\n" +
 			"serving_default (spectrogram [batch, 40, 128] -> embedding), distribution and\n" +
 			"pair_distance (spectrogram_a, spectrogram_b -> symmetric KL), plus\n" +
-			"assets/voxsiam.json (feature settings, segment length, pooling) for voxsiam embed.\n" +
+			"assets/voxsiam.json (feature settings, segment length, pooling, precision) for voxsiam embed.\n" +
+			"--precision bf16 serves with bfloat16 matrix products (float32 in and out); int8 stores\n" +
+			"int8 kernels with per-output-channel scales, dequantised to float32 products.\n" +
 			"Python loads it with tf.saved_model.load(dir).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "run", Usage: "training run `DIR` (config.toml, features.json, checkpoints/)", EnvVars: []string{"VOXSIAM_RUN"}, Category: cat, Destination: &o.Run},
 			&cli.StringFlag{Name: "checkpoint", Usage: "`N` (step), best, latest, or a checkpoint name such as ckpt-1200", Value: "latest", EnvVars: []string{"VOXSIAM_CHECKPOINT"}, Category: cat, Destination: &o.Checkpoint},
 			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", EnvVars: []string{"VOXSIAM_PRECISION"}, Category: cat, Destination: &o.Precision},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runExport(c.Context, o, c.App.Writer) },
@@ -52,6 +56,7 @@ type exportSummary struct {
 	Signatures   []string `json:"signatures"`
 	EmbeddingDim int      `json:"embedding_dim"`
 	Speakers     int      `json:"speakers"`
+	Precision    string   `json:"precision"`
 }
 
 func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
@@ -75,33 +80,32 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	}
 	cfg := run.Config.Model
 	cfg.Device = "" // no device pins in a SavedModel: the loader's session places it
-	m, err := graph.Build(cfg, graph.Inference)
+	switch o.Precision {
+	case "fp32", "bf16", "int8":
+		cfg.Precision = o.Precision
+	default:
+		return usagef("export: --precision %q: want fp32, bf16 or int8", o.Precision)
+	}
+	m, sess, err := graph.LoadInference(cfg, prefix, graph.SessionOptions{})
 	if err != nil {
 		return fmt.Errorf("export: %s: %w", o.Run, err)
 	}
-	sess, err := m.NewSession(graph.SessionOptions{})
-	if err != nil {
-		return err
-	}
 	defer sess.Close()
-	if err := m.Restore(sess, prefix); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
 	meta, err := json.MarshalIndent(exportMeta{Features: run.FeaturesJSON, Segment: m.Config.Frames, Pooling: embed.PoolMean,
-		EmbeddingLayer: m.Config.EmbeddingLayer, Model: m.Config}, "", "  ")
+		EmbeddingLayer: m.Config.EmbeddingLayer, Precision: m.Config.Precision, Model: m.Config}, "", "  ")
 	if err != nil {
 		return err
 	}
 	if err := graph.ExportSavedModel(m, sess, o.Out, map[string][]byte{embed.MetaAsset: meta}); err != nil {
 		return err
 	}
-	sum := exportSummary{Out: o.Out, Checkpoint: prefix, EmbeddingDim: int(m.Embedding.Shape().Size(1)), Speakers: m.Config.Speakers,
+	sum := exportSummary{Out: o.Out, Checkpoint: prefix, EmbeddingDim: int(m.Embedding.Shape().Size(1)), Speakers: m.Config.Speakers, Precision: m.Config.Precision,
 		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
-	fmt.Fprintf(w, "exported %s -> %s (embedding %d-d from %s; signatures %s)\n", prefix, o.Out,
-		sum.EmbeddingDim, m.Config.EmbeddingLayer, strings.Join(sum.Signatures, ", "))
+	fmt.Fprintf(w, "exported %s -> %s (embedding %d-d from %s, %s; signatures %s)\n", prefix, o.Out,
+		sum.EmbeddingDim, m.Config.EmbeddingLayer, sum.Precision, strings.Join(sum.Signatures, ", "))
 	return nil
 }
 
@@ -111,5 +115,6 @@ type exportMeta struct {
 	Segment        int             `json:"segment"`
 	Pooling        string          `json:"pooling"`
 	EmbeddingLayer string          `json:"embedding_layer"`
+	Precision      string          `json:"precision"`
 	Model          graph.Config    `json:"model"`
 }

@@ -25,6 +25,7 @@ type trainOptions struct {
 	PerSpeaker                 int
 	Seed                       uint64
 	Loss, Sampling, Device     string
+	Precision                  string
 	Margin, LR                 float64
 	JSON                       bool
 	set                        map[string]bool
@@ -55,6 +56,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "sampling", Usage: "random (published) | pk (P speakers x K segments, see --segments-per-speaker) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, EnvVars: []string{"VOXSIAM_SAMPLING"}, Category: cat, Destination: &o.Sampling},
 			&cli.IntFlag{Name: "segments-per-speaker", Usage: "pk sampling: segments of each drawn speaker (K; P = batch/K)", Value: def.Train.PerSpeaker, EnvVars: []string{"VOXSIAM_SEGMENTS_PER_SPEAKER"}, Category: cat, Destination: &o.PerSpeaker},
 			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, EnvVars: []string{"VOXSIAM_LOSS"}, Category: "Model", Destination: &o.Loss},
+			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, EnvVars: []string{"VOXSIAM_PRECISION"}, Category: "Model", Destination: &o.Precision},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, EnvVars: []string{"VOXSIAM_MARGIN"}, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, EnvVars: []string{"VOXSIAM_LR"}, Category: "Model", Destination: &o.LR},
 			&cli.StringFlag{Name: "device", Usage: "TensorFlow device of the graph, e.g. /device:GPU:0 (default: TF placement)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: "Runtime", Destination: &o.Device},
@@ -153,6 +155,7 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("intra-op", func() { t.IntraOp = o.IntraOp })
 	setIf("inter-op", func() { t.InterOp = o.InterOp })
 	setIf("loss", func() { m.Loss = o.Loss })
+	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
 	setIf("device", func() { m.Device = o.Device })

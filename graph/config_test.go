@@ -16,7 +16,7 @@ func TestDefaultConfig(t *testing.T) {
 	want := Config{Frames: 40, Bins: 128, LSTM1: 256, LSTM2: 256, Speakers: 100, Dense1: 1000, Dense2: 500,
 		Dropout1: 0.5, Dropout2: 0.25, DenseActivation: "linear", OutputActivation: "softmax", Loss: "pkld",
 		Hinge: "hinge", Margin: 3, Epsilon: 1e-7, LearningRate: 1e-3, Beta1: 0.9, Beta2: 0.999, AdamEpsilon: 1e-8,
-		LSTMImpl: "unrolled", EmbeddingLayer: "L3", DType: "float32"}
+		LSTMImpl: "unrolled", EmbeddingLayer: "L3", DType: "float32", Precision: "fp32"}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("DefaultConfig(100) (-want +got):\n%s", d)
 	}
@@ -54,6 +54,9 @@ func TestValidate(t *testing.T) {
 		{"activation", "output_activation", func(c *Config) { c.OutputActivation = "tanh" }},
 		{"impl", "lstm_impl", func(c *Config) { c.LSTMImpl = "cudnn" }},
 		{"block float64", "block", func(c *Config) { c.LSTMImpl, c.DType = "block", "float64" }},
+		{"precision", "precision", func(c *Config) { c.Precision = "fp16" }},
+		{"bf16 float64", "precision", func(c *Config) { c.Precision, c.DType = "bf16", "float64" }},
+		{"int8 block", "precision", func(c *Config) { c.Precision, c.LSTMImpl = "int8", "block" }},
 		{"layer", "embedding_layer", func(c *Config) { c.EmbeddingLayer = "L9" }},
 		{"beta", "beta1", func(c *Config) { c.Beta1 = 1 }},
 	}

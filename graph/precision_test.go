@@ -39,6 +39,17 @@ func TestQuantizeColumns(t *testing.T) {
 	}
 }
 
+func TestInt8TrainRejected(t *testing.T) {
+	c := tinyConfig("float32")
+	c.Precision = "int8"
+	if _, err := Build(c, Train); err == nil {
+		t.Fatal("Build(Train) with precision int8: want error")
+	}
+	if _, err := Build(c, Inference); err != nil {
+		t.Fatalf("Build(Inference) with precision int8: %v", err)
+	}
+}
+
 // precisionConfig is a small network on the contract's 40x128 input.
 func precisionConfig() Config {
 	return Config{Frames: 40, Bins: 128, LSTM1: 24, LSTM2: 16, Speakers: 6, Seed: 5, LearningRate: 1e-2}

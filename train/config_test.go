@@ -64,6 +64,7 @@ func TestValidate(t *testing.T) {
 		{"sampling", func(c *Config) { c.Train.Sampling = "stratified" }},
 		{"best metric", func(c *Config) { c.Train.BestMetric = "acc" }},
 		{"val fraction", func(c *Config) { c.Data.ValFraction = 1 }},
+		{"int8 training", func(c *Config) { c.Model.Precision = "int8" }},
 	}
 	def := DefaultConfig()
 	if err := def.Validate(); err != nil {
@@ -93,7 +94,7 @@ func TestExampleConfig(t *testing.T) {
 	if d := cmp.Diff(want.Data, got.Data); d != "" {
 		t.Errorf("[data] differs (-want +got):\n%s", d)
 	}
-	if got.Model.Loss != "pkld" || got.Model.Margin != 3 || got.Model.LSTM1 != 256 {
+	if got.Model.Loss != "pkld" || got.Model.Margin != 3 || got.Model.LSTM1 != 256 || got.Model.Precision != "fp32" {
 		t.Errorf("[model] %+v", got.Model)
 	}
 }

@@ -81,6 +81,8 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	cfg := run.Config.Model
 	cfg.Device = "" // no device pins in a SavedModel: the loader's session places it
 	switch o.Precision {
+	case "":
+		cfg.Precision = "fp32"
 	case "fp32", "bf16", "int8":
 		cfg.Precision = o.Precision
 	default:

@@ -67,18 +67,21 @@ func exportTestRun(t *testing.T) (string, *graph.Model, *tf.Session) {
 func TestRunExport(t *testing.T) {
 	run, _, _ := exportTestRun(t)
 	for _, c := range []struct {
-		name, ckpt string
-		wantErr    bool
+		name, ckpt, precision string
+		wantErr               bool
 	}{
-		{"latest pointer", "latest", false},
-		{"step number", "7", false},
-		{"missing step", "8", true},
-		{"missing best pointer", "best", true},
+		{"latest pointer", "latest", "", false},
+		{"step number", "7", "", false},
+		{"bf16", "7", "bf16", false},
+		{"int8", "7", "int8", false},
+		{"bad precision", "7", "fp16", true},
+		{"missing step", "8", "", true},
+		{"missing best pointer", "best", "", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "model")
 			var buf bytes.Buffer
-			err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: c.ckpt, Out: out, JSON: true}, &buf)
+			err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: c.ckpt, Out: out, Precision: c.precision, JSON: true}, &buf)
 			if (err != nil) != c.wantErr {
 				t.Fatalf("err = %v, want error %v", err, c.wantErr)
 			}
@@ -97,6 +100,13 @@ func TestRunExport(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(out, "assets", "voxsiam.json"))
 			if err != nil || json.Unmarshal(b, &meta) != nil {
 				t.Fatalf("voxsiam.json: %v %s", err, b)
+			}
+			wantPrec := c.precision
+			if wantPrec == "" {
+				wantPrec = "fp32"
+			}
+			if sum.Precision != wantPrec || string(meta["precision"]) != `"`+wantPrec+`"` {
+				t.Errorf("precision: summary %q, voxsiam.json %s, want %q", sum.Precision, meta["precision"], wantPrec)
 			}
 			if string(meta["segment"]) != "40" || string(meta["pooling"]) != `"mean"` || string(meta["embedding_layer"]) != `"L3"` {
 				t.Errorf("voxsiam.json = %s", b)

@@ -3,6 +3,7 @@ package graph
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
@@ -51,6 +52,100 @@ func benchSession(b *testing.B, cfg Config, mode Mode) (*Model, *tf.Session) {
 		b.Fatal(err)
 	}
 	s, err := m.NewSession(SessionOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	run(b, s, nil, nil, m.Init)
+	return m, s
+}
+
+// BenchmarkPrecisionTrain times Adam steps of the reference network
+// (batch 100, dropout on) in fp32, in bf16 by explicit casts (Precision
+// "bf16") and in fp32 under TensorFlow's bf16 rewrite (BF16Rewrite),
+// alternating the three every iteration so load drifts hit all alike,
+// and reports the speed-ups over fp32 (>1 = faster):
+//
+//	go test ./graph/ -run '^$' -bench Precision -benchtime=5x
+func BenchmarkPrecisionTrain(b *testing.B) {
+	type variant struct {
+		name string
+		cfg  Config
+		opt  SessionOptions
+	}
+	base := DefaultConfig(100)
+	bf := base
+	bf.Precision = "bf16"
+	vs := []variant{{"fp32", base, SessionOptions{}}, {"bf16", bf, SessionOptions{}}, {"rewrite", base, SessionOptions{BF16Rewrite: true}}}
+	steps := make([]func(), len(vs))
+	for i, v := range vs {
+		m, s := benchSessionOpts(b, v.cfg, Train, v.opt)
+		x, lab := randomBatch(b, v.cfg, 100, rand.New(rand.NewPCG(1, 1)))
+		feeds := map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: lab, m.Training: mustTensor(b, true)}
+		steps[i] = func() { run(b, s, feeds, []tf.Output{m.Loss}, m.TrainOp) }
+		// warm-up (graph rewrite, executor creation); the first loss shows
+		// whether a variant computes differently from fp32 at all
+		loss := run(b, s, feeds, []tf.Output{m.Loss})[0].Value().(float32)
+		b.Logf("%s: first loss %.9g", v.name, loss)
+		steps[i]()
+	}
+	reportAlternating(b, steps, []string{"fp32", "bf16/fp32", "rewrite/fp32"})
+}
+
+// BenchmarkPrecisionExtract times the embedding of 100 segments through
+// the Inference graph in fp32, bf16 and int8 (same checkpoint), alternating,
+// and reports the throughput ratios over fp32 (>1 = faster).
+func BenchmarkPrecisionExtract(b *testing.B) {
+	cfg := DefaultConfig(100)
+	tm, ts := benchSession(b, cfg, Train)
+	ckpt := b.TempDir() + "/ckpt"
+	if err := tm.Save(ts, ckpt); err != nil {
+		b.Fatal(err)
+	}
+	x, _ := randomBatch(b, cfg, 100, rand.New(rand.NewPCG(1, 1)))
+	names := []string{"fp32", "bf16", "int8"}
+	steps := make([]func(), len(names))
+	for i, p := range names {
+		c := cfg
+		c.Precision = p
+		m, s, err := LoadInference(c, ckpt, SessionOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		feeds := map[tf.Output]*tf.Tensor{m.Input: x}
+		steps[i] = func() { run(b, s, feeds, []tf.Output{m.Embedding}) }
+		steps[i]()
+	}
+	reportAlternating(b, steps, []string{"fp32", "bf16/fp32", "int8/fp32"})
+}
+
+// reportAlternating runs every step once per iteration, in turn, and
+// reports the mean seconds of steps[0] ("<label[0]>-s/op") and the speed-up
+// t0/ti of every other ("<label[i]>-speedup").
+func reportAlternating(b *testing.B, steps []func(), labels []string) {
+	total := make([]time.Duration, len(steps))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i, f := range steps {
+			t0 := time.Now()
+			f()
+			total[i] += time.Since(t0)
+		}
+	}
+	b.ReportMetric(total[0].Seconds()/float64(b.N), labels[0]+"-s/op")
+	for i := 1; i < len(steps); i++ {
+		b.ReportMetric(total[0].Seconds()/total[i].Seconds(), labels[i]+"-speedup")
+	}
+}
+
+// benchSessionOpts is benchSession with session options.
+func benchSessionOpts(b *testing.B, cfg Config, mode Mode, o SessionOptions) (*Model, *tf.Session) {
+	m, err := Build(cfg, mode)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := m.NewSession(o)
 	if err != nil {
 		b.Fatal(err)
 	}

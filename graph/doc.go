@@ -96,6 +96,65 @@
 // may build its Inference graph with "block"); they agree to float
 // rounding (TestCheckpointResume: 1e-5). "block" is float32 only.
 //
+// # Reduced precision
+//
+// Config.Precision "bf16" casts both operands of every network MatMul
+// (LSTM input projections, the recurrent products, the dense layers) to
+// bfloat16 and the product back to float32 (precision.go). Variables stay
+// float32 (master weights: Adam updates them from gradients that flow
+// back through Cast), and so do the gate nonlinearities and cell state,
+// softmax, log p, the KL matrix and the loss: the log of probabilities
+// near Epsilon is never taken in bf16. "int8" (Inference graphs, export
+// only) stores each kernel as int8 with a per-output-column scale
+// (QuantizeColumns: symmetric, max |w| / 127) and dequantises it once per
+// run before float32 products.
+//
+// Explicit casts against TensorFlow's rewrite. SessionOptions.BF16Rewrite
+// asks grappler for auto_mixed_precision_onednn_bfloat16 on the fp32
+// graph instead. Measured (BenchmarkPrecisionTrain, below): the rewrite
+// leaves the graph unchanged on this machine (no AVX512_BF16): its first
+// loss equals the fp32 one to the last bit and its step time is fp32's,
+// while the cast graph's loss differs (5.97334 vs 5.97263). The explicit
+// casts
+// are kept: they do the same on every CPU, are visible in the graph and
+// the exported SavedModel (a rewrite is a session setting that a
+// SavedModel does not carry), and keep loss and KL float32 by
+// construction, where the rewrite's allow/deny lists decide.
+//
+// Speed is a property of the CPU. The machine voxsiam was measured on (AMD
+// EPYC, Zen 3 class: AVX2 and FMA, no AVX-512, no AVX512_BF16, no
+// AVX-VNNI; /proc/cpuinfo) has no bf16 or int8 dot-product instructions.
+// Kernel level (Python TF 2.21 on the same machine, ONEDNN_VERBOSE=1):
+// oneDNN reports isa AVX2, and a bf16 MatMul runs as Eigen's blocked
+// contraction that widens each bf16 block to float32 and calls oneDNN's
+// f32 sgemm on it (the same 96x256·256x768 sgemm calls as the fp32
+// MatMul, no bf16 primitive): the fp32 arithmetic plus conversions. bf16
+// MatMul against fp32, medians of 7: 100x256·256x1024 0.71x,
+// 4000x512·512x1024 0.81x. Whole network, 2026-11-30 07:51-07:56 UTC,
+// `go test ./graph/ -run '^$' -bench Precision` (-benchtime=3x once,
+// 5x twice; other engineers' jobs running, load average 5-9, so the
+// ratios are indicative): training step (fp32 0.84-0.98 s) bf16 casts
+// 0.97x, 0.85x, 0.79x; the rewrite 1.09x, 0.99x, 1.00x with a first
+// loss bit-identical to fp32 (no rewrite happened); extraction of 100
+// segments (fp32 0.21 s) bf16 0.88x, 0.89x, 0.78x, int8 0.96x, 1.09x,
+// 1.00x. What would move them: a CPU with AVX512_BF16 or AMX (Cooper Lake,
+// Sapphire Rapids, Zen 4 and later), where oneDNN's bf16 gemm and TF's
+// bf16 MatMul rewrite engage, with no change to the graph; for int8, VNNI
+// plus a quantised product with per-channel scales in the public op set.
+//
+// int8: TensorFlow's public quantised product, QuantizedMatMul, has a CPU
+// kernel for quint8 x quint8 only with one (min, max) range per operand,
+// no per-channel scales (gemmlowp; other types take a reference loop);
+// oneDNN's int8 kernels are reached only through the internal
+// _MklQuantizedMatMul* ops of TF's quantisation rewrites. voxsiam
+// therefore dequantises (a Cast and a multiply per weight, per run: 3.4 M
+// weights of the reference network against ~9.5 G multiply-adds for a
+// batch of 100 segments, under 0.1%) and multiplies in float32: the
+// kernels are 4x smaller on disk, the products cost as fp32.
+// Quality bound stated and tested (TestReducedPrecisionEmbeddings):
+// cosine to the fp32 embedding >= 0.999 for bf16 and >= 0.995 for int8
+// (measured minima 0.99999 and 0.99997 on a small trained network).
+//
 // # References
 //
 //   - T. Stadelmann, S. Glinski-Haefeli, P. Gerber, O. Dürr: "Capturing

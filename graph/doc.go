@@ -130,14 +130,14 @@
 // f32 sgemm on it (the same 96x256·256x768 sgemm calls as the fp32
 // MatMul, no bf16 primitive): the fp32 arithmetic plus conversions. bf16
 // MatMul against fp32, medians of 7: 100x256·256x1024 0.71x,
-// 4000x512·512x1024 0.81x. Whole network, 2026-11-30 07:51-07:56 UTC,
-// `go test ./graph/ -run '^$' -bench Precision` (-benchtime=3x once,
-// 5x twice; other engineers' jobs running, load average 5-9, so the
-// ratios are indicative): training step (fp32 0.84-0.98 s) bf16 casts
-// 0.97x, 0.85x, 0.79x; the rewrite 1.09x, 0.99x, 1.00x with a first
-// loss bit-identical to fp32 (no rewrite happened); extraction of 100
-// segments (fp32 0.21 s) bf16 0.88x, 0.89x, 0.78x, int8 0.96x, 1.09x,
-// 1.00x. What would move them: a CPU with AVX512_BF16 or AMX (Cooper Lake,
+// 4000x512·512x1024 0.81x. Whole network, 2026-11-30 08:02-08:06 UTC,
+// machine nearly idle (load average 1.0-1.7), `go test ./graph/ -run
+// '^$' -bench Precision -benchtime=5x -count=2`: training step (fp32
+// 0.79-0.88 s) bf16 casts 0.81x, 0.87x; the rewrite 0.91x, 1.03x with a
+// first loss bit-identical to fp32 (no rewrite happened); extraction of
+// 100 segments (fp32 0.20-0.22 s) bf16 0.77x, 0.78x, int8 0.98x, 0.96x.
+// Three earlier runs under load (average 5-9) agree: bf16 0.79-0.97x
+// training, 0.78-0.89x extraction, int8 0.96-1.09x. What would move them: a CPU with AVX512_BF16 or AMX (Cooper Lake,
 // Sapphire Rapids, Zen 4 and later), where oneDNN's bf16 gemm and TF's
 // bf16 MatMul rewrite engage, with no change to the graph; for int8, VNNI
 // plus a quantised product with per-channel scales in the public op set.

@@ -22,8 +22,8 @@ import (
 type Options struct {
 	Out     string   // corpus directory (created; an existing one is completed)
 	Sources []string // source names; default DefaultSources
-	// Unpacker fetches and unpacks a package; default AptUnpacker in <Out>/../.realvoice-cache
-	// is not assumed: Build needs one (cmd passes an AptUnpacker).
+	// Unpacker fetches and unpacks a package; required (the CLI passes an
+	// AptUnpacker with its --cache).
 	Unpacker Unpacker
 	// Converter turns one recording into 16 kHz mono 16-bit WAV; default Sox{}.
 	Converter Converter
@@ -136,23 +136,27 @@ func (b *builder) source(ctx context.Context, s Source) error {
 	if len(items) == 0 {
 		return errs.BadData("realvoice: %s: no recordings found in %s", s.Package, root)
 	}
-	// Duplicates are decided first, in item order (deterministic whatever
-	// the number of workers); conversions (sox) then run on the workers and
-	// are recorded in item order.
-	var todo []Item
+	// Every recording is read once here and duplicates are decided in item
+	// order (deterministic whatever the number of workers); conversions
+	// (sox) then run on the workers and are recorded in item order. The
+	// bytes of one source's recordings are held meanwhile (tens of MB for
+	// the known packages).
+	var todo []pending
 	for _, it := range items {
-		dup, err := b.duplicate(it)
+		data, err := readItem(it)
 		if err != nil {
 			if err := b.skip(where(it), err); err != nil {
 				return err
 			}
 			continue
 		}
-		if dup {
+		h := sha256.Sum256(data)
+		if b.seen[h] {
 			b.res.Duplicates++
 			continue
 		}
-		todo = append(todo, it)
+		b.seen[h] = true
+		todo = append(todo, pending{it, data})
 	}
 	bar := progress.New(b.o.Progress, int64(len(todo)), s.Name)
 	defer bar.Finish()
@@ -164,7 +168,7 @@ func (b *builder) source(ctx context.Context, s Source) error {
 		return b.convertItem(ctx, todo[i])
 	}, func(i int, c converted) error {
 		bar.Add(1)
-		return b.record(s, todo[i], c)
+		return b.record(s, todo[i].Item, c)
 	})
 }
 
@@ -175,18 +179,10 @@ func where(it Item) string {
 	return it.Path
 }
 
-// duplicate reports whether a byte-identical recording came earlier.
-func (b *builder) duplicate(it Item) (bool, error) {
-	data, err := readItem(it)
-	if err != nil {
-		return false, err
-	}
-	h := sha256.Sum256(data)
-	if b.seen[h] {
-		return true, nil
-	}
-	b.seen[h] = true
-	return false, nil
+// pending is a recording to convert, with its bytes.
+type pending struct {
+	Item
+	data []byte
 }
 
 // converted is one item after conversion.
@@ -196,16 +192,11 @@ type converted struct {
 	err  error
 }
 
-// convertItem reads and converts one item (on a worker).
-func (b *builder) convertItem(ctx context.Context, it Item) converted {
+// convertItem converts one recording (on a worker).
+func (b *builder) convertItem(ctx context.Context, p pending) converted {
 	var c converted
-	data, err := readItem(it)
-	if err != nil {
-		c.err = err
-		return c
-	}
-	out := filepath.Join(b.o.Out, it.Speaker, it.Utt+".wav")
-	if c.rate, c.err = b.convert(ctx, data, where(it), out); c.err == nil {
+	out := filepath.Join(b.o.Out, p.Speaker, p.Utt+".wav")
+	if c.rate, c.err = b.convert(ctx, p.data, where(p.Item), out); c.err == nil {
 		c.secs, c.err = wavSeconds(out)
 	}
 	return c

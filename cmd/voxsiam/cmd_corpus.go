@@ -87,14 +87,7 @@ func runCorpusSynth(ctx context.Context, opts corpusSynthOptions, w io.Writer) e
 	if _, err := os.Stat(opts.Out); err == nil {
 		return usagef("corpus synth: %s already exists; remove it or choose another --out", opts.Out)
 	}
-	stderr := opts.Stderr
-	if stderr == nil {
-		stderr = io.Discard
-	}
-	var bar io.Writer = stderr
-	if opts.JSON {
-		bar = nil
-	}
+	stderr, bar := logAndBar(opts.Stderr, opts.JSON)
 	res, err := synth.Generate(ctx, synth.Options{Speakers: opts.Speakers, Utterances: opts.Utterances,
 		Out: opts.Out, Seed: opts.Seed, Engines: opts.Engines, Workers: opts.Workers, Progress: bar, Log: stderr})
 	if err != nil {
@@ -127,4 +120,16 @@ func runCorpusSynth(ctx context.Context, opts corpusSynthOptions, w io.Writer) e
 		fmt.Fprintf(w, "skipped: speaker %s (%s), its voice kept failing: %s\n", k.Speaker, k.Voice, k.Err)
 	}
 	return nil
+}
+
+// logAndBar returns where a data command writes notes (stderr, or nowhere)
+// and its progress bar (stderr; none with --json, whose output is parsed).
+func logAndBar(stderr io.Writer, json bool) (log, bar io.Writer) {
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	if json {
+		return stderr, nil
+	}
+	return stderr, stderr
 }

@@ -76,14 +76,7 @@ func runCorpusReal(ctx context.Context, opts corpusRealOptions, w io.Writer) err
 	if opts.Cache == "" {
 		opts.Cache = filepath.Clean(opts.Out) + ".cache"
 	}
-	stderr := opts.Stderr
-	if stderr == nil {
-		stderr = io.Discard
-	}
-	var bar io.Writer = stderr
-	if opts.JSON {
-		bar = nil
-	}
+	stderr, bar := logAndBar(opts.Stderr, opts.JSON)
 	res, err := realvoice.Build(ctx, realvoice.Options{Out: opts.Out, Sources: opts.Sources,
 		Unpacker: realvoice.AptUnpacker{Cache: opts.Cache}, Strict: opts.Strict, Progress: bar, Log: stderr})
 	if err != nil {

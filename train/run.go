@@ -105,6 +105,9 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	if m.Bins != 0 && m.Bins != st.NMels() {
 		return nil, fmt.Errorf("train: model.bins %d but store %s has %d mel bins", m.Bins, cfg.Data.Store, st.NMels())
 	}
+	// One output unit per training speaker, also under a label map (whose
+	// classes are fewer): the loss compares labels only, so the extra units
+	// cost nothing and a run can change its label map on resume.
 	m.Speakers, m.Frames, m.Bins = len(trainSpk), cfg.Train.Segment, st.NMels()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -117,7 +120,13 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	if err := l.prepareDir(st, trainSpk, valSpk, resume); err != nil {
 		return nil, err
 	}
-	if l.smp, err = NewSampler(st, trainSpk, cfg.Train); err != nil {
+	var label map[string]string
+	if cfg.Data.LabelMap != "" {
+		if label, err = ReadLabelMap(cfg.Data.LabelMap); err != nil {
+			return nil, err
+		}
+	}
+	if l.smp, err = NewLabelledSampler(st, trainSpk, label, cfg.Train); err != nil {
 		return nil, err
 	}
 	if len(valSpk) >= 2 && cfg.Data.ValSegments >= 2 {

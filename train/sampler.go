@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/voxsiam/voxsiam/tools/store"
 )
@@ -20,7 +21,7 @@ type Source interface {
 type Batch struct {
 	Step     int64
 	X        []float32 // spectrogram: [Size, Segment, NMels] float32, log-mel
-	Labels   []int32   // labels: [Size] speaker index into the sampler's speakers
+	Labels   []int32   // labels: [Size] class index into the sampler's Speakers()
 	PairI    []int32   // balanced mode: pair_i [Size/2] segment indices
 	PairJ    []int32   // balanced mode: pair_j [Size/2]
 	PairSame []float32 // balanced mode: pair_same [Size/2], 1 same speaker, 0 different
@@ -31,8 +32,8 @@ type Batch struct {
 // batch depends only on (seed, step): a resumed run sees the same data.
 type Sampler struct {
 	src      Source
-	speakers []string            // label k is speakers[k]
-	utts     [][]store.Utterance // per speaker, utterances with at least Segment rows
+	speakers []string            // label k is speakers[k] (a class: a speaker, or a label of the label map)
+	utts     [][]store.Utterance // per class, utterances with at least Segment rows
 	seed     uint64
 	batch    int
 	seg      int
@@ -44,28 +45,39 @@ type Sampler struct {
 // NewSampler samples from the utterances of speakers (each needs one
 // utterance of at least o.Segment frames). Labels follow the order of speakers.
 func NewSampler(src Source, speakers []string, o Options) (*Sampler, error) {
-	s := &Sampler{src: src, speakers: speakers, seed: o.Seed, batch: o.Batch,
+	return NewLabelledSampler(src, speakers, nil, o)
+}
+
+// NewLabelledSampler is NewSampler with a label map (ReadLabelMap): speakers
+// sharing a label form one class, drawn as one speaker is (its utterances
+// pooled) and labelled alike; the classes are the sorted distinct labels.
+func NewLabelledSampler(src Source, speakers []string, label map[string]string, o Options) (*Sampler, error) {
+	names, members := classes(speakers, label)
+	s := &Sampler{src: src, speakers: names, seed: o.Seed, batch: o.Batch,
 		seg: o.Segment, balanced: o.Sampling == "balanced", spec: o.SpecAugment}
 	if o.Sampling == "pk" {
 		s.pk = o.PerSpeaker
 	}
 	var err error
-	if s.utts, err = groupUtterances(src.Utterances(), speakers, o.Segment); err != nil {
+	if s.utts, err = groupUtterances(src.Utterances(), members, o.Segment); err != nil {
 		return nil, err
 	}
-	if s.balanced && len(speakers) < 2 {
-		return nil, fmt.Errorf("train: balanced sampling needs 2 speakers, have %d", len(speakers))
+	if s.balanced && len(names) < 2 {
+		return nil, fmt.Errorf("train: balanced sampling needs 2 speakers, have %d", len(names))
 	}
 	return s, nil
 }
 
-// groupUtterances lists, per speaker, the utterances long enough for one segment.
-func groupUtterances(all []store.Utterance, speakers []string, seg int) ([][]store.Utterance, error) {
-	idx := make(map[string]int, len(speakers))
-	for k, sp := range speakers {
-		idx[sp] = k
+// groupUtterances lists, per class, the utterances of its speakers long
+// enough for one segment, sorted by id.
+func groupUtterances(all []store.Utterance, members [][]string, seg int) ([][]store.Utterance, error) {
+	idx := map[string]int{}
+	for k, sps := range members {
+		for _, sp := range sps {
+			idx[sp] = k
+		}
 	}
-	utts := make([][]store.Utterance, len(speakers))
+	utts := make([][]store.Utterance, len(members))
 	for _, u := range all {
 		if k, ok := idx[u.Speaker]; ok && u.Rows >= int64(seg) {
 			utts[k] = append(utts[k], u)
@@ -73,14 +85,15 @@ func groupUtterances(all []store.Utterance, speakers []string, seg int) ([][]sto
 	}
 	for k, us := range utts {
 		if len(us) == 0 {
-			return nil, fmt.Errorf("train: speaker %q has no utterance of %d frames or more", speakers[k], seg)
+			return nil, fmt.Errorf("train: speaker %q has no utterance of %d frames or more", strings.Join(members[k], ", "), seg)
 		}
 		sort.Slice(us, func(a, b int) bool { return us[a].ID < us[b].ID })
 	}
 	return utts, nil
 }
 
-// Speakers is the label order.
+// Speakers is the label order: the training speakers, or the label map's
+// classes.
 func (s *Sampler) Speakers() []string { return s.speakers }
 
 // rngFor is the batch RNG of step: PCG seeded with (seed, step).

@@ -32,7 +32,8 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 		return nil, fmt.Errorf("train: validation needs 2 speakers, have %d", len(speakers))
 	}
 	o := cfg.Train
-	utts, err := groupUtterances(src.Utterances(), speakers, o.Segment)
+	_, members := classes(speakers, nil)
+	utts, err := groupUtterances(src.Utterances(), members, o.Segment)
 	if err != nil {
 		return nil, fmt.Errorf("train: validation: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 type trainOptions struct {
 	Data, Out, Config          string
 	TrainSpeakers, ValSpeakers string
+	LabelMap                   string
 	Resume                     string
 	Steps                      int64
 	Batch, IntraOp, InterOp    int
@@ -49,6 +50,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "train.toml `FILE` ([model], [train], [data])", EnvVars: []string{"VOXSIAM_CONFIG"}, Category: cat, Destination: &o.Config},
 			&cli.StringFlag{Name: "resume", Usage: "continue the run in `DIR` from its latest checkpoint", EnvVars: []string{"VOXSIAM_RESUME"}, Category: cat, Destination: &o.Resume},
 			&cli.StringFlag{Name: "train-speakers", Usage: "training speaker list `FILE` (default: all not held out)", EnvVars: []string{"VOXSIAM_TRAIN_SPEAKERS"}, Category: "Data", Destination: &o.TrainSpeakers},
+			&cli.StringFlag{Name: "label-map", Usage: "speaker<TAB>label `FILE`: speakers sharing a label train as one class (e.g. copies of one base voice)", EnvVars: []string{"VOXSIAM_LABEL_MAP"}, Category: "Data", Destination: &o.LabelMap},
 			&cli.StringFlag{Name: "val-speakers", Usage: "validation speaker list `FILE` (default: 10% of the groups, by seed)", EnvVars: []string{"VOXSIAM_VAL_SPEAKERS"}, Category: "Data", Destination: &o.ValSpeakers},
 			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, EnvVars: []string{"VOXSIAM_STEPS"}, Category: cat, Destination: &o.Steps},
 			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, EnvVars: []string{"VOXSIAM_BATCH"}, Category: cat, Destination: &o.Batch},
@@ -147,6 +149,7 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("data", func() { d.Store = o.Data })
 	setIf("train-speakers", func() { d.TrainSpeakers = o.TrainSpeakers })
 	setIf("val-speakers", func() { d.ValSpeakers = o.ValSpeakers })
+	setIf("label-map", func() { d.LabelMap = o.LabelMap })
 	setIf("steps", func() { t.Steps = o.Steps })
 	setIf("batch", func() { t.Batch = o.Batch })
 	setIf("seed", func() { t.Seed = o.Seed })

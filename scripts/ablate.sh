@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Ablations of the shipped model on the real-voice protocol (scripts/realeval.sh):
+# each arm continues the shipped run from its best checkpoint for ABL_STEPS
+# more mini-batches with one thing changed, and every arm is evaluated at its
+# last step next to the baseline, in one realeval run.
+#
+#   control  nothing changed (the run's own continuation)
+#   labels   synthetic speakers labelled by base voice (--label-map): the
+#            200 synthetic speakers come from 127 voices, 73 are perturbed copies
+#   aug      offline augmentation of every training speaker (noise, babble,
+#            reverberation, telephone, gain/EQ; `voxsiam augment`, speakers kept)
+#            plus SpecAugment on the fly
+#
+# Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
+# synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
+# what a previous run finished; an interrupted arm resumes.
+#   ABL_DATA   model.sh's MODEL_OUT            ABL_STEPS  steps per arm (1000)
+#   ABL_ARMS   arms to run ("control labels aug")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VOXSIAM=${VOXSIAM:-bin/voxsiam}
+DATA=${ABL_DATA:-model-build}
+N=${ABL_STEPS:-1000}
+ARMS=${ABL_ARMS:-control labels aug}
+step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
+RUN=$DATA/run
+BEST=$(cat "$RUN/checkpoints/best")     # e.g. ckpt-3000
+B=${BEST#ckpt-}
+END=$((B + N))
+
+# The synthetic speakers' base voices (corpus synth's speakers.tsv).
+awk -F'\t' 'NR==1{for(i=1;i<=NF;i++){if($i=="speaker")s=i; if($i=="base_voice")v=i}; print "speaker\tlabel"; next} {print $s "\t" $v}' \
+  "$DATA/synth/speakers.tsv" > "$DATA/base-voice.tsv"
+
+# The augmented store: training speakers clean + 5 copies each, validation
+# speakers clean (the run validates on them).
+if [[ " $ARMS " == *" aug "* && ! -f "$DATA/store-aug/manifest.tsv" ]]; then
+  if [ ! -f "$DATA/augsrc/speakers.tsv" ]; then
+    rm -rf "$DATA/augsrc.partial" && mkdir -p "$DATA/augsrc.partial"
+    while read -r s; do cp -al "$DATA/all/$s" "$DATA/augsrc.partial/"; done < "$DATA/train.list"
+    { printf 'speaker\tgroup\n'
+      awk -F'\t' 'NR==FNR{k[$1]=1;next} FNR>1 && ($1 in k)' "$DATA/train.list" "$DATA/all/speakers.tsv"; } \
+      > "$DATA/augsrc.partial/speakers.tsv"
+    mv "$DATA/augsrc.partial" "$DATA/augsrc"
+  fi
+  step "augmented copies of the training speakers" "$VOXSIAM" augment --in "$DATA/augsrc" --out "$DATA/aug" \
+    --layout plain --copies noise,babble,reverb,telephone,gaineq --seed 1
+  while read -r s; do [ -d "$DATA/aug/$s" ] || cp -al "$DATA/all/$s" "$DATA/aug/"; done < "$DATA/splits-real/val.list"
+  awk -F'\t' 'NR==FNR{k[$1]=1;next} FNR>1 && ($1 in k)' "$DATA/splits-real/val.list" "$DATA/all/speakers.tsv" |
+    while IFS=$'\t' read -r s g; do grep -q "^$s	" "$DATA/aug/speakers.tsv" || printf '%s\t%s\n' "$s" "$g" >> "$DATA/aug/speakers.tsv"; done
+  step "features of the augmented tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug" --out "$DATA/store-aug"
+fi
+
+# setkey FILE TABLE KEY VALUE: set (or add) KEY in [TABLE] of a TOML file.
+setkey() {
+  awk -v t="[$2]" -v k="$3" -v v="$4" '
+    function flush() { if (in_t && !done) { print "  " k " = " v; done = 1 } }
+    /^\[/ { flush(); in_t = ($0 == t) }
+    in_t && $1 == k && $2 == "=" { print "  " k " = " v; done = 1; next }
+    { print }
+    END { flush() }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+}
+
+# One arm: a copy of the run at its best checkpoint, its config edited
+# (setkey arguments: TABLE KEY VALUE ...), resumed to END.
+arm() { # name [table key value]...
+  local name=$1 dir=$DATA/abl-$1; shift
+  if [ ! -f "$dir/config.toml" ]; then
+    rm -rf "$dir.partial" && mkdir -p "$dir.partial/checkpoints"
+    cp "$RUN"/{config.toml,features.json,train.list,val.list,metrics.jsonl} "$dir.partial/"
+    cp -l "$RUN/checkpoints/$BEST".* "$dir.partial/checkpoints/"
+    printf '%s\n' "$BEST" > "$dir.partial/checkpoints/checkpoint"
+    printf '%s\n' "$BEST" > "$dir.partial/checkpoints/best"
+    while [ $# -ge 3 ]; do setkey "$dir.partial/config.toml" "$1" "$2" "$3"; shift 3; done
+    mv "$dir.partial" "$dir"
+  fi
+  if [ -f "$dir/checkpoints/ckpt-$END.index" ]; then
+    :
+  elif [ "$name" = control ] && [ -f "$RUN/checkpoints/ckpt-$END.index" ]; then
+    echo "control: the run's own ckpt-$END (resume is exact)"
+    cp -l "$RUN/checkpoints/ckpt-$END".* "$dir/checkpoints/"
+  else
+    step "arm $name: steps $B..$END" "$VOXSIAM" train --resume "$dir" --steps "$END"
+  fi
+  [ -f "$dir/model/saved_model.pb" ] ||
+    step "export $name" "$VOXSIAM" export --run "$dir" --checkpoint "$END" --out "$dir/model"
+}
+models=""
+for a in $ARMS; do
+  case $a in
+  control) arm control ;;
+  labels) arm labels data label_map "\"$DATA/base-voice.tsv\"" ;;
+  aug) arm aug data store "\"$DATA/store-aug\"" train spec_augment true ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug)" >&2; exit 2 ;;
+  esac
+  models="$models $a=$DATA/abl-$a/model"
+done
+
+# The arms next to the baseline and the shipped model, one realeval run.
+MODELS="shipped=$DATA/model$models" REAL_DATA=$DATA REAL_OUT=$DATA/ablate scripts/realeval.sh

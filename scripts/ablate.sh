@@ -10,18 +10,19 @@
 #   aug      offline augmentation of every training speaker (noise, babble,
 #            reverberation, telephone, gain/EQ; `voxsiam augment`, speakers kept)
 #            plus SpecAugment on the fly
+#   both     labels and aug together
 #
 # Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
 # synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
 # what a previous run finished; an interrupted arm resumes.
 #   ABL_DATA   model.sh's MODEL_OUT            ABL_STEPS  steps per arm (1000)
-#   ABL_ARMS   arms to run ("control labels aug")
+#   ABL_ARMS   arms to run ("control labels aug both")    ABL_EVAL=0  train only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
 DATA=${ABL_DATA:-model-build}
 N=${ABL_STEPS:-1000}
-ARMS=${ABL_ARMS:-control labels aug}
+ARMS=${ABL_ARMS:-control labels aug both}
 step() { printf '\n== %s\n$ %s\n' "$1" "${*:2}"; "${@:2}"; }
 RUN=$DATA/run
 BEST=$(cat "$RUN/checkpoints/best")     # e.g. ckpt-3000
@@ -34,7 +35,7 @@ awk -F'\t' 'NR==1{for(i=1;i<=NF;i++){if($i=="speaker")s=i; if($i=="base_voice")v
 
 # The augmented store: training speakers clean + 5 copies each, validation
 # speakers clean (the run validates on them).
-if [[ " $ARMS " == *" aug "* && ! -f "$DATA/store-aug/manifest.tsv" ]]; then
+if [[ " $ARMS " == *" aug "* || " $ARMS " == *" both "* ]] && [ ! -f "$DATA/store-aug/manifest.tsv" ]; then
   if [ ! -f "$DATA/augsrc/speakers.tsv" ]; then
     rm -rf "$DATA/augsrc.partial" && mkdir -p "$DATA/augsrc.partial"
     while read -r s; do cp -al "$DATA/all/$s" "$DATA/augsrc.partial/"; done < "$DATA/train.list"
@@ -91,10 +92,12 @@ for a in $ARMS; do
   control) arm control ;;
   labels) arm labels data label_map "\"$DATA/base-voice.tsv\"" ;;
   aug) arm aug data store "\"$DATA/store-aug\"" train spec_augment true ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug)" >&2; exit 2 ;;
+  both) arm both data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug\"" train spec_augment true ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both)" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done
 
 # The arms next to the baseline and the shipped model, one realeval run.
+[ "${ABL_EVAL:-1}" = 0 ] && exit 0
 MODELS="shipped=$DATA/model$models" REAL_DATA=$DATA REAL_OUT=$DATA/ablate scripts/realeval.sh

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 )
@@ -18,7 +19,9 @@ import (
 // machine's load changes both alike); a step is timed as the loop times
 // it, batch wait + TF step. It reports the seconds per step without masks
 // (off-s/step), with them (on-s/step) and the steps/s ratio with/without
-// (on/off-speed; 1 = free, below 1 = slower). Run it with
+// (on/off-speed; 1 = free, below 1 = slower), with the lowest and highest
+// ratio of a single iteration's pair of blocks (on/off-min, on/off-max:
+// the spread the load leaves on the ratio). Run it with
 //
 //	go test ./train/ -run '^$' -bench SpecAugmentTrain -benchtime=6x
 func BenchmarkSpecAugmentTrain(b *testing.B) {
@@ -60,13 +63,19 @@ func BenchmarkSpecAugmentTrain(b *testing.B) {
 	steps(0) // warm-up: graph optimisation and first allocations
 	steps(1)
 	total = [2]time.Duration{}
+	lo, hi := math.Inf(1), math.Inf(-1)
 	b.ResetTimer()
 	for range b.N {
+		before := total
 		steps(0)
 		steps(1)
+		r := (total[0] - before[0]).Seconds() / (total[1] - before[1]).Seconds()
+		lo, hi = math.Min(lo, r), math.Max(hi, r)
 	}
 	n := float64(b.N * block)
 	b.ReportMetric(total[0].Seconds()/n, "off-s/step")
 	b.ReportMetric(total[1].Seconds()/n, "on-s/step")
 	b.ReportMetric(total[0].Seconds()/total[1].Seconds(), "on/off-speed")
+	b.ReportMetric(lo, "on/off-min")
+	b.ReportMetric(hi, "on/off-max")
 }

@@ -28,6 +28,7 @@ def write_config(a):
     toml = f"""# written by bench/gotrain.py: a pure, timed training run
 [model]
 epsilon = {a.epsilon}
+precision = "{a.precision}"
 
 [train]
 batch = {a.batch}
@@ -125,6 +126,7 @@ def main():
     c.add_argument("--threads", type=int, default=2)
     c.add_argument("--seed", type=int, default=1)
     c.add_argument("--epsilon", type=float, default=1e-7)
+    c.add_argument("--precision", choices=("fp32", "bf16"), default="fp32")
     c.add_argument("--out", required=True)
     t = sub.add_parser("times")
     t.add_argument("--run", required=True)

@@ -57,6 +57,9 @@ def parse_args(argv):
     t.add_argument("--margin", type=float, default=None, help="hinge margin (pkld 3, seed 1)")
     t.add_argument("--epsilon", type=float, default=None, help="PKLD epsilon added to distributions (1e-16)")
     t.add_argument("--setup", choices=("pkld", "seed"), default="pkld")
+    t.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
+                   help="fp32, or bf16: Keras' mixed_bfloat16 policy (bfloat16 compute, float32 "
+                        "variables; softmax and loss float32), as voxsiam train --precision bf16")
     t.add_argument("--sampling", choices=("speaker", "utterance"), default="speaker")
     t.add_argument("--unroll", action="store_true", help="unroll the LSTMs over the 40 steps")
     t.add_argument("--seed", type=int, default=1337)

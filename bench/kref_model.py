@@ -53,8 +53,22 @@ def build_network(keras, n_speakers, frames=40, n_mels=128, units=256, unroll=Fa
     x = L.Dropout(0.25, name="L5")(x)
     x = L.Dense(5 * n_speakers, name="L6")(x)
     x = L.Dense(n_speakers, name="L7")(x)
-    out = L.Activation("softmax", name="distribution")(x)
+    # float32 under any policy: under mixed_bfloat16 the layers above compute in
+    # bfloat16 with float32 variables, the softmax (and so the loss) in float32.
+    out = L.Activation("softmax", name="distribution", dtype="float32")(x)
     return keras.Model(inp, out, name="pkld_blstm")
+
+
+POLICIES = {"fp32": "float32", "bf16": "mixed_bfloat16"}
+
+
+def set_precision(keras, precision):
+    """Keras' global dtype policy for --precision: fp32 -> "float32",
+    bf16 -> "mixed_bfloat16" (computations in bfloat16, variables float32,
+    as voxsiam's --precision bf16). Returns the policy name."""
+    name = POLICIES[precision]
+    keras.mixed_precision.set_global_policy(name)
+    return name
 
 
 def embedding_model(keras, model):

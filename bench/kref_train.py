@@ -17,7 +17,8 @@ import tensorflow as tf
 import kref_flops
 import kref_metrics
 from kref_model import (EPSILON, MARGIN, SEED_MARGIN, build_network, build_seed_model,
-                        embedding_model, keras_module, make_pkld_loss, seed_hinge_loss, symmetric_kl)
+                        embedding_model, keras_module, make_pkld_loss, seed_hinge_loss, set_precision,
+                        symmetric_kl)
 from kref_store import BatchSampler, Store, read_list, segments, write_embeddings_dir
 
 WEIGHTS = "model.weights.h5"
@@ -26,6 +27,7 @@ WEIGHTS = "model.weights.h5"
 def run(args):
     keras = keras_module(args.keras)
     keras.utils.set_random_seed(args.seed)
+    policy = set_precision(keras, args.precision)
     store = Store(args.store)
     sampler = BatchSampler(store, read_list(args.train_speakers), seed=args.seed, sampling=args.sampling)
     n_spk = len(sampler.speakers)
@@ -60,7 +62,7 @@ def run(args):
 
     os.makedirs(args.out, exist_ok=True)
     model.save_weights(os.path.join(args.out, WEIGHTS))
-    ref = {"setup": args.setup, "speakers": sampler.speakers, "n_speakers": n_spk, "n_mels": store.n_mels,
+    ref = {"setup": args.setup, "precision": args.precision, "speakers": sampler.speakers, "n_speakers": n_spk, "n_mels": store.n_mels,
            "margin": margin, "epsilon": epsilon, "unroll": args.unroll, "keras": args.keras}
     with open(os.path.join(args.out, "reference.json"), "w") as f:
         json.dump(ref, f, indent=1)
@@ -70,7 +72,8 @@ def run(args):
     med_cpu = statistics.median(cpu[args.warmup:] if len(cpu) > args.warmup else cpu)
     gflop = kref_flops.train_step_flops(args.batch * (2 if seed else 1), n_spk) / 1e9
     summary = {
-        "setup": args.setup, "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
+        "setup": args.setup, "precision": args.precision, "policy": policy,
+        "steps": args.steps, "warmup": args.warmup, "batch": args.batch,
         "n_speakers": n_spk, "margin": margin, "epsilon": epsilon, "sampling": args.sampling,
         "unroll": args.unroll, "step_times_s": times, "median_step_s": med, "steps_per_s": 1.0 / med,
         "cpu_step_times_s": cpu, "median_cpu_step_s": med_cpu, "steps_per_cpu_s": 1.0 / med_cpu,

@@ -164,6 +164,8 @@ def measures(a):
     rows.append(("Training steps per CPU-s (load-independent; voxsiam incl. start-up)",
                  v_cpu_step and 1.0 / v_cpu_step, kt and kt.get("steps_per_cpu_s"), "higher", TARGETS["train"]))
 
+    bf16_rows(raw, a, rows, notes, src, v_sps, k_sps, v_cpu_step, kt)
+
     # extraction speed: end to end from audio (primary), then TF compute only on the store's features
     # (the compute-only row has no target: the same TF kernels run on both sides, ~1x by construction)
     k_rates = {}
@@ -258,6 +260,34 @@ def measures(a):
         notes.append(f"PKLD reference ({kt['steps']} steps): Keras-style 'accuracy' on symmetric-KL distances "
                      f"{p['keras_accuracy']:.3f} vs tuned-threshold accuracy {p['threshold_accuracy']:.3f}")
     return rows, notes, src, gflop, n_spk
+
+
+def bf16_rows(raw, a, rows, notes, src, v_fp32, k_fp32, v_cpu_fp32, kt):
+    """Training with bfloat16 matrix products (voxsiam --precision bf16 vs Keras'
+    mixed_bfloat16 policy), and each side's bf16/fp32 speed ratio, all from this run."""
+    if not getattr(a, "bf16_steps", 0):
+        return
+    kb, vb = load(raw, "keras_train_bf16"), load(raw, "vox_train_times_bf16")
+    v_sps, k_sps = vb and vb.get("steps_per_s"), kb and kb.get("steps_per_s")
+    src["train_bf16_vox"] = ("voxsiam train --precision bf16, " + (vb.get("source") or "")) if vb else why(raw, "vox_train_bf16")
+    src["train_bf16_keras"] = ("keras_reference.py train --precision bf16 (mixed_bfloat16 policy, float32 softmax "
+                               "and loss), median train_on_batch" if kb else why(raw, "keras_train_bf16"))
+    rows.append(("Training steps/s, bf16 (voxsiam --precision bf16 vs Keras mixed_bfloat16; %d steps, "
+                 "median after %d warm-up)" % (a.bf16_steps, a.warmup), v_sps, k_sps, "higher", None))
+    _, _, cpu = status3(raw, "vox_train_bf16")
+    v_cpu = a.bf16_steps / cpu if cpu else None
+    rows.append(("Training steps per CPU-s, bf16 (load-independent; voxsiam incl. start-up)",
+                 v_cpu, kb and kb.get("steps_per_cpu_s"), "higher", None))
+    rows.append(("Training speed-up of bf16 over fp32 (bf16 / fp32 steps/s of the same side)",
+                 v_sps and v_fp32 and v_sps / v_fp32, k_sps and k_fp32 and k_sps / k_fp32, "higher", None))
+    rows.append(("Training speed-up of bf16 over fp32, per CPU-s (bf16 / fp32 steps per CPU-s)",
+                 v_cpu and v_cpu_fp32 and v_cpu * v_cpu_fp32, kb and kt and kb.get("steps_per_cpu_s")
+                 and kt.get("steps_per_cpu_s") and kb["steps_per_cpu_s"] / kt["steps_per_cpu_s"], "higher", None))
+    vr = load(raw, "vox_train_bf16")
+    losses = [("voxsiam", vr and pick(vr, "final_loss")), ("Keras", kb and kb.get("final_loss"))]
+    notes.append("bf16 training (%d steps, first seed): final loss " % a.bf16_steps
+                 + ", ".join(f"{n} {fmt(l)}" for n, l in losses)
+                 + " (the fp32 trainings' losses after %d steps are in raw/*train*.json)" % a.steps)
 
 
 def extraction_rows(raw, kind, vname, kname, label, target, rows, notes, src):
@@ -444,6 +474,7 @@ def main():
     r.add_argument("--steps", type=int, default=0)
     r.add_argument("--warmup", type=int, default=5)
     r.add_argument("--batch", type=int, default=100)
+    r.add_argument("--bf16-steps", type=int, default=0, help="steps of the bf16 trainings (0 = none run)")
     r.add_argument("--seeds", default="1", help="training seeds of the run, space separated (first = unsuffixed)")
     s = sub.add_parser("score")
     s.add_argument("--embeddings", required=True)

@@ -17,6 +17,11 @@
 #                          BENCH_THREADS. TF's default pools run voxsiam's step faster than
 #                          explicit pools of the same size (bench/README.md); Keras keeps
 #                          explicit BENCH_THREADS, its faster setting
+#   BENCH_BF16_STEPS=100   >0: also train both sides with bfloat16 matrix products this many steps
+#                          (voxsiam --precision bf16, Keras' mixed_bfloat16 policy) right after the
+#                          fp32 trainings of the first seed: bf16 steps/s rows and bf16/fp32 ratios
+#   BENCH_TRAIN_ONLY=0     1: training rows only (fp32 and bf16 of both sides): no feature, extraction,
+#                          baseline or quality measurements, and the store of an earlier run is reused
 #   BENCH_BATCH=100        segments per mini-batch
 #   BENCH_SEED_STEPS=30    >0: also train the seed siamese setup (pairs of BENCH_BATCH/2) to show its Keras "accuracy"
 #   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
@@ -34,10 +39,11 @@ THREADS=${BENCH_THREADS:-2}
 SPEAKERS=${BENCH_SPEAKERS:-24} UTTS=${BENCH_UTTERANCES:-8}
 VAL_SPK=${BENCH_VAL_SPEAKERS:-4} TEST_SPK=${BENCH_TEST_SPEAKERS:-8}
 STEPS=${BENCH_STEPS:-400} WARMUP=${BENCH_WARMUP:-5} BATCH=${BENCH_BATCH:-100}
-SEED_STEPS=${BENCH_SEED_STEPS:-30} REUSE=${BENCH_REUSE:-1}
+SEED_STEPS=${BENCH_SEED_STEPS:-30} REUSE=${BENCH_REUSE:-1} BF16_STEPS=${BENCH_BF16_STEPS:-100}
 SEEDS=$(echo ${BENCH_SEEDS:-1})  # normalised: single spaces
 EPSILON=${BENCH_EPSILON:-1e-16}  # PKLD epsilon of both implementations (the published value)
 VOX_TRAIN_THREADS=${BENCH_VOX_TRAIN_THREADS:-auto}
+TRAIN_ONLY=${BENCH_TRAIN_ONLY:-0}
 if [ "$VOX_TRAIN_THREADS" = auto ]; then
 	VOX_TRAIN_THREADS=$THREADS; [ "$THREADS" = "$(nproc)" ] && VOX_TRAIN_THREADS=0
 fi
@@ -83,6 +89,26 @@ have() {
 # last JSON object printed by a step (commands may print progress before it).
 json_of() { "$PY" "$ROOT/bench/report.py" lastjson "$LOGS/$1.out" "$RAW/$1.json"; }
 
+# bf16_trainings SEED: both implementations again with bfloat16 matrix products and float32
+# master weights, softmax and loss (voxsiam --precision bf16; Keras' mixed_bfloat16 policy with a
+# float32 softmax), BF16_STEPS steps each, right after the fp32 trainings: the bf16 rows and the
+# bf16/fp32 speed ratios of both sides come from the same run.
+bf16_trainings() {
+	local seed=$1
+	rm -rf "$WORK/keras_run_bf16" "$WORK/vox_run_bf16"
+	step keras_train_bf16 "${KREF[@]}" train --precision bf16 --store "$STORE" --train-speakers "$SPLIT/train.list" \
+		--steps "$BF16_STEPS" --warmup "$WARMUP" --batch "$BATCH" --seed "$seed" \
+		--epsilon "$EPSILON" --threads "$THREADS" --out "$WORK/keras_run_bf16" --json "$RAW/keras_train_bf16.json"
+	have train || { unavailable vox_train_bf16 "bin/voxsiam train is not built"; return; }
+	"$PY" "$ROOT/bench/gotrain.py" config --store "$STORE" --split "$SPLIT" --steps "$BF16_STEPS" --seed "$seed" \
+		--batch "$BATCH" --threads "$VOX_TRAIN_THREADS" --epsilon "$EPSILON" --precision bf16 --out "$WORK/vox_train_bf16.toml"
+	step vox_train_bf16 "$VOX" train --config "$WORK/vox_train_bf16.toml" --out "$WORK/vox_run_bf16" --json \
+		&& json_of vox_train_bf16
+	"$PY" "$ROOT/bench/gotrain.py" times --run "$WORK/vox_run_bf16" --warmup "$WARMUP" --batch "$BATCH" \
+		--steps "$BF16_STEPS" --wall "$(cut -d' ' -f2 "$RAW/vox_train_bf16.status")" \
+		--out "$RAW/vox_train_times_bf16.json" 2>>"$LOGS/vox_train_bf16.err"
+}
+
 # 1. data: corpus, features (timed: the voxsiam feature benchmark), split.
 CORPUS=$WORK/corpus STORE=$WORK/store SPLIT=$WORK/split
 if [ "$REUSE" = 1 ] && [ -d "$CORPUS" ] && [ -n "$(ls -A "$CORPUS" 2>/dev/null)" ]; then
@@ -94,24 +120,30 @@ elif have corpus; then
 else
 	unavailable corpus "bin/voxsiam corpus synth is not built"
 fi
-if have features; then
+if [ "$TRAIN_ONLY" = 1 ] && [ -f "$STORE/manifest.tsv" ]; then
+	echo "# store: reusing $STORE (BENCH_TRAIN_ONLY)" >&2
+elif have features; then
 	rm -rf "$STORE"
 	step vox_features "$VOX" features --in "$CORPUS" --out "$STORE" --workers "$THREADS" --json && json_of vox_features
 else
 	unavailable vox_features "bin/voxsiam features is not built"
 fi
-if [ -d "$CORPUS" ]; then
+if [ -d "$CORPUS" ] && [ "$TRAIN_ONLY" != 1 ]; then
 	step librosa_features "${KREF[@]}" features-bench --audio-dir "$CORPUS" --sr 16000 \
 		--threads "$THREADS" --json "$RAW/librosa_features.json"
 fi
 # log-mel compute alone (no decoding, no store): Go BenchmarkLogMel vs bench/features.py, CPU ms per 10 s.
-if command -v go >/dev/null 2>&1; then
+if [ "$TRAIN_ONLY" = 1 ]; then
+	unavailable go_logmel "BENCH_TRAIN_ONLY=1"
+elif command -v go >/dev/null 2>&1; then
 	step go_logmel go test ./tools/feature/ -run '^$' -bench '^BenchmarkLogMel$' -benchtime=20x -count=1
 	step librosa_logmel "$PY" "$ROOT/bench/features.py" --repeat 20
 else
 	unavailable go_logmel "no go toolchain on PATH"
 fi
-if have split && [ -f "$STORE/manifest.tsv" ]; then
+if [ "$TRAIN_ONLY" = 1 ] && [ -f "$SPLIT/train.list" ]; then
+	echo "# split: reusing $SPLIT (BENCH_TRAIN_ONLY)" >&2
+elif have split && [ -f "$STORE/manifest.tsv" ]; then
 	rm -rf "$SPLIT"
 	step split "$VOX" split --store "$STORE" --out "$SPLIT" --val "$VAL_SPK" --test "$TEST_SPK" --seed 1 --json \
 		&& json_of split
@@ -122,7 +154,9 @@ fi
 # the non-neural floor on the same val/test speakers (no training, so once): voxsiam baseline
 # (log-mel/MFCC mean+std per utterance) scored by voxsiam eval like the models below.
 rm -rf "$WORK"/base_emb_{val,test} "$WORK/base_eval"
-if have baseline && have eval && [ -f "$SPLIT/test.list" ]; then
+if [ "$TRAIN_ONLY" = 1 ]; then
+	unavailable base_eval "BENCH_TRAIN_ONLY=1"
+elif have baseline && have eval && [ -f "$SPLIT/test.list" ]; then
 	for part in val test; do
 		[ -f "$SPLIT/$part.list" ] && step "base_embed_$part" "$VOX" baseline --in "$STORE" --speakers "$SPLIT/$part.list" \
 			--workers "$THREADS" --out "$WORK/base_emb_$part" --json && json_of "base_embed_$part"
@@ -157,6 +191,9 @@ for seed in $SEEDS; do
 		else
 			unavailable "vox_train$sfx" "bin/voxsiam train is not built"
 		fi
+		if [ "$BF16_STEPS" -gt 0 ] && [ -z "$sfx" ]; then
+			bf16_trainings "$seed"
+		fi
 		if [ "$SEED_STEPS" -gt 0 ] && [ -z "$sfx" ]; then
 			step keras_seed "${KREF[@]}" train --setup seed --store "$STORE" --train-speakers "$SPLIT/train.list" \
 				--val-speakers "$SPLIT/val.list" --steps "$SEED_STEPS" --warmup 1 --batch "$((BATCH / 2))" \
@@ -166,6 +203,7 @@ for seed in $SEEDS; do
 		unavailable "keras_train$sfx" "no speaker split (train.list)"
 		unavailable "vox_train$sfx" "no speaker split (train.list)"
 	fi
+	[ "$TRAIN_ONLY" = 1 ] && continue  # no export, embeddings or quality
 	if have export && [ -d "$VRUN" ]; then
 		step "vox_export$sfx" "$VOX" export --run "$VRUN" --out "$SM" --json && json_of "vox_export$sfx"
 	else
@@ -201,7 +239,10 @@ done
 
 # Extraction speed with the first seed's SavedModel, batch BATCH, same threads on both sides.
 SM=$WORK/vox_savedmodel
-if [ -f "$SM/saved_model.pb" ]; then
+if [ "$TRAIN_ONLY" = 1 ]; then
+	unavailable keras_audio_tf "BENCH_TRAIN_ONLY=1"
+	unavailable keras_predict_tf "BENCH_TRAIN_ONLY=1"
+elif [ -f "$SM/saved_model.pb" ]; then
 	# (a) end to end from audio (what users run): decode + resample + log-mel + segments + inference + mean.
 	ALL=$WORK/all_speakers.list
 	cat "$SPLIT"/train.list "$SPLIT"/val.list "$SPLIT"/test.list 2>/dev/null | sort -u >"$ALL"
@@ -233,5 +274,5 @@ fi
 
 # 5. the report.
 "$PY" "$ROOT/bench/report.py" report --raw "$RAW" --out "$OUT" --threads "$THREADS" \
-	--vox-train-threads "$VOX_TRAIN_THREADS" --steps "$STEPS" \
+	--vox-train-threads "$VOX_TRAIN_THREADS" --steps "$STEPS" --bf16-steps "$BF16_STEPS" \
 	--warmup "$WARMUP" --batch "$BATCH" --split "$SPLIT" --store "$STORE" --seeds "$SEEDS"

@@ -17,7 +17,10 @@
 // original Keras question's setup; fed as pair_i/pair_j/pair_same to the
 // "seed" loss). The batch of step s is drawn from PCG(seed, s) alone, so a
 // resumed run sees exactly the batches an uninterrupted one would; Prefetch
-// prepares them on goroutines ahead of the TensorFlow step.
+// prepares them on goroutines ahead of the TensorFlow step, where the
+// SpecAugment masks are applied when enabled ([train] spec_augment, or
+// `voxsiam train --spec-augment`; specaug.go; their cost in steps/s:
+// BenchmarkSpecAugmentTrain).
 //
 // Speakers come from the speaker lists ([data] train_speakers/val_speakers)
 // or, without lists, a seeded split that holds out val_fraction (10%) of the

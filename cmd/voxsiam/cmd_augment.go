@@ -44,7 +44,7 @@ keeps the clean data beside the augmented:
   noise      white, pink or brown noise at an SNR from --noise-snr (dB)
   babble     3-7 other speakers' utterances (--babble-talkers) at --babble-snr (dB)
   reverb     a simulated shoebox room (image method), RT60 from --rt60 (s)
-  telephone  300-3400 Hz, 8 kHz, mu-law or A-law companding
+  telephone  300-3400 Hz, 8 kHz, a codec from --codecs (mu-law, A-law; gsm: GSM 06.10 via sox)
   gaineq     a gain from --gain-db and random shelving/peaking EQ
 Augmented utterances are named <utt>-<kind> (speed copies: sp<f>-<spk>/<utt>); speakers.tsv
 puts every output speaker in its source speaker's group, so 'voxsiam split' keeps the copies of
@@ -68,6 +68,7 @@ with --strict it fails the run (exit 3).
 			&cli.StringFlag{Name: "babble-snr", Value: rng(def.BabbleSNR), Usage: "SNR range of babble in dB, lo:hi", EnvVars: env("BABBLE_SNR"), Category: ca},
 			&cli.StringFlag{Name: "babble-talkers", Value: fmt.Sprintf("%d:%d", def.BabbleTalkers[0], def.BabbleTalkers[1]), Usage: "talkers per babble, lo:hi", EnvVars: env("BABBLE_TALKERS"), Category: ca},
 			&cli.StringFlag{Name: "rt60", Value: rng(def.Rooms.RT60), Usage: "reverberation time range in s, lo:hi", EnvVars: env("RT60"), Category: ca},
+			&cli.StringFlag{Name: "codecs", Value: "mulaw,alaw", Usage: "telephone codecs, one drawn per copy: mulaw, alaw, gsm (GSM 06.10 full rate, runs sox)", EnvVars: env("CODECS"), Category: ca},
 			&cli.StringFlag{Name: "gain-db", Value: rng(def.GainDB), Usage: "gain range in dB of the gaineq copy, lo:hi", EnvVars: env("GAIN_DB"), Category: ca},
 		},
 		Action: func(c *cli.Context) error {
@@ -92,6 +93,11 @@ func augmentCorpusOptions(c *cli.Context) (augment.CorpusOptions, error) {
 			return o, usagef("augment: --copies: unknown kind %q (known: %s)", k, strings.Join(augment.Kinds, ", "))
 		}
 	}
+	codecs, err := augment.ParseCodecs(c.String("codecs"))
+	if err != nil {
+		return o, usagef("augment: --codecs: %v", err)
+	}
+	o.Codecs = codecs
 	o.SpeedFactors = nil
 	for _, f := range strings.Split(c.String("speed-factors"), ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)

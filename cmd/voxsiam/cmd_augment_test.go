@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
@@ -73,6 +75,7 @@ func TestAugmentCommandErrors(t *testing.T) {
 		{"unknown copy", []string{"--out", t.TempDir() + "/o", "--copies", "chorus"}, exitUsage, "chorus"},
 		{"bad range", []string{"--out", t.TempDir() + "/o", "--noise-snr", "15:0"}, exitUsage, "noise-snr"},
 		{"bad rt60", []string{"--out", t.TempDir() + "/o", "--rt60", "0:1"}, exitUsage, "rt60"},
+		{"unknown codec", []string{"--out", t.TempDir() + "/o", "--codecs", "mulaw,amr"}, exitUsage, "amr"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,5 +84,36 @@ func TestAugmentCommandErrors(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, c.code, se, c.msg)
 			}
 		})
+	}
+}
+
+// TestAugmentGSM: --codecs gsm writes the telephone copies through the GSM
+// 06.10 codec (sox): same length as the clean copies, different samples
+// from a mu-law run of the same seed.
+func TestAugmentGSM(t *testing.T) {
+	testenv.Require(t, "sox")
+	in, _ := toneCorpus(t, map[string]string{"speakers.tsv": "speaker\tgroup\na\tg1\nb\tg1\n"})
+	read := func(codec string) map[string][]byte {
+		out := filepath.Join(t.TempDir(), codec)
+		if _, se, code := runAugmentCLI(t, "--in", in, "--out", out, "--copies", "telephone", "--codecs", codec, "--json"); code != exitOK {
+			t.Fatalf("--codecs %s: exit %d: %s", codec, code, se)
+		}
+		files := map[string][]byte{}
+		filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if strings.HasSuffix(p, "-telephone.wav") {
+				files[strings.TrimPrefix(p, out)], _ = os.ReadFile(p)
+			}
+			return err
+		})
+		return files
+	}
+	gsm, mu := read("gsm"), read("mulaw")
+	if len(gsm) == 0 || len(gsm) != len(mu) {
+		t.Fatalf("%d gsm and %d mulaw telephone copies", len(gsm), len(mu))
+	}
+	for name, g := range gsm {
+		if len(g) != len(mu[name]) || bytes.Equal(g, mu[name]) {
+			t.Errorf("%s: gsm copy %d bytes, mulaw %d bytes, equal %v", name, len(g), len(mu[name]), bytes.Equal(g, mu[name]))
+		}
 	}
 }

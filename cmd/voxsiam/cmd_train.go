@@ -28,6 +28,8 @@ type trainOptions struct {
 	Loss, Sampling, Device     string
 	Precision                  string
 	Margin, LR                 float64
+	SpecAugment                bool
+	SpecProb                   float64
 	JSON                       bool
 	set                        map[string]bool
 }
@@ -61,6 +63,8 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, EnvVars: []string{"VOXSIAM_PRECISION"}, Category: "Model", Destination: &o.Precision},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, EnvVars: []string{"VOXSIAM_MARGIN"}, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, EnvVars: []string{"VOXSIAM_LR"}, Category: "Model", Destination: &o.LR},
+			&cli.BoolFlag{Name: "spec-augment", Usage: "SpecAugment time and frequency masks on the fly, WeSpeaker's defaults scaled to 40x128 segments ([train] spec_*; --spec-augment=false switches a config's off)", EnvVars: []string{"VOXSIAM_SPEC_AUGMENT"}, Category: "Augmentation", Destination: &o.SpecAugment},
+			&cli.Float64Flag{Name: "spec-prob", Usage: "probability a segment is masked (needs SpecAugment on)", Value: def.Train.Prob, EnvVars: []string{"VOXSIAM_SPEC_PROB"}, Category: "Augmentation", Destination: &o.SpecProb},
 			&cli.StringFlag{Name: "device", Usage: "TensorFlow device of the graph, e.g. /device:GPU:0 (default: TF placement)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: "Runtime", Destination: &o.Device},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, EnvVars: []string{"VOXSIAM_INTRA_OP"}, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTER_OP"}, Category: "Runtime", Destination: &o.InterOp},
@@ -129,6 +133,9 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 		return cfg, usageError{err}
 	}
 	o.apply(&cfg)
+	if o.set["spec-prob"] && !cfg.Train.SpecAugment.Enabled {
+		return cfg, usagef("train: --spec-prob needs SpecAugment on (--spec-augment or [train] spec_augment = true)")
+	}
 	if o.Resume == "" && (cfg.Data.Store == "" || o.Out == "") {
 		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
 	}
@@ -162,4 +169,6 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
 	setIf("device", func() { m.Device = o.Device })
+	setIf("spec-augment", func() { t.SpecAugment.Enabled = o.SpecAugment })
+	setIf("spec-prob", func() { t.Prob = o.SpecProb })
 }

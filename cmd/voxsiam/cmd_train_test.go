@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/voxsiam/voxsiam/tools/store"
+	"github.com/voxsiam/voxsiam/train"
 )
 
 // trainTestStore writes 8 synthetic speakers (one group each) of 8 mel bins.
@@ -118,6 +119,9 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"no data", []string{"train", "--out", dir}, 2, "--data"},
 		{"bad sampling", []string{"train", "--data", dir, "--out", dir, "--sampling", "x"}, 2, "sampling"},
 		{"resume not a run", []string{"train", "--resume", dir}, 2, "not a run directory"},
+		{"spec-prob without SpecAugment", []string{"train", "--data", dir, "--out", dir, "--spec-prob", "0.5"}, 2, "--spec-prob needs SpecAugment"},
+		{"spec-prob out of range", []string{"train", "--data", dir, "--out", dir, "--spec-augment", "--spec-prob", "1.5"}, 2, "spec_prob 1.5"},
+		{"spec-augment not a bool", []string{"train", "--data", dir, "--out", dir, "--spec-augment=maybe"}, 2, "spec-augment"},
 		{"plot no metrics", []string{"plot", "--run", dir}, 3, "metrics.jsonl"},
 	}
 	for _, c := range cases {
@@ -125,6 +129,47 @@ func TestTrainUsageErrors(t *testing.T) {
 			out, code := runCLI(c.args...)
 			if code != c.want || !strings.Contains(out, c.has) {
 				t.Errorf("exit %d, output %q; want exit %d naming %q", code, out, c.want, c.has)
+			}
+		})
+	}
+}
+
+// TestTrainSpecAugmentFlag: --spec-augment switches on the documented
+// defaults (train.DefaultSpecAugment) and --spec-prob changes the
+// probability; --spec-augment=false switches off a config file's masks and
+// keeps its other spec_* keys. The effective config.toml of a 2-step run
+// says what was used.
+func TestTrainSpecAugmentFlag(t *testing.T) {
+	dir := t.TempDir()
+	feats := trainTestStore(t, dir)
+	on := filepath.Join(dir, "on.toml")
+	os.WriteFile(on, []byte(strings.Replace(tinyTOML, "[train]\n", "[train]\nspec_augment = true\nspec_time_width = 3\n", 1)), 0o644)
+	tiny := filepath.Join(dir, "tiny.toml")
+	os.WriteFile(tiny, []byte(tinyTOML), 0o644)
+	d := train.DefaultSpecAugment()
+	cases := []struct {
+		name string
+		args []string
+		want train.SpecAugment
+	}{
+		{"flag on, prob", []string{"--config", tiny, "--spec-augment", "--spec-prob", "0.25"},
+			train.SpecAugment{Enabled: true, Prob: 0.25, TimeMasks: d.TimeMasks, TimeWidth: d.TimeWidth, FreqMasks: d.FreqMasks, FreqWidth: d.FreqWidth}},
+		{"config on, flag off", []string{"--config", on, "--spec-augment=false"},
+			train.SpecAugment{Enabled: false, Prob: d.Prob, TimeMasks: d.TimeMasks, TimeWidth: 3, FreqMasks: d.FreqMasks, FreqWidth: d.FreqWidth}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := filepath.Join(dir, fmt.Sprintf("run%d", i))
+			args := append([]string{"train", "--data", feats, "--out", run, "--steps", "2", "--json"}, c.args...)
+			if out, code := runCLI(args...); code != 0 {
+				t.Fatalf("exit %d: %s", code, out)
+			}
+			cfg, err := train.LoadConfig(filepath.Join(run, train.ConfigFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.Train.SpecAugment; got != c.want {
+				t.Errorf("effective SpecAugment %+v, want %+v", got, c.want)
 			}
 		})
 	}

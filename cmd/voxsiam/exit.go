@@ -63,7 +63,7 @@ func exitCode(ctx context.Context, err error) int {
 // isCLIUsage recognises urfave/cli's own flag and argument errors.
 func isCLIUsage(err error) bool {
 	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "Required flag", "invalid value", "flag needs an argument", "No help topic", "Required flags"} {
+	for _, s := range []string{"flag provided but not defined", "Required flag", "invalid value", "invalid boolean", "flag needs an argument", "No help topic", "Required flags"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ const (
 	KindNoise     = "noise"     // coloured noise (white, pink or brown) at NoiseSNR
 	KindBabble    = "babble"    // 3-7 other speakers' utterances at BabbleSNR
 	KindReverb    = "reverb"    // a simulated room (image method)
-	KindTelephone = "telephone" // 300-3400 Hz, 8 kHz, µ-law or A-law
+	KindTelephone = "telephone" // 300-3400 Hz, 8 kHz, µ-law or A-law (or GSM 06.10: CorpusOptions.Codecs)
 	KindGainEQ    = "gaineq"    // random gain and equaliser
 )
 
@@ -37,6 +38,7 @@ type CorpusOptions struct {
 	BabbleSNR     Range      // dB; [13, 20], Kaldi's babble SNRs 20:17:15:13
 	BabbleTalkers [2]int     // talkers per babble; [3, 7], Kaldi's --num-bg-noises 3:4:5:6:7
 	Rooms         RoomConfig // DefaultRooms
+	Codecs        []Codec    // telephone codecs, one drawn per copy; mulaw, alaw (gsm needs sox)
 	GainDB        Range      // dB; [-18, 6], Kaldi's volume perturbation factor 0.125-2
 	EQ            EQConfig   // DefaultEQ
 	Workers       int        // goroutines; <= 0 means 1
@@ -47,7 +49,7 @@ type CorpusOptions struct {
 // DefaultCorpusOptions returns the defaults of every field.
 func DefaultCorpusOptions() CorpusOptions {
 	return CorpusOptions{Kinds: Kinds, SpeedFactors: SpeedFactors, NoiseSNR: Range{0, 15},
-		BabbleSNR: Range{13, 20}, BabbleTalkers: [2]int{3, 7}, Rooms: DefaultRooms(),
+		BabbleSNR: Range{13, 20}, BabbleTalkers: [2]int{3, 7}, Rooms: DefaultRooms(), Codecs: []Codec{MuLaw, ALaw},
 		GainDB: Range{-18, 6}, EQ: DefaultEQ(), Workers: 1}
 }
 
@@ -84,6 +86,17 @@ func (o CorpusOptions) withDefaults() (CorpusOptions, error) {
 	}
 	if o.BabbleTalkers[0] < 1 || o.BabbleTalkers[1] < o.BabbleTalkers[0] {
 		return o, fmt.Errorf("augment: babble talkers %v: want 1 <= min <= max", o.BabbleTalkers)
+	}
+	if len(o.Codecs) == 0 {
+		o.Codecs = d.Codecs
+	}
+	for _, c := range o.Codecs {
+		if _, err := ParseCodecs(string(c)); err != nil {
+			return o, err
+		}
+		if _, err := exec.LookPath("sox"); c == GSM && err != nil && slices.Contains(o.Kinds, KindTelephone) {
+			return o, fmt.Errorf("augment: the gsm telephone codec runs sox (GSM 06.10 through libgsm): %w", err)
+		}
 	}
 	if o.Rooms == (RoomConfig{}) {
 		o.Rooms = d.Rooms

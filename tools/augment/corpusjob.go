@@ -96,7 +96,7 @@ func (c *corpusJob) make(ctx context.Context, i int, x []float32, o Output) ([]f
 		}
 		return Reverberate(x, h), nil
 	case KindTelephone:
-		return Telephone(x, []Codec{MuLaw, ALaw}[r.IntN(2)])
+		return Telephone(x, c.o.Codecs[r.IntN(len(c.o.Codecs))])
 	case KindGainEQ:
 		y := Filter(nil, x, RandomEQ(c.o.EQ, r)...)
 		return Gain(y, y, c.o.GainDB.Draw(r)), nil

@@ -24,7 +24,8 @@
 //     RT60; the convolution is aligned to the direct path and power
 //     normalised as Kaldi's wav-reverberate (reverberate_data_dir.py) [1, 6].
 //   - Telephone: 300-3400 Hz band (4th-order Butterworth), 8 kHz, G.711
-//     µ-law or A-law companding [7], back to 16 kHz.
+//     µ-law or A-law companding [7] or the GSM 06.10 full-rate codec [11]
+//     (through sox's libgsm: no Go implementation exists), back to 16 kHz.
 //   - Gain and RandomEQ: a gain from -18 to +6 dB (Kaldi's volume
 //     perturbation factor 0.125-2) and random shelving and peaking biquads
 //     [8] (this package's choice of ranges: EQConfig).
@@ -60,4 +61,6 @@
 //     (wespeaker/dataset/processor.py).
 //  10. D. S. Park et al., "SpecAugment: A simple data augmentation method
 //     for automatic speech recognition", Interspeech 2019.
+//  11. ETSI EN 300 961 (GSM 06.10), "Full rate speech transcoding"; J.
+//     Degener, C. Bormann, libgsm (TU Berlin), the implementation sox uses.
 package augment

@@ -3,18 +3,38 @@ package augment
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/voxsiam/voxsiam/tools/audio"
 )
 
-// Codec is a G.711 companding law.
+// Codec is a telephone speech codec: a G.711 companding law or GSM 06.10.
 type Codec string
 
-// G.711 laws: µ-law (North America, Japan) and A-law (Europe).
+// Telephone codecs: the G.711 laws µ-law (North America, Japan) and A-law
+// (Europe), and GSM 06.10 full rate (13 kbit/s RPE-LTP, the first GSM
+// mobile codec), which runs through sox's libgsm (GSMRoundTrip).
 const (
 	MuLaw Codec = "mulaw"
 	ALaw  Codec = "alaw"
+	GSM   Codec = "gsm"
 )
+
+// Codecs lists every telephone codec.
+var Codecs = []Codec{MuLaw, ALaw, GSM}
+
+// ParseCodecs reads a comma-separated list of codec names ("mulaw,gsm").
+func ParseCodecs(s string) ([]Codec, error) {
+	var out []Codec
+	for _, f := range strings.Split(s, ",") {
+		c := Codec(strings.TrimSpace(f))
+		if c != MuLaw && c != ALaw && c != GSM {
+			return nil, fmt.Errorf("augment: unknown telephone codec %q (want mulaw, alaw or gsm)", c)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
 
 // Telephone band edges in Hz (ITU-T G.712 voice channel).
 const (
@@ -26,29 +46,48 @@ const (
 // Telephone simulates a narrow-band telephone channel on x (Rate Hz) and
 // returns a new signal of the same length at Rate: band-limited to
 // 300-3400 Hz by 4th-order Butterworth high- and low-pass filters,
-// resampled to 8 kHz, quantised to 16 bits and companded by codec (encoded
-// to 8-bit G.711 and decoded), resampled back to Rate and low-passed at
-// 3400 Hz again, as the receiving end's filter does (it removes the
-// quantisation noise the 8 kHz codec leaves between 3.4 and 4 kHz and its
-// images above).
+// resampled to 8 kHz, quantised to 16 bits and coded by codec (encoded
+// to 8-bit G.711 and decoded, or through GSM 06.10), resampled back to
+// Rate and low-passed at 3400 Hz again, as the receiving end's filter does
+// (it removes the quantisation noise the 8 kHz codec leaves between 3.4
+// and 4 kHz and its images above). GSM needs sox (GSMRoundTrip).
 func Telephone(x []float32, codec Codec) ([]float32, error) {
-	var enc func(int16) byte
-	var dec func(byte) int16
+	var code func([]int16) ([]int16, error)
 	switch codec {
 	case MuLaw:
-		enc, dec = MuLawEncode, MuLawDecode
+		code = g711(MuLawEncode, MuLawDecode)
 	case ALaw:
-		enc, dec = ALawEncode, ALawDecode
+		code = g711(ALawEncode, ALawDecode)
+	case GSM:
+		code = GSMRoundTrip
 	default:
-		return nil, fmt.Errorf("augment: unknown telephone codec %q (want mulaw or alaw)", codec)
+		return nil, fmt.Errorf("augment: unknown telephone codec %q (want mulaw, alaw or gsm)", codec)
 	}
 	sec := append(Butterworth4(Rate, TelLow, true), Butterworth4(Rate, TelHigh, false)...)
 	y := audio.Resample(Filter(nil, x, sec...), Rate, TelRate)
+	pcm := make([]int16, len(y))
 	for i, v := range y {
-		y[i] = float32(dec(enc(quant16(v)))) / 32768
+		pcm[i] = quant16(v)
+	}
+	pcm, err := code(pcm)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range pcm {
+		y[i] = float32(v) / 32768
 	}
 	z := audio.Resample(y, TelRate, Rate)[:len(x)]
 	return Filter(z, z, Butterworth4(Rate, TelHigh, false)...), nil
+}
+
+// g711 returns the in-place round trip of a G.711 law.
+func g711(enc func(int16) byte, dec func(byte) int16) func([]int16) ([]int16, error) {
+	return func(pcm []int16) ([]int16, error) {
+		for i, v := range pcm {
+			pcm[i] = dec(enc(v))
+		}
+		return pcm, nil
+	}
 }
 
 // quant16 rounds v·32768 to int16 with clipping.

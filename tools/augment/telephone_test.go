@@ -118,7 +118,7 @@ print(json.dumps({"low_db": 10*np.log10(p[(f > 0) & (f <= 150)].mean() / band),
 			t.Errorf("%s: 1 kHz tone through the channel: SNR %.1f dB against the band-passed tone, want >= 30", c, snr)
 		}
 	}
-	if _, err := Telephone(x, "gsm"); err == nil {
+	if _, err := Telephone(x, "gsm-efr"); err == nil {
 		t.Error("Telephone accepted an unknown codec")
 	}
 }

@@ -56,6 +56,8 @@ i = sys.argv.index("--")
 counts, samplers = sys.argv[2:i], sys.argv[i + 1:]
 runs = [(s, n) for n in counts for s in samplers]
 rows = {}
+import os
+runs = [(s, n) for s, n in runs if os.path.exists(f"{out}/{s}-{n}/metrics.jsonl")]
 for s, n in runs:
     for line in open(f"{out}/{s}-{n}/metrics.jsonl"):
         r = json.loads(line)

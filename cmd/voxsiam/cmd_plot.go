@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/train/metrics"
 )
 
@@ -36,10 +37,10 @@ func newPlotCommand() *cli.Command {
 func runPlot(_ context.Context, o *plotOptions, w io.Writer) error {
 	rows, err := metrics.Read(filepath.Join(o.Run, "metrics.jsonl"))
 	if err != nil {
-		return dataError{fmt.Errorf("plot: %w", err)}
+		return errs.BadData("plot: %w", err)
 	}
 	if len(rows) == 0 {
-		return dataError{fmt.Errorf("plot: %s: no metrics rows yet", filepath.Join(o.Run, "metrics.jsonl"))}
+		return errs.BadData("plot: %s: no metrics rows yet", filepath.Join(o.Run, "metrics.jsonl"))
 	}
 	out := o.Out
 	if out == "" {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/train"
 )
@@ -124,14 +125,14 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 		cfg, err = train.LoadConfig(o.Config)
 	}
 	if err != nil {
-		return cfg, usageError{err}
+		return cfg, errs.AsUsage(err)
 	}
 	o.apply(&cfg)
 	if o.Resume == "" && (cfg.Data.Store == "" || o.Out == "") {
 		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, errs.AsUsage(err)
 	}
 	return cfg, nil
 }

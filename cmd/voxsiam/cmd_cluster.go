@@ -152,25 +152,9 @@ func parseAlgo(method, distance string) (eval.Method, eval.Metric, error) {
 	return m, d, nil
 }
 
-func checkCut(o clusterOptions) error {
-	n := 0
-	for _, set := range []bool{o.Speakers > 0 && !o.Spectral, o.HasThreshold, o.Dev != "", o.Oracle, o.Spectral} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
-		return usagef("cluster: choose exactly one of --speakers, --threshold, --dev, --oracle, --spectral (with optional --speakers)")
-	}
-	if o.Speakers < 0 {
-		return usagef("cluster: --speakers must be positive")
-	}
-	return nil
-}
-
 // runCluster clusters, writes the clusters (and RTTM) and prints a summary.
 func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
-	if err := checkCut(opts); err != nil {
+	if err := opts.CheckCut(); err != nil {
 		return err
 	}
 	var err error

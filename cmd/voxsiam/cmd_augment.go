@@ -57,7 +57,7 @@ with --strict it fails the run (exit 3).
 			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", EnvVars: env("IN"), Category: catIO},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "output corpus directory (plain layout)", EnvVars: env("OUT"), Category: catIO},
 			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", EnvVars: env("LAYOUT"), Category: catIO},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "goroutines", EnvVars: env("WORKERS"), Category: catIO},
+			workersFlag("goroutines", catIO, nil),
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", EnvVars: env("STRICT"), Category: catIO},
 			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", EnvVars: env("KALDI_PIPES"), Category: catIO},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: catIO},

@@ -52,7 +52,7 @@ func newBaselineCommand() *cli.Command {
 			&cli.BoolFlag{Name: "cmn", Usage: "per-utterance cepstral mean normalisation of the MFCCs (their mean block becomes 0)", EnvVars: []string{"VOXSIAM_CMN"}, Category: st, Destination: &o.CMN},
 			&cli.BoolFlag{Name: "vad", Usage: "drop frames more than --vad-db below the utterance's loudest before the statistics", EnvVars: []string{"VOXSIAM_VAD"}, Category: st, Destination: &o.VAD},
 			&cli.Float64Flag{Name: "vad-db", Usage: "VAD threshold in dB below the loudest frame", Value: baseline.DefaultVADThresholdDB, EnvVars: []string{"VOXSIAM_VAD_DB"}, Category: st, Destination: &o.VADThresholdDB},
-			&cli.IntFlag{Name: "workers", Usage: "decode+feature goroutines (0 = one per core)", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: "Runtime", Destination: &o.Workers},
+			workersFlag("decode+feature goroutines", "Runtime", &o.Workers),
 			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds embeddings.ark/scp)", Value: "npy", EnvVars: []string{"VOXSIAM_FORMAT"}, Category: "Output", Destination: &o.Format},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
 		},

@@ -55,7 +55,7 @@ Read it with: voxsiam features --layout plain --in <out> --out <store>
 			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory to create", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: []string{"VOXSIAM_SEED"}, Category: cat},
 			&cli.StringFlag{Name: "engines", Value: strings.Join(synth.AllEngines, ","), Usage: "comma-separated engines", EnvVars: []string{"VOXSIAM_ENGINES"}, Category: cat},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "speakers synthesized concurrently", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: cat},
+			workersFlag("speakers synthesized concurrently", cat, nil),
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: cat},
 		},
 		Action: func(c *cli.Context) error {

@@ -48,7 +48,7 @@ running the same command again resumes from the last complete utterance (the def
 			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", EnvVars: env("IN"), Category: catIO},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "feature store directory", EnvVars: env("OUT"), Category: catIO},
 			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", EnvVars: env("LAYOUT"), Category: catIO},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "decoding and feature goroutines", EnvVars: env("WORKERS"), Category: catIO},
+			workersFlag("decoding and feature goroutines", catIO, nil),
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", EnvVars: env("STRICT"), Category: catIO},
 			&cli.BoolFlag{Name: "restart", Usage: "discard a partial store from an interrupted run; replace an existing store", EnvVars: env("RESTART"), Category: catIO},
 			&cli.BoolFlag{Name: "float16", Usage: "store frames as float16 (half the size)", EnvVars: env("FLOAT16"), Category: catIO},

@@ -52,7 +52,8 @@ type DataConfig struct {
 	ValSegments   int     `toml:"val_segments"`   // validation segments for loss/EER/accuracy; 400
 }
 
-// DefaultConfig returns the reference configuration (design.md).
+// DefaultConfig returns the reference configuration of Stadelmann et al.
+// (2018) and the ZHAW code (README "Reference configuration").
 func DefaultConfig() Config {
 	model := graph.DefaultConfig(0)
 	model.Frames, model.Bins = 0, 0 // from train.segment and the store

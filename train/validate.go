@@ -17,7 +17,7 @@ type valSet struct {
 	x          []float32 // [n, seg, nMels] segments
 	labels     []int32   // [n] validation speaker index
 	n          int
-	// clustering: utterance u's segments are uttSeg[u] (rows of uttX)
+	// clustering: utterance u's segments are rows [uttFirst[u], uttFirst[u+1]) of uttX
 	uttX     []float32 // [m, seg, nMels] non-overlapping segments of all utterances
 	uttFirst []int     // utterance u covers segments [uttFirst[u], uttFirst[u+1])
 	uttLabel []int     // [utterances] speaker index

@@ -35,11 +35,11 @@ func newExportCommand() *cli.Command {
 			"int8 kernels with per-output-channel scales, dequantised to float32 products.\n" +
 			"Python loads it with tf.saved_model.load(dir).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "run", Usage: "training run `DIR` (config.toml, features.json, checkpoints/)", EnvVars: []string{"VOXSIAM_RUN"}, Category: cat, Destination: &o.Run},
-			&cli.StringFlag{Name: "checkpoint", Usage: "`N` (step), best, latest, or a checkpoint name such as ckpt-1200", Value: "latest", EnvVars: []string{"VOXSIAM_CHECKPOINT"}, Category: cat, Destination: &o.Checkpoint},
-			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
-			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", EnvVars: []string{"VOXSIAM_PRECISION"}, Category: cat, Destination: &o.Precision},
-			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+			&cli.StringFlag{Name: "run", Usage: "training run `DIR` (config.toml, features.json, checkpoints/)", Category: cat, Destination: &o.Run},
+			&cli.StringFlag{Name: "checkpoint", Usage: "`N` (step), best, latest, or a checkpoint name such as ckpt-1200", Value: "latest", Category: cat, Destination: &o.Checkpoint},
+			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", Category: cat, Destination: &o.Precision},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runExport(c.Context, o, c.App.Writer) },
 	}

@@ -26,9 +26,9 @@ func newPlotCommand() *cli.Command {
 		Description: "Reads <run>/metrics.jsonl and writes loss.png, accuracy.png, eer.png and mr.png\n" +
 			"(figures without data are skipped).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "run", Usage: "run `DIR` (voxsiam train --out)", Required: true, EnvVars: []string{"VOXSIAM_RUN"}, Category: "Input", Destination: &o.Run},
-			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default <run>/plots)", EnvVars: []string{"VOXSIAM_PLOT_OUT"}, Category: "Output", Destination: &o.Out},
-			&cli.BoolFlag{Name: "json", Usage: "print the written files as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+			&cli.StringFlag{Name: "run", Usage: "run `DIR` (voxsiam train --out)", Required: true, Category: "Input", Destination: &o.Run},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default <run>/plots)", Category: "Output", Destination: &o.Out},
+			&cli.BoolFlag{Name: "json", Usage: "print the written files as JSON", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runPlot(c.Context, o, c.App.Writer) },
 	}

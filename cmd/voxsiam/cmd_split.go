@@ -24,7 +24,6 @@ type splitOptions struct {
 
 func newSplitCommand() *cli.Command {
 	const cat = "split"
-	env := func(s string) []string { return []string{"VOXSIAM_" + s} }
 	return &cli.Command{
 		Name:     "split",
 		Usage:    "split a feature store's speakers into train/val/test lists",
@@ -38,13 +37,13 @@ TIMIT: sentences 1-8) concatenated, and of the remaining 20% (9-10). Use them wi
 'voxsiam embed --in <out>/test-zhaw'; val-zhaw gives thresholds tuned on matching lengths.
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", EnvVars: env("STORE"), Category: cat},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "directory for the lists", EnvVars: env("OUT"), Category: cat},
-			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", EnvVars: env("VAL"), Category: cat},
-			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", EnvVars: env("TEST"), Category: cat},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: env("SEED"), Category: cat},
-			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance stores <out>/test-zhaw and <out>/val-zhaw", EnvVars: env("ZHAW"), Category: cat},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: cat},
+			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", Category: cat},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "directory for the lists", Category: cat},
+			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", Category: cat},
+			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", Category: cat},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", Category: cat},
+			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance stores <out>/test-zhaw and <out>/val-zhaw", Category: cat},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: cat},
 		},
 		Action: func(c *cli.Context) error {
 			return runSplit(c.Context, splitOptions{Store: c.String("store"), Out: c.String("out"),

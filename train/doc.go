@@ -40,7 +40,8 @@
 //     distance between embeddings;
 //   - val_mr (every mr_every steps): each validation utterance (up to
 //     val_utterances per speaker) is embedded as the mean of its
-//     non-overlapping Segment-frame segments, clustered with complete linkage
+//     Segment-frame segments, cut as voxsiam embed cuts them (non-overlapping,
+//     plus one ending at the last frame for a remainder), clustered with complete linkage
 //     on cosine distances (eval.Linkage), cut at the true number of speakers
 //     (eval.CutMaxClust) and scored with eval.MR (exact); val_mr_zhaw is the
 //     ZHAW code's greedy MR of the same cut (eval.MRZHAW), for comparison;

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -49,9 +51,13 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 }
 
 // addUtterances cuts up to perSpeaker utterances per speaker (0 = all) into
-// non-overlapping segments (a trailing remainder shorter than seg is dropped).
+// segments as test-time embedding does (embed.Cut): the non-overlapping
+// segments, then, for a remainder, one more made of the last seg frames
+// (feature.Segments with PartialOverlapLast). Every utterance has at least
+// seg frames (groupUtterances), so no padding arises.
 func (v *valSet) addUtterances(src Source, utts [][]store.Utterance, perSpeaker int) {
 	size := v.seg * v.nMels
+	var frames []float32
 	for k, us := range utts {
 		if perSpeaker > 0 && len(us) > perSpeaker {
 			us = us[:perSpeaker]
@@ -59,10 +65,10 @@ func (v *valSet) addUtterances(src Source, utts [][]store.Utterance, perSpeaker 
 		for _, u := range us {
 			v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
 			v.uttLabel = append(v.uttLabel, k)
-			for start := 0; start+v.seg <= int(u.Rows); start += v.seg {
-				v.uttX = append(v.uttX, make([]float32, size)...)
-				src.Crop(v.uttX[len(v.uttX)-size:], u, start, v.seg)
-			}
+			frames = slices.Grow(frames[:0], int(u.Rows)*v.nMels)[:int(u.Rows)*v.nMels]
+			src.Crop(frames, u, 0, int(u.Rows))
+			segs, _ := feature.Segments(frames, int(u.Rows), v.nMels, v.seg, feature.PartialOverlapLast)
+			v.uttX = append(v.uttX, segs...)
 		}
 	}
 	v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
@@ -112,7 +118,7 @@ func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, er
 }
 
 // clusterMR embeds every validation utterance (mean of its segment
-// embeddings), clusters them (complete linkage, cosine) into as many clusters
+// embeddings, embed.PoolMean), clusters them (complete linkage, cosine) into as many clusters
 // as there are validation speakers and returns the misclassification rate,
 // exact and ZHAW (clusterMR).
 func (v *valSet) clusterMR(net Net, batch int) (mr, mrZHAW float64, err error) {

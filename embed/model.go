@@ -27,7 +27,8 @@ type Options struct {
 	OutputName string
 	// IntraOp and InterOp are the thread-pool sizes; 0 = TF default.
 	IntraOp, InterOp int
-	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N).
+	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N);
+	// graph.ParseDevice reads it (the form of voxsiam train --device too).
 	Device string
 	// Batch is the number of segments per session run. Default DefaultBatch.
 	Batch int
@@ -232,14 +233,14 @@ func sessionConfig(o Options) ([]byte, error) {
 		InterOpParallelismThreads: int32(o.InterOp),
 		AllowSoftPlacement:        true, // foreign graphs may pin devices this machine lacks
 	}
-	switch d := strings.ToLower(o.Device); {
-	case d == "" || d == "auto":
-	case d == "cpu":
+	kind, n, err := graph.ParseDevice(o.Device)
+	switch {
+	case err != nil:
+		return nil, err
+	case kind == "cpu":
 		cp.DeviceCount = map[string]int32{"GPU": 0}
-	case strings.HasPrefix(d, "gpu:"):
-		cp.GpuOptions = &corepb.GPUOptions{VisibleDeviceList: strings.TrimPrefix(d, "gpu:")}
-	default:
-		return nil, fmt.Errorf("device %q: want cpu, gpu:N or empty", o.Device)
+	case kind == "gpu":
+		cp.GpuOptions = &corepb.GPUOptions{VisibleDeviceList: strconv.Itoa(n)}
 	}
 	return proto.Marshal(cp)
 }

@@ -81,7 +81,7 @@
 //
 // # Devices
 //
-// [model] device (--device) places every op graph.Build creates, e.g.
+// [model] device (--device gpu:0 sets it to "/device:GPU:0"; DeviceName) places every op graph.Build creates, e.g.
 // "/device:GPU:0"; gradient ops follow by colocation. Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:

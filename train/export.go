@@ -9,6 +9,11 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
+// DeviceName turns a --device value (cpu | gpu:N, the form voxsiam embed
+// takes too; graph.ParseDevice) into the [model] device of the graph,
+// e.g. "/device:GPU:0". Other values are usage errors.
+func DeviceName(flag string) (string, error) { return graph.DeviceName(flag) }
+
 // ExportOptions select what Export writes.
 type ExportOptions struct {
 	Run        string // training run directory (config.toml, features.json, checkpoints/)

@@ -62,7 +62,7 @@ func newEmbedCommand() *cli.Command {
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Category: rt, Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: rt, Destination: &o.InterOp},
 			workersFlag("decode+feature goroutines", rt, &o.Workers),
-			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's choice)", Category: rt, Destination: &o.Device},
+			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: rt, Destination: &o.Device},
 			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds ark/scp) | text (adds embeddings.txt)", Value: embed.FormatNpy, Category: "Output", Destination: &o.Format},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", Category: "Output", Destination: &o.JSON},
 		},

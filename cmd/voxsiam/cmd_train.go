@@ -60,7 +60,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, Category: "Model", Destination: &o.Precision},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, Category: "Model", Destination: &o.LR},
-			&cli.StringFlag{Name: "device", Usage: "TensorFlow device of the graph, e.g. /device:GPU:0 (default: TF placement)", Category: "Runtime", Destination: &o.Device},
+			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
 			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
@@ -127,7 +127,9 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 	if err != nil {
 		return cfg, errs.AsUsage(err)
 	}
-	o.apply(&cfg)
+	if err := o.apply(&cfg); err != nil {
+		return cfg, err
+	}
 	if o.Resume == "" && (cfg.Data.Store == "" || o.Out == "") {
 		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
 	}
@@ -138,7 +140,7 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 }
 
 // apply copies the flags that were given onto cfg.
-func (o *trainOptions) apply(cfg *train.Config) {
+func (o *trainOptions) apply(cfg *train.Config) error {
 	s, t, m, d := o.set, &cfg.Train, &cfg.Model, &cfg.Data
 	setIf := func(name string, f func()) {
 		if s[name] {
@@ -159,5 +161,7 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
-	setIf("device", func() { m.Device = o.Device })
+	var err error
+	setIf("device", func() { m.Device, err = train.DeviceName(o.Device) })
+	return err
 }

@@ -38,7 +38,7 @@ var layering = []struct {
 	{pkg: "internal/vecio", may: []string{"internal/errs"}},
 	{pkg: "tools/...", may: []string{"tools/...", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
 	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
-	{pkg: "graph", may: []string{"tf"}},
+	{pkg: "graph", may: []string{"tf", "internal/errs"}},
 	{pkg: "train/metrics"},
 	{pkg: "train/tbevent"},
 	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/feature", "tools/store", "internal/errs", "internal/progress", "internal/vecio"}},

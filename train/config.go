@@ -119,6 +119,16 @@ func (c *Config) Validate() error {
 	if m := c.Model; m.Frames != 0 && m.Frames != t.Segment {
 		return fmt.Errorf("train: model.frames %d differs from train.segment %d", m.Frames, t.Segment)
 	}
+	// The [model] words and ranges (loss, activations, ...) now, not when
+	// the graph is built; speakers and bins come from the data later.
+	m := c.Model
+	m.Speakers, m.Frames = max(m.Speakers, 2), t.Segment
+	if m.Bins == 0 {
+		m.Bins = 1
+	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	return nil
 }
 

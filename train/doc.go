@@ -20,8 +20,9 @@
 // prepares them on goroutines ahead of the TensorFlow step.
 //
 // Speakers come from the speaker lists ([data] train_speakers/val_speakers)
-// or, without lists, a seeded split that holds out val_fraction (10%) of the
-// speaker groups (whole groups, so no base voice is on both sides).
+// or, without lists, the seeded group split of voxsiam split (dataset.Split)
+// holding out val_fraction (10%) of the speakers in whole groups, so no base
+// voice is on both sides.
 //
 // # Loop
 //

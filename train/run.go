@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train/metrics"
@@ -135,15 +136,18 @@ func speakers(cfg Config, st *store.Store) (trainSpk, valSpk []string, err error
 	groups := st.Groups()
 	if d.TrainSpeakers == "" && d.ValSpeakers == "" {
 		trainSpk, valSpk = SplitSpeakers(groups, d.ValFraction, cfg.Train.Seed)
+		if len(trainSpk) == 0 {
+			return nil, nil, errs.Usage("train: val_fraction %g holds out every speaker group of %s", d.ValFraction, d.Store)
+		}
 		return trainSpk, valSpk, nil
 	}
 	if d.ValSpeakers != "" {
-		if valSpk, err = ReadSpeakerList(d.ValSpeakers); err != nil {
+		if valSpk, err = readSpeakerList(d.ValSpeakers); err != nil {
 			return nil, nil, err
 		}
 	}
 	if d.TrainSpeakers != "" {
-		trainSpk, err = ReadSpeakerList(d.TrainSpeakers)
+		trainSpk, err = readSpeakerList(d.TrainSpeakers)
 	} else {
 		trainSpk = complement(groups, valSpk)
 	}

@@ -41,7 +41,7 @@ var layering = []struct {
 	{pkg: "graph", may: []string{"tf", "internal/errs"}},
 	{pkg: "train/metrics"},
 	{pkg: "train/tbevent"},
-	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/feature", "tools/store", "internal/errs", "internal/progress", "internal/vecio"}},
+	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/errs", "internal/progress", "internal/vecio"}},
 	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/source", "internal/errs", "internal/ordered", "internal/vecio"},
 		testOnly: []string{"internal/modeltest", "tools/store"}},
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},

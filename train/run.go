@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/store"
@@ -201,7 +202,7 @@ func (l *loop) prepareDir(st *store.Store, trainSpk, valSpk []string, resume boo
 		"val.list":   []byte(strings.Join(valSpk, "\n") + "\n"),
 	}
 	for name, data := range files {
-		if err := writeAtomic(l.runPath(name), data); err != nil {
+		if err := atomicfile.WriteFile(l.runPath(name), data); err != nil {
 			return err
 		}
 	}
@@ -279,5 +280,5 @@ func (l *loop) writeSummary() error {
 	if err != nil {
 		return fmt.Errorf("train: summary: %w", err)
 	}
-	return writeAtomic(l.runPath("summary.json"), append(b, '\n'))
+	return atomicfile.WriteFile(l.runPath("summary.json"), append(b, '\n'))
 }

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"codeberg.org/sbinet/npyio"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
@@ -175,29 +175,5 @@ func WriteNpy(path string, data []float32, rows, cols int) error {
 	for i := range view {
 		view[i] = data[i*cols : (i+1)*cols : (i+1)*cols]
 	}
-	return writeAtomic(path, func(w io.Writer) error { return npyio.Write(w, view) })
-}
-
-// writeAtomic writes path through a temporary file in the same directory.
-func writeAtomic(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("vecio: %w", err)
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("vecio: write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return npyio.Write(w, view) })
 }

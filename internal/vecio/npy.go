@@ -52,13 +52,8 @@ func ReadNpy(path string) (data []float32, rows, cols int, err error) {
 
 // newNpyReader parses the header; npyio panics on some malformed headers,
 // which are data errors here.
-func newNpyReader(f *os.File) (r *npyio.Reader, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("malformed header (%v)", p)
-		}
-	}()
-	return npyio.NewReader(bufio.NewReaderSize(f, 1<<16))
+func newNpyReader(f *os.File) (*npyio.Reader, error) {
+	return parseNpy(bufio.NewReaderSize(f, 1<<16))
 }
 
 func npyShape(shape []int) (rows, cols int, err error) {
@@ -83,18 +78,19 @@ func npyItemSize(dtype string) int {
 
 // npyHeaderLen returns the length of the magic, version, length field and
 // header of a .npy file.
-func npyHeaderLen(f *os.File) (int64, error) {
+func npyHeaderLen(f io.ReaderAt) (int64, error) {
 	var pre [12]byte
-	if _, err := f.ReadAt(pre[:], 0); err != nil {
+	n, err := f.ReadAt(pre[:], 0)
+	if n < 10 {
 		return 0, fmt.Errorf("short file: %v", err)
 	}
 	if string(pre[:6]) != "\x93NUMPY" {
 		return 0, fmt.Errorf("bad magic %q", pre[:6])
 	}
-	switch pre[6] {
-	case 1:
+	switch {
+	case pre[6] == 1:
 		return 10 + int64(binary.LittleEndian.Uint16(pre[8:10])), nil
-	case 2, 3:
+	case (pre[6] == 2 || pre[6] == 3) && n == 12:
 		return 12 + int64(binary.LittleEndian.Uint32(pre[8:12])), nil
 	}
 	return 0, fmt.Errorf("unknown format version %d", pre[6])

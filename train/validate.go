@@ -11,6 +11,11 @@ import (
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
+// streamValidation is the PCG stream of the validation crops, PCG(seed,
+// 2^63): the sampler uses streams 0, 1, ... (one per step) and SpecAugment
+// xors specSalt into the seed, so none of them meets it.
+const streamValidation = uint64(1) << 63
+
 // valSet is the fixed held-out data validated on: random segments of the
 // validation speakers (for loss, pair accuracy and EER) and whole utterances
 // (for clustering MR). It depends only on the seed.
@@ -40,7 +45,7 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 	}
 	v := &valSet{seg: o.Segment, nMels: src.NMels(), n: cfg.Data.ValSegments, speakers: len(speakers)}
 	smp := &Sampler{src: src, speakers: speakers, utts: utts, seed: o.Seed, batch: v.n, seg: o.Segment}
-	r := rand.New(rand.NewPCG(o.Seed, 1<<63))
+	r := rand.New(rand.NewPCG(o.Seed, streamValidation))
 	b := &Batch{X: make([]float32, v.n*o.Segment*v.nMels)}
 	for j := 0; j < v.n; j++ {
 		smp.crop(r, r.IntN(len(utts)), b, j)

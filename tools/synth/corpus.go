@@ -181,7 +181,7 @@ func synthAll(ctx context.Context, opts Options, part string, eng engine, res *R
 // pickTexts orders the sentences of pool for speaker i: the first ones
 // are its utterances, the rest replace sentences an engine fails on.
 func pickTexts(pool []string, seed uint64, i int) []string {
-	perm := rand.New(rand.NewPCG(seed, 1<<32+uint64(i))).Perm(len(pool))
+	perm := rand.New(rand.NewPCG(seed, streamTexts+uint64(i))).Perm(len(pool))
 	out := make([]string, len(pool))
 	for j := range out {
 		out[j] = pool[perm[j]]

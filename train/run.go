@@ -252,7 +252,7 @@ func (l *loop) open() error {
 		return err
 	}
 	f, isFile := l.out.(*os.File)
-	l.lines = !(isFile && isatty.IsTerminal(f.Fd())) && !progress.Quiet
+	l.lines = !(isFile && isatty.IsTerminal(f.Fd())) && l.out != io.Discard // io.Discard: quiet (--json)
 	l.bar = progress.New(l.out, l.cfg.Train.Steps-l.start, "train")
 	if l.lines {
 		l.bar = progress.New(nil, 0, "") // plain lines come from the log hook

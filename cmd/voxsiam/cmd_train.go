@@ -11,7 +11,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/voxsiam/voxsiam/internal/errs"
-	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -85,8 +84,8 @@ func runTrain(ctx context.Context, o *trainOptions, w io.Writer) error {
 		return err
 	}
 	out := w
-	if o.JSON {
-		progress.Quiet, out = true, io.Discard
+	if o.JSON { // quiet: no progress bar or lines
+		out = io.Discard
 	}
 	run := o.Out
 	if o.Resume != "" {

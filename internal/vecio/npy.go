@@ -99,18 +99,23 @@ func npyHeaderLen(f io.ReaderAt) (int64, error) {
 // checkNpyHeader rejects headers longer than the file or than 1 MiB before
 // the npy reader allocates them.
 func checkNpyHeader(f *os.File) error {
-	hlen, err := npyHeaderLen(f)
-	if err != nil {
-		return err
+	hlen, size, err := npyFileSizes(f)
+	if err == nil && (hlen > size || hlen > 1<<20) {
+		err = fmt.Errorf("header of %d bytes in a file of %d", hlen, size)
+	}
+	return err
+}
+
+// npyFileSizes returns the header length and the size of the file f.
+func npyFileSizes(f *os.File) (hlen, size int64, err error) {
+	if hlen, err = npyHeaderLen(f); err != nil {
+		return 0, 0, err
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	if hlen > st.Size() || hlen > 1<<20 {
-		return fmt.Errorf("header of %d bytes in a file of %d", hlen, st.Size())
-	}
-	return nil
+	return hlen, st.Size(), nil
 }
 
 // checkNpySize compares the bytes after the header with the header's shape.
@@ -121,15 +126,11 @@ func checkNpySize(f *os.File, rows, cols, item int) error {
 	if rows == 0 || cols == 0 || item == 0 {
 		return nil
 	}
-	hlen, err := npyHeaderLen(f)
+	hlen, size, err := npyFileSizes(f)
 	if err != nil {
 		return err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	have := st.Size() - hlen
+	have := size - hlen
 	if int64(rows) > have || int64(cols) > have || int64(rows)*int64(cols) > have/int64(item) {
 		return fmt.Errorf("truncated data: %d bytes for shape [%d, %d] of %d-byte values", have, rows, cols, item)
 	}

@@ -180,29 +180,31 @@ func TestLinkageTiesMatchScipy(t *testing.T) {
 		}
 	}
 	n := len(x) / 2
-	out := testenv.RunPython(t, `
+	script := `
 import sys, json, numpy as np
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
 x = np.array(json.loads(sys.argv[1]), dtype=np.float64).reshape(-1, 2)
 d = pdist(x)
 print(json.dumps({m: linkage(d, method=m).tolist() for m in ["single", "complete", "average", "weighted", "ward"]}))
-`, floatsJSON(x))
-	var ref map[string][][4]float64
-	if err := json.Unmarshal(out, &ref); err != nil {
-		t.Fatal(err)
-	}
-	d := Pdist(x, 2, Euclidean)
-	for meth := Single; meth <= Ward; meth++ {
-		z := Linkage(d, n, meth)
-		for i, row := range ref[meth.String()] {
-			g := z[i]
-			if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] || math.Abs(g.Height-row[2]) > 1e-9*math.Max(1, row[2]) {
-				t.Errorf("%v row %d = %+v, scipy %v", meth, i, g, row)
-				break
+`
+	testenv.Reference(t, "linkage-ties", script, []string{floatsJSON(x)}, func(t *testing.T, out []byte) {
+		var ref map[string][][4]float64
+		if err := json.Unmarshal(out, &ref); err != nil {
+			t.Fatal(err)
+		}
+		d := Pdist(x, 2, Euclidean)
+		for meth := Single; meth <= Ward; meth++ {
+			z := Linkage(d, n, meth)
+			for i, row := range ref[meth.String()] {
+				g := z[i]
+				if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] || math.Abs(g.Height-row[2]) > 1e-9*math.Max(1, row[2]) {
+					t.Errorf("%v row %d = %+v, scipy %v", meth, i, g, row)
+					break
+				}
 			}
 		}
-	}
+	})
 }
 
 // TestOracleCutBruteForce compares OracleCut with the MR of every level

@@ -7,6 +7,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 eval "$(make -s env)"
-[ $# -gt 0 ] || set -- ./eval/ ./train/
-VOXSIAM_UPDATE_REFERENCES=1 go test -count=1 -run 'MatchesScipy|MatchReferences|MatchesNumpy|MetricsReference' "$@"
+[ $# -gt 0 ] || set -- ./eval/... ./train/
+VOXSIAM_UPDATE_REFERENCES=1 go test -count=1 -run 'MatchesScipy|MatchReferences|MatchesNumpy|MetricsReference|MatchesSklearn' "$@"
 git status --short -- '*/testdata/references/*'

@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 
 	"github.com/voxsiam/voxsiam/graph"
@@ -35,8 +36,8 @@ type Exported struct {
 
 // Export writes a checkpoint of the run o.Run as a TensorFlow SavedModel
 // with assets/voxsiam.json (graph.Export) for package embed. Bad options
-// (missing directories, an existing o.Out, no such checkpoint, an unknown
-// precision) wrap errs.ErrUsage; malformed run files wrap errs.ErrBadData.
+// (missing directories, an existing o.Out, no such checkpoint or pointer
+// file, an unknown precision) wrap errs.ErrUsage; malformed run files wrap errs.ErrBadData.
 func Export(o ExportOptions) (*Exported, error) {
 	if o.Run == "" || o.Out == "" {
 		return nil, errs.Usage("export: a run directory and an output directory are required")
@@ -58,7 +59,7 @@ func Export(o ExportOptions) (*Exported, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	prefix, err := run.Checkpoint(o.Checkpoint)
-	if errors.Is(err, ErrNoCheckpoint) {
+	if errors.Is(err, ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist) { // no such step, or no "best"/"latest" pointer
 		return nil, errs.Usage("export: %w", err)
 	} else if err != nil {
 		return nil, fmt.Errorf("export: %w", err)

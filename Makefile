@@ -113,8 +113,8 @@ fuzz: setup
 	  done; done
 
 test: setup
-	VOXSIAM_REQUIRE_PYTHON=1 $(MAKE) --no-print-directory fuzz
-	VOXSIAM_REQUIRE_PYTHON=1 $(GO) test -count=1 -timeout 40m ./...
+	VOXSIAM_REQUIRE_EXTERNAL=1 $(MAKE) --no-print-directory fuzz
+	VOXSIAM_REQUIRE_EXTERNAL=1 $(GO) test -count=1 -timeout 40m ./...
 
 # The demo runs voxsiam at its own log level unless TF_CPP_MIN_LOG_LEVEL came
 # from the environment.

@@ -1,6 +1,6 @@
 """Reads a voxsiam feature store and builds the reference mini-batches.
 
-Store contract (see docs/design.md): frames.npy [total_frames, n_mels] float32
+Store contract (tools/store/doc.go): frames.npy [total_frames, n_mels] float32
 or float16 (opened with mmap_mode='r'), manifest.tsv with the header
 ``utt_id speaker first_row num_rows source duration_s`` (tab separated),
 speakers.tsv with the header ``speaker group``.

@@ -3,8 +3,10 @@ package embed
 import (
 	"context"
 	"fmt"
-	"runtime"
+	"math"
 
+	"github.com/voxsiam/voxsiam/graph"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 )
 
@@ -14,12 +16,12 @@ type ExtractOptions struct {
 	// MinDuration skips inputs with less audio (seconds; Result.Skipped),
 	// before the Short policy applies; 0 keeps every input.
 	MinDuration   float64
-	Pooling       string // PoolMean (default), PoolWeighted or PoolNone
-	Workers       int    // decode+featurise goroutines; default GOMAXPROCS
+	Pooling       string // PoolMean, PoolWeighted or PoolNone; default the model's (Model.Pooling)
+	Workers       int    // decode+featurise goroutines; <= 0: one per core (ordered.Workers)
 	Distributions bool   // also run the "distribution" signature
 	Strict        bool   // fail on the first unreadable input instead of skipping it
 	// Batch is the number of segments collected before a session run;
-	// default 256.
+	// default DefaultBatch.
 	Batch int
 	// Progress, when set, is called once per input, in input order.
 	Progress func(in Input, segments int)
@@ -64,7 +66,13 @@ type loaded struct {
 // than MinDuration, and with ShortSkip those shorter than one segment;
 // ShortPad pads these and lists them in Result.Padded.
 func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions) (*Result, error) {
-	opts = opts.withDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults(m)
+	if err := opts.Validate(); err != nil { // only the model's pooling can be at fault here
+		return nil, errs.BadData("embed: the model's %s: %v", graph.MetaAsset, err)
+	}
 	if opts.Distributions && !m.HasDistribution() {
 		return nil, fmt.Errorf("embed: the model has no distribution signature")
 	}
@@ -84,18 +92,29 @@ func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions)
 	return res, nil
 }
 
-func (o ExtractOptions) withDefaults() ExtractOptions {
+func (o ExtractOptions) withDefaults(m *Model) ExtractOptions {
 	if o.Short == "" {
 		o.Short = ShortPad
 	}
 	if o.Pooling == "" {
-		o.Pooling = PoolMean
-	}
-	if o.Workers <= 0 {
-		o.Workers = runtime.GOMAXPROCS(0)
+		o.Pooling = m.Pooling()
 	}
 	if o.Batch <= 0 {
-		o.Batch = 256
+		o.Batch = DefaultBatch
 	}
 	return o
+}
+
+// Validate reports an unknown Short or Pooling word or a negative
+// MinDuration as a usage error (errs.ErrUsage); "" is a default.
+func (o ExtractOptions) Validate() error {
+	switch {
+	case o.Pooling != "" && o.Pooling != PoolMean && o.Pooling != PoolWeighted && o.Pooling != PoolNone:
+		return errs.Usage("embed: pooling %q: want mean, weighted or none", o.Pooling)
+	case o.Short != "" && o.Short != ShortPad && o.Short != ShortSkip:
+		return errs.Usage("embed: short %q: want pad or skip", o.Short)
+	case o.MinDuration < 0 || math.IsNaN(o.MinDuration):
+		return errs.Usage("embed: min-duration %g: want >= 0 seconds", o.MinDuration)
+	}
+	return nil
 }

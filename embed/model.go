@@ -9,6 +9,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	corepb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
+	"github.com/voxsiam/voxsiam/graph"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -26,9 +27,10 @@ type Options struct {
 	OutputName string
 	// IntraOp and InterOp are the thread-pool sizes; 0 = TF default.
 	IntraOp, InterOp int
-	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N).
+	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N);
+	// graph.ParseDevice reads it (the form of voxsiam train --device too).
 	Device string
-	// Batch is the number of segments per session run. Default 256.
+	// Batch is the number of segments per session run. Default DefaultBatch.
 	Batch int
 }
 
@@ -36,6 +38,10 @@ type Options struct {
 // signature leaves the time axis open and that carry no voxsiam.json: the
 // 40 frames (400 ms) of Stadelmann et al. (2018).
 const DefaultSegment = 40
+
+// DefaultBatch is the number of segments per session run when Options.Batch
+// and ExtractOptions.Batch are 0 (and the default of voxsiam embed --batch).
+const DefaultBatch = 256
 
 // Model is a loaded SavedModel ready to embed segments.
 type Model struct {
@@ -52,7 +58,17 @@ type Model struct {
 	// signature leaves it unknown until the first run.
 	Dim int
 	// Meta is assets/voxsiam.json, nil for foreign (e.g. Keras) exports.
-	Meta *Meta
+	Meta *graph.Meta
+}
+
+// Pooling is the utterance pooling the model was exported with
+// (assets/voxsiam.json), PoolMean for models without one; Extract uses it
+// when ExtractOptions.Pooling is "".
+func (m *Model) Pooling() string {
+	if m.Meta != nil && m.Meta.Pooling != "" {
+		return m.Meta.Pooling
+	}
+	return PoolMean
 }
 
 // LoadModel loads the SavedModel in dir with tags ["serve"] and resolves the
@@ -72,9 +88,9 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 	}
 	m = &Model{sm: sm, batch: opts.Batch}
 	if m.batch <= 0 {
-		m.batch = 256
+		m.batch = DefaultBatch
 	}
-	if m.Meta, err = readMeta(dir); err != nil {
+	if m.Meta, err = graph.ReadMeta(dir); err != nil {
 		sm.Session.Close()
 		return nil, err
 	}
@@ -217,14 +233,14 @@ func sessionConfig(o Options) ([]byte, error) {
 		InterOpParallelismThreads: int32(o.InterOp),
 		AllowSoftPlacement:        true, // foreign graphs may pin devices this machine lacks
 	}
-	switch d := strings.ToLower(o.Device); {
-	case d == "" || d == "auto":
-	case d == "cpu":
+	kind, n, err := graph.ParseDevice(o.Device)
+	switch {
+	case err != nil:
+		return nil, err
+	case kind == "cpu":
 		cp.DeviceCount = map[string]int32{"GPU": 0}
-	case strings.HasPrefix(d, "gpu:"):
-		cp.GpuOptions = &corepb.GPUOptions{VisibleDeviceList: strings.TrimPrefix(d, "gpu:")}
-	default:
-		return nil, fmt.Errorf("device %q: want cpu, gpu:N or empty", o.Device)
+	case kind == "gpu":
+		cp.GpuOptions = &corepb.GPUOptions{VisibleDeviceList: strconv.Itoa(n)}
 	}
 	return proto.Marshal(cp)
 }

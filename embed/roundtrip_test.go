@@ -2,7 +2,6 @@ package embed
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand"
@@ -10,79 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
-	"github.com/voxsiam/voxsiam/graph"
-	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/internal/modeltest"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
-// rtConfig is a small network on the contract's [batch, 40, 128] input.
-var rtConfig = graph.Config{Frames: 40, Bins: 128, LSTM1: 6, LSTM2: 5, Speakers: 4, Seed: 3}
-
-// rtExport initialises a Train-mode graph, checkpoints it, restores the
-// checkpoint into an Inference graph and exports it with voxsiam.json.
-// It returns the export and the Train graph with its session.
-func rtExport(t testing.TB) (string, *graph.Model, *tf.Session) {
-	t.Helper()
-	tm, err := graph.Build(rtConfig, graph.Train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := rtSession(t, tm)
-	if _, err := ts.Run(nil, nil, []*tf.Operation{tm.Init}); err != nil {
-		t.Fatal(err)
-	}
-	ckpt := filepath.Join(t.TempDir(), "ckpt-1")
-	if err := tm.Save(ts, ckpt); err != nil {
-		t.Fatal(err)
-	}
-	im, err := graph.Build(rtConfig, graph.Inference)
-	if err != nil {
-		t.Fatal(err)
-	}
-	is := rtSession(t, im)
-	if err := im.Restore(is, ckpt); err != nil {
-		t.Fatal(err)
-	}
-	feats, _ := json.Marshal(feature.DefaultConfig())
-	meta, _ := json.Marshal(Meta{Features: feats, Segment: 40, Pooling: PoolMean, EmbeddingLayer: "L3"})
-	dir := filepath.Join(t.TempDir(), "model")
-	if err := graph.ExportSavedModel(im, is, dir, map[string][]byte{MetaAsset: meta}); err != nil {
-		t.Fatal(err)
-	}
-	return dir, tm, ts
-}
-
-func rtSession(t testing.TB, m *graph.Model) *tf.Session {
-	s, err := m.NewSession(graph.SessionOptions{IntraOp: 2, InterOp: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// rtTrainRun runs the Train graph (dropout off by default) on segs.
-func rtTrainRun(t *testing.T, s *tf.Session, in, out tf.Output, segs []float32, n int) []float32 {
-	t.Helper()
-	x, err := tf.NewTensor(segs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.Reshape([]int64{int64(n), 40, 128}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Run(map[tf.Output]*tf.Tensor{in: x}, []tf.Output{out}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var flat []float32
-	for _, row := range r[0].Value().([][]float32) {
-		flat = append(flat, row...)
-	}
-	return flat
-}
+// rtSpec is a small network on the contract's [batch, 40, 128] input.
+var rtSpec = modeltest.Spec{Frames: 40, Bins: 128, LSTM1: 6, LSTM2: 5, Speakers: 4, Seed: 3}
 
 func rtMaxDiff(a, b []float32) float64 {
 	if len(a) != len(b) {
@@ -107,7 +39,8 @@ func rtFrames(rng *rand.Rand, n int) []float32 {
 // utterances through Extract, must match the in-training graph (reference:
 // the Train-mode session with dropout off, pooled with Cut/Pool) to 1e-5.
 func TestRoundTrip(t *testing.T) {
-	dir, tm, ts := rtExport(t)
+	run := modeltest.NewRun(t, rtSpec)
+	dir := run.Export(t, "")
 	m, err := LoadModel(dir, Options{IntraOp: 2, InterOp: 1, Batch: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -133,8 +66,8 @@ func TestRoundTrip(t *testing.T) {
 		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem-" + string(rune('a'+i)),
 			Load: func(context.Context) ([]float32, int, float64, error) { return fr, n, float64(n) / 100, nil }})
 		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
-		e := rtTrainRun(t, ts, tm.Input, tm.Embedding, segs, k)
-		p := rtTrainRun(t, ts, tm.Input, tm.Distribution, segs, k)
+		e := run.Embed(t, segs, k)
+		p := run.Distribution(t, segs, k)
 		want = append(want, Pool(nil, e, w, k, 10, PoolWeighted)...)
 		wantDist = append(wantDist, Pool(nil, p, w, k, 4, PoolWeighted)...)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
@@ -14,7 +15,7 @@ func (m *Model) FeatureConfig() (feature.Config, error) {
 	cfg := feature.DefaultConfig()
 	if m.Meta != nil && len(m.Meta.Features) > 0 {
 		if err := json.Unmarshal(m.Meta.Features, &cfg); err != nil {
-			return cfg, fmt.Errorf("embed: %s features: %w", MetaAsset, err)
+			return cfg, fmt.Errorf("embed: %s features: %w", graph.MetaAsset, err)
 		}
 	}
 	if m.Meta == nil || len(m.Meta.Features) == 0 {

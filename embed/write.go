@@ -1,11 +1,11 @@
 package embed
 
 import (
-	"bufio"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
@@ -37,24 +37,12 @@ func Write(dir string, r *Result, format string) error {
 }
 
 func writeText(path string, r *Result) error {
-	f, err := os.Create(path + ".tmp")
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := vecio.WriteArk(w, r.IDs, r.Emb, r.Dim, false)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("embed: %w", err)
-	}
-	bw := bufio.NewWriter(f)
-	_, err = vecio.WriteArk(bw, r.IDs, r.Emb, r.Dim, false)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(path+".tmp", path)
-	}
-	if err != nil {
-		os.Remove(path + ".tmp")
-		return fmt.Errorf("embed: %s: %w", path, err)
 	}
 	return nil
 }

@@ -62,56 +62,57 @@ print(json.dumps(out))
 func TestLinkageMatchesScipy(t *testing.T) {
 	const n, dim = 40, 6
 	x := randomData(n, dim, 3)
-	var ref scipyRef
-	out := testenv.RunPython(t, scipyScript, floatsJSON(x), fmt.Sprint(n))
-	if err := json.Unmarshal(out, &ref); err != nil {
-		t.Fatal(err)
-	}
-	p := make([]float32, len(x))
-	for i := 0; i < n; i++ {
-		var s float64
-		for _, v := range x[i*dim : (i+1)*dim] {
-			s += float64(v)
+	testenv.Reference(t, "linkage", scipyScript, []string{floatsJSON(x), fmt.Sprint(n)}, func(t *testing.T, out []byte) {
+		var ref scipyRef
+		if err := json.Unmarshal(out, &ref); err != nil {
+			t.Fatal(err)
 		}
-		for j := range dim {
-			p[i*dim+j] = float32(float64(x[i*dim+j]) / s)
-		}
-	}
-	for _, m := range []Metric{Cosine, Euclidean, SymKL} {
-		data := x
-		if m == SymKL {
-			data = p
-		}
-		// float32 rounding of the normalised distributions allows 1e-6.
-		tol := map[Metric]float64{Cosine: 1e-12, Euclidean: 1e-12, SymKL: 1e-5}[m]
-		for i, d := range Pdist(data, dim, m) {
-			if r := ref.Pdist[m.String()][i]; math.Abs(d-r) > tol*math.Max(1, math.Abs(r)) {
-				t.Fatalf("pdist %v [%d] = %v, scipy %v", m, i, d, r)
+		p := make([]float32, len(x))
+		for i := 0; i < n; i++ {
+			var s float64
+			for _, v := range x[i*dim : (i+1)*dim] {
+				s += float64(v)
+			}
+			for j := range dim {
+				p[i*dim+j] = float32(float64(x[i*dim+j]) / s)
 			}
 		}
-	}
-	dist := Pdist(x, dim, Cosine)
-	for meth := Single; meth <= Ward; meth++ {
-		t.Run(meth.String(), func(t *testing.T) {
-			z := Linkage(dist, n, meth)
-			for i, row := range ref.Linkage[meth.String()] {
-				g := z[i]
-				if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] ||
-					math.Abs(g.Height-row[2]) > 1e-9*math.Abs(row[2]) {
-					t.Fatalf("row %d = %+v, scipy %v", i, g, row)
+		for _, m := range []Metric{Cosine, Euclidean, SymKL} {
+			data := x
+			if m == SymKL {
+				data = p
+			}
+			// float32 rounding of the normalised distributions allows 1e-6.
+			tol := map[Metric]float64{Cosine: 1e-12, Euclidean: 1e-12, SymKL: 1e-5}[m]
+			for i, d := range Pdist(data, dim, m) {
+				if r := ref.Pdist[m.String()][i]; math.Abs(d-r) > tol*math.Max(1, math.Abs(r)) {
+					t.Fatalf("pdist %v [%d] = %v, scipy %v", m, i, d, r)
 				}
 			}
-			for k := 1; k <= n+1; k++ {
-				if got, want := CutMaxClust(z, k), ref.MaxClust[meth.String()][k-1]; !equalInts(got, want) {
-					t.Fatalf("maxclust %d: %v, scipy %v", k, got, want)
+		}
+		dist := Pdist(x, dim, Cosine)
+		for meth := Single; meth <= Ward; meth++ {
+			t.Run(meth.String(), func(t *testing.T) {
+				z := Linkage(dist, n, meth)
+				for i, row := range ref.Linkage[meth.String()] {
+					g := z[i]
+					if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] ||
+						math.Abs(g.Height-row[2]) > 1e-9*math.Abs(row[2]) {
+						t.Fatalf("row %d = %+v, scipy %v", i, g, row)
+					}
 				}
-			}
-			med := medianHeight(z)
-			if got, want := CutDistance(z, med), ref.Dist[meth.String()]; !equalInts(got, want) {
-				t.Fatalf("distance cut %v: %v, scipy %v", med, got, want)
-			}
-		})
-	}
+				for k := 1; k <= n+1; k++ {
+					if got, want := CutMaxClust(z, k), ref.MaxClust[meth.String()][k-1]; !equalInts(got, want) {
+						t.Fatalf("maxclust %d: %v, scipy %v", k, got, want)
+					}
+				}
+				med := medianHeight(z)
+				if got, want := CutDistance(z, med), ref.Dist[meth.String()]; !equalInts(got, want) {
+					t.Fatalf("distance cut %v: %v, scipy %v", med, got, want)
+				}
+			})
+		}
+	})
 }
 
 func medianHeight(z []Merge) float64 {
@@ -179,29 +180,31 @@ func TestLinkageTiesMatchScipy(t *testing.T) {
 		}
 	}
 	n := len(x) / 2
-	out := testenv.RunPython(t, `
+	script := `
 import sys, json, numpy as np
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import pdist
 x = np.array(json.loads(sys.argv[1]), dtype=np.float64).reshape(-1, 2)
 d = pdist(x)
 print(json.dumps({m: linkage(d, method=m).tolist() for m in ["single", "complete", "average", "weighted", "ward"]}))
-`, floatsJSON(x))
-	var ref map[string][][4]float64
-	if err := json.Unmarshal(out, &ref); err != nil {
-		t.Fatal(err)
-	}
-	d := Pdist(x, 2, Euclidean)
-	for meth := Single; meth <= Ward; meth++ {
-		z := Linkage(d, n, meth)
-		for i, row := range ref[meth.String()] {
-			g := z[i]
-			if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] || math.Abs(g.Height-row[2]) > 1e-9*math.Max(1, row[2]) {
-				t.Errorf("%v row %d = %+v, scipy %v", meth, i, g, row)
-				break
+`
+	testenv.Reference(t, "linkage-ties", script, []string{floatsJSON(x)}, func(t *testing.T, out []byte) {
+		var ref map[string][][4]float64
+		if err := json.Unmarshal(out, &ref); err != nil {
+			t.Fatal(err)
+		}
+		d := Pdist(x, 2, Euclidean)
+		for meth := Single; meth <= Ward; meth++ {
+			z := Linkage(d, n, meth)
+			for i, row := range ref[meth.String()] {
+				g := z[i]
+				if float64(g.A) != row[0] || float64(g.B) != row[1] || float64(g.Size) != row[3] || math.Abs(g.Height-row[2]) > 1e-9*math.Max(1, row[2]) {
+					t.Errorf("%v row %d = %+v, scipy %v", meth, i, g, row)
+					break
+				}
 			}
 		}
-	}
+	})
 }
 
 // TestOracleCutBruteForce compares OracleCut with the MR of every level

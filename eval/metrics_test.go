@@ -106,46 +106,48 @@ func TestMetricsMatchReferences(t *testing.T) {
 		scores, target = append(scores, s), append(target, tg)
 	}
 	in, _ := json.Marshal(map[string]any{"pairs": pairs, "scores": scores, "target": target})
-	var ref sklearnRef
-	if err := json.Unmarshal(testenv.RunPython(t, sklearnScript, string(in)), &ref); err != nil {
-		t.Fatal(err)
-	}
-	for k, p := range pairs {
-		got := []float64{ARI(p[0], p[1]), NMI(p[0], p[1]), MR(p[0], p[1]), ACP(p[0], p[1]), Purity(p[0], p[1]), Coverage(p[0], p[1])}
-		want := []float64{ref.ARI[k], ref.NMI[k], ref.MR[k], ref.ACP[k], ref.Purity[k], ref.Coverage[k]}
-		for m, name := range []string{"ARI", "NMI", "MR", "ACP", "Purity", "Coverage"} {
-			if math.Abs(got[m]-want[m]) > 1e-12 {
-				t.Errorf("case %d %s = %v, reference %v", k, name, got[m], want[m])
+	testenv.Reference(t, "metrics", sklearnScript, []string{string(in)}, func(t *testing.T, out []byte) {
+		var ref sklearnRef
+		if err := json.Unmarshal(out, &ref); err != nil {
+			t.Fatal(err)
+		}
+		for k, p := range pairs {
+			got := []float64{ARI(p[0], p[1]), NMI(p[0], p[1]), MR(p[0], p[1]), ACP(p[0], p[1]), Purity(p[0], p[1]), Coverage(p[0], p[1])}
+			want := []float64{ref.ARI[k], ref.NMI[k], ref.MR[k], ref.ACP[k], ref.Purity[k], ref.Coverage[k]}
+			for m, name := range []string{"ARI", "NMI", "MR", "ACP", "Purity", "Coverage"} {
+				if math.Abs(got[m]-want[m]) > 1e-12 {
+					t.Errorf("case %d %s = %v, reference %v", k, name, got[m], want[m])
+				}
 			}
 		}
-	}
-	check := func(name string, got, want, tol float64) {
-		if math.Abs(got-want) > tol {
-			t.Errorf("%s = %v, reference %v", name, got, want)
-		} else {
-			t.Logf("%s = %.6f (reference %.6f)", name, got, want)
+		check := func(name string, got, want, tol float64) {
+			if math.Abs(got-want) > tol {
+				t.Errorf("%s = %v, reference %v", name, got, want)
+			} else {
+				t.Logf("%s = %.6f (reference %.6f)", name, got, want)
+			}
 		}
-	}
-	eer, thr := EER(scores, target)
-	check("EER", eer, ref.EER, 1e-9)
-	// interp1d sorts equal FPR values in no specified order, so on a
-	// vertical ROC segment its threshold may be either end: allow one score
-	// step between the two thresholds.
-	if between := countBetween(scores, thr, ref.EERThr); between > 1 {
-		t.Errorf("EER threshold %v, reference %v: %d scores between", thr, ref.EERThr, between)
-	}
-	keer, kthr := EERKaldi(scores, target)
-	check("Kaldi EER", keer, ref.KaldiEER, 0)
-	check("Kaldi threshold", kthr, ref.KaldiThr, 0)
-	d1, _ := MinDCF(scores, target, DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
-	check("minDCF(0.01)", d1, ref.MinDCF01, 1e-12)
-	d5, _ := MinDCF(scores, target, DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
-	check("minDCF(0.05)", d5, ref.MinDCF05, 1e-12)
-	bt, acc := BestThreshold(scores, target)
-	check("best accuracy", acc, ref.BestAcc, 1e-12)
-	if d := Decide(scores, target, bt); d.Accuracy != acc {
-		t.Errorf("Decide at best threshold: accuracy %v, want %v", d.Accuracy, acc)
-	}
+		eer, thr := EER(scores, target)
+		check("EER", eer, ref.EER, 1e-9)
+		// interp1d sorts equal FPR values in no specified order, so on a
+		// vertical ROC segment its threshold may be either end: allow one score
+		// step between the two thresholds.
+		if between := countBetween(scores, thr, ref.EERThr); between > 1 {
+			t.Errorf("EER threshold %v, reference %v: %d scores between", thr, ref.EERThr, between)
+		}
+		keer, kthr := EERKaldi(scores, target)
+		check("Kaldi EER", keer, ref.KaldiEER, 0)
+		check("Kaldi threshold", kthr, ref.KaldiThr, 0)
+		d1, _ := MinDCF(scores, target, DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
+		check("minDCF(0.01)", d1, ref.MinDCF01, 1e-12)
+		d5, _ := MinDCF(scores, target, DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
+		check("minDCF(0.05)", d5, ref.MinDCF05, 1e-12)
+		bt, acc := BestThreshold(scores, target)
+		check("best accuracy", acc, ref.BestAcc, 1e-12)
+		if d := Decide(scores, target, bt); d.Accuracy != acc {
+			t.Errorf("Decide at best threshold: accuracy %v, want %v", d.Accuracy, acc)
+		}
+	})
 }
 
 func countBetween(x []float64, a, b float64) int {

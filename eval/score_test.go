@@ -62,13 +62,15 @@ mu, sd = top.mean(axis=1), top.std(axis=1)
 out = [0.5 * ((s[i, j] - mu[i]) / sd[i] + (s[i, j] - mu[j]) / sd[j]) for i in range(10) for j in range(i + 1, 10)]
 print(json.dumps(out))
 `
-	var want []float64
-	if err := json.Unmarshal(testenv.RunPython(t, script, floatsJSON(emb), floatsJSON(cohort)), &want); err != nil {
-		t.Fatal(err)
-	}
-	for k := range want {
-		if math.Abs(got[k]-want[k]) > 1e-5 {
-			t.Fatalf("score %d = %v, numpy %v", k, got[k], want[k])
+	testenv.Reference(t, "asnorm", script, []string{floatsJSON(emb), floatsJSON(cohort)}, func(t *testing.T, out []byte) {
+		var want []float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
 		}
-	}
+		for k := range want {
+			if math.Abs(got[k]-want[k]) > 1e-5 {
+				t.Fatalf("score %d = %v, numpy %v", k, got[k], want[k])
+			}
+		}
+	})
 }

@@ -127,6 +127,13 @@ type DCF struct {
 	CMiss, CFA float64 // costs of a miss and of a false alarm (1, 1)
 }
 
+// The minDCF operating points voxsiam reports (score, eval, the report):
+// P_target 0.01 and 0.05 with unit costs (NIST SRE, VoxSRC).
+var (
+	DCF01 = DCF{PTarget: 0.01, CMiss: 1, CFA: 1}
+	DCF05 = DCF{PTarget: 0.05, CMiss: 1, CFA: 1}
+)
+
 // MinDCF returns the minimum normalised detection cost over all thresholds,
 // min_t (CMiss·PMiss(t)·PTarget + CFA·PFA(t)·(1-PTarget)) divided by
 // min(CMiss·PTarget, CFA·(1-PTarget)), as Kaldi's compute_min_dcf.py and

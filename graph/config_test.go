@@ -10,7 +10,8 @@ import (
 )
 
 // TestDefaultConfig checks the reference values of Stadelmann et al. 2018
-// (design.md "Reference configuration") and that TOML and JSON round-trip.
+// (README "Reference configuration", from the paper and the ZHAW code) and
+// that TOML and JSON round-trip.
 func TestDefaultConfig(t *testing.T) {
 	c := DefaultConfig(100)
 	want := Config{Frames: 40, Bins: 128, LSTM1: 256, LSTM2: 256, Speakers: 100, Dense1: 1000, Dense2: 500,

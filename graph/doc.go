@@ -2,8 +2,11 @@
 // Stadelmann et al. (2018) as a TensorFlow graph from Go (tfgo and the
 // galeone/tensorflow bindings over the libtensorflow C API), with the
 // pairwise KL (PKLD) loss, its gradients, Adam, and TF1-style checkpoints.
-// It is the only place besides embed that touches TensorFlow; Build is the
-// one boundary where binding panics become errors.
+// It writes SavedModels with their assets/voxsiam.json (Export, Meta) and
+// is one of the three packages that import TensorFlow, with train (the
+// training session) and embed (serving SavedModels); internal/archtest
+// holds the table of who may import what. Build is the one boundary where
+// binding panics become errors.
 //
 // # Network and shapes
 //

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"fmt"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -102,4 +103,30 @@ func loadInto(m *Model, sess *tf.Session, prefix string) error {
 		return fmt.Errorf("graph: init: %w", err)
 	}
 	return m.SetFloatWeights(sess, w)
+}
+
+// Export loads the float checkpoint at prefix into the Inference graph of
+// cfg in cfg.Precision (LoadInference) and writes it to dir as a SavedModel
+// (ExportSavedModel) with assets/voxsiam.json: features (the training
+// store's tools/feature.Config as JSON), the segment length, mean pooling,
+// the embedding layer, the precision and cfg. cfg.Device is dropped (no
+// device pins in a SavedModel: the loader's session places it). It returns
+// the metadata written and the embedding width.
+func Export(cfg Config, prefix, dir string, features []byte) (*Meta, int, error) {
+	cfg.Device = ""
+	m, sess, err := LoadInference(cfg, prefix, SessionOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer sess.Close()
+	meta := &Meta{Features: features, Segment: m.Config.Frames, Pooling: PoolMean,
+		EmbeddingLayer: m.Config.EmbeddingLayer, Precision: m.Config.Precision, Model: m.Config}
+	b, err := json.MarshalIndent(meta, "", "  ")
+	if err != nil {
+		return nil, 0, fmt.Errorf("graph: export %s: %w", dir, err)
+	}
+	if err := ExportSavedModel(m, sess, dir, map[string][]byte{MetaAsset: b}); err != nil {
+		return nil, 0, err
+	}
+	return meta, int(m.Embedding.Shape().Size(1)), nil
 }

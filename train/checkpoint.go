@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 )
 
 // ckptDir manages <run>/checkpoints: ckpt-<step> prefixes, the "checkpoint"
@@ -30,7 +32,7 @@ func (c *ckptDir) save(net Net, step int64) error {
 	if err := net.Save(filepath.Join(c.dir, name)); err != nil {
 		return fmt.Errorf("train: checkpoint %s: %w", name, err)
 	}
-	if err := writeAtomic(filepath.Join(c.dir, "checkpoint"), []byte(name+"\n")); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(c.dir, "checkpoint"), []byte(name+"\n")); err != nil {
 		return err
 	}
 	return c.prune()
@@ -38,7 +40,7 @@ func (c *ckptDir) save(net Net, step int64) error {
 
 // setBest points "best" at ckpt-<step> (which must exist).
 func (c *ckptDir) setBest(step int64) error {
-	return writeAtomic(filepath.Join(c.dir, "best"), []byte(ckptName(step)+"\n"))
+	return atomicfile.WriteFile(filepath.Join(c.dir, "best"), []byte(ckptName(step)+"\n"))
 }
 
 // pointer reads the basename in file ("checkpoint" or "best"); "" if absent.

@@ -3,12 +3,11 @@ package train
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/voxsiam/voxsiam/graph"
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 )
 
 // Config is the effective training configuration, read from train.toml,
@@ -53,7 +52,8 @@ type DataConfig struct {
 	ValSegments   int     `toml:"val_segments"`   // validation segments for loss/EER/accuracy; 400
 }
 
-// DefaultConfig returns the reference configuration (design.md).
+// DefaultConfig returns the reference configuration of Stadelmann et al.
+// (2018) and the ZHAW code (README "Reference configuration").
 func DefaultConfig() Config {
 	model := graph.DefaultConfig(0)
 	model.Frames, model.Bins = 0, 0 // from train.segment and the store
@@ -119,6 +119,16 @@ func (c *Config) Validate() error {
 	if m := c.Model; m.Frames != 0 && m.Frames != t.Segment {
 		return fmt.Errorf("train: model.frames %d differs from train.segment %d", m.Frames, t.Segment)
 	}
+	// The [model] words and ranges (loss, activations, ...) now, not when
+	// the graph is built; speakers and bins come from the data later.
+	m := c.Model
+	m.Speakers, m.Frames = max(m.Speakers, 2), t.Segment
+	if m.Bins == 0 {
+		m.Bins = 1
+	}
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	return nil
 }
 
@@ -131,29 +141,5 @@ func WriteConfig(path string, cfg Config) error {
 	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
 		return fmt.Errorf("train: encode config: %w", err)
 	}
-	return writeAtomic(path, buf.Bytes())
-}
-
-// writeAtomic writes data to path via a synced temporary file and a rename.
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("train: write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("train: sync %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("train: close %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("train: rename %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, buf.Bytes())
 }

@@ -65,6 +65,8 @@ func TestValidate(t *testing.T) {
 		{"best metric", func(c *Config) { c.Train.BestMetric = "acc" }},
 		{"val fraction", func(c *Config) { c.Data.ValFraction = 1 }},
 		{"int8 training", func(c *Config) { c.Model.Precision = "int8" }},
+		{"unknown loss", func(c *Config) { c.Model.Loss = "triplet" }},
+		{"unknown activation", func(c *Config) { c.Model.DenseActivation = "gelu" }},
 	}
 	def := DefaultConfig()
 	if err := def.Validate(); err != nil {

@@ -23,8 +23,9 @@
 // BenchmarkSpecAugmentTrain).
 //
 // Speakers come from the speaker lists ([data] train_speakers/val_speakers)
-// or, without lists, a seeded split that holds out val_fraction (10%) of the
-// speaker groups (whole groups, so no base voice is on both sides).
+// or, without lists, the seeded group split of voxsiam split (dataset.Split)
+// holding out val_fraction (10%) of the speakers in whole groups, so no base
+// voice is on both sides.
 //
 // # Loop
 //
@@ -43,7 +44,8 @@
 //     distance between embeddings;
 //   - val_mr (every mr_every steps): each validation utterance (up to
 //     val_utterances per speaker) is embedded as the mean of its
-//     non-overlapping Segment-frame segments, clustered with complete linkage
+//     Segment-frame segments, cut as voxsiam embed cuts them (non-overlapping,
+//     plus one ending at the last frame for a remainder), clustered with complete linkage
 //     on cosine distances (eval.Linkage), cut at the true number of speakers
 //     (eval.CutMaxClust) and scored with eval.MR (exact); val_mr_zhaw is the
 //     ZHAW code's greedy MR of the same cut (eval.MRZHAW), for comparison;
@@ -83,7 +85,7 @@
 //
 // # Devices
 //
-// [model] device (--device) places every op graph.Build creates, e.g.
+// [model] device (--device gpu:0 sets it to "/device:GPU:0"; DeviceName) places every op graph.Build creates, e.g.
 // "/device:GPU:0"; gradient ops follow by colocation. Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:

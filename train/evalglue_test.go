@@ -79,21 +79,23 @@ func TestValidationMetricsReference(t *testing.T) {
 		}
 	}
 	in, _ := json.Marshal(map[string]any{"labels": labels, "emb": emb, "dist": dist, "k": 4})
-	var want map[string]float64
-	if err := json.Unmarshal(testenv.RunPython(t, validationRef, string(in)), &want); err != nil {
-		t.Fatal(err)
-	}
-	accKL, _, eerKL := pairMetrics(dist, s, labels, eval.SymKL)
-	accCos, _, eerCos := pairMetrics(emb, dim, labels, eval.Cosine)
-	mr, mrZHAW := clusterMR(emb, dim, truth, 4)
-	if mrZHAW < mr {
-		t.Errorf("ZHAW MR %v below the exact MR %v", mrZHAW, mr)
-	}
-	got := map[string]float64{"acc_kl": accKL, "eer_kl": eerKL, "acc_cos": accCos, "eer_cos": eerCos, "mr": mr}
-	for k, w := range want {
-		if math.Abs(got[k]-w) > 1e-9 {
-			t.Errorf("%s = %v, reference %v", k, got[k], w)
+	testenv.Reference(t, "validation", validationRef, []string{string(in)}, func(t *testing.T, out []byte) {
+		var want map[string]float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
 		}
-	}
-	t.Logf("go %v\nreference %v", fmt.Sprint(got), fmt.Sprint(want))
+		accKL, _, eerKL := pairMetrics(dist, s, labels, eval.SymKL)
+		accCos, _, eerCos := pairMetrics(emb, dim, labels, eval.Cosine)
+		mr, mrZHAW := clusterMR(emb, dim, truth, 4)
+		if mrZHAW < mr {
+			t.Errorf("ZHAW MR %v below the exact MR %v", mrZHAW, mr)
+		}
+		got := map[string]float64{"acc_kl": accKL, "eer_kl": eerKL, "acc_cos": accCos, "eer_cos": eerCos, "mr": mr}
+		for k, w := range want {
+			if math.Abs(got[k]-w) > 1e-9 {
+				t.Errorf("%s = %v, reference %v", k, got[k], w)
+			}
+		}
+		t.Logf("go %v\nreference %v", fmt.Sprint(got), fmt.Sprint(want))
+	})
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train/metrics"
@@ -144,15 +146,18 @@ func speakers(cfg Config, st *store.Store) (trainSpk, valSpk []string, err error
 	groups := st.Groups()
 	if d.TrainSpeakers == "" && d.ValSpeakers == "" {
 		trainSpk, valSpk = SplitSpeakers(groups, d.ValFraction, cfg.Train.Seed)
+		if len(trainSpk) == 0 {
+			return nil, nil, errs.Usage("train: val_fraction %g holds out every speaker group of %s", d.ValFraction, d.Store)
+		}
 		return trainSpk, valSpk, nil
 	}
 	if d.ValSpeakers != "" {
-		if valSpk, err = ReadSpeakerList(d.ValSpeakers); err != nil {
+		if valSpk, err = readSpeakerList(d.ValSpeakers); err != nil {
 			return nil, nil, err
 		}
 	}
 	if d.TrainSpeakers != "" {
-		trainSpk, err = ReadSpeakerList(d.TrainSpeakers)
+		trainSpk, err = readSpeakerList(d.TrainSpeakers)
 	} else {
 		trainSpk = complement(groups, valSpk)
 	}
@@ -206,7 +211,7 @@ func (l *loop) prepareDir(st *store.Store, trainSpk, valSpk []string, resume boo
 		"val.list":   []byte(strings.Join(valSpk, "\n") + "\n"),
 	}
 	for name, data := range files {
-		if err := writeAtomic(l.runPath(name), data); err != nil {
+		if err := atomicfile.WriteFile(l.runPath(name), data); err != nil {
 			return err
 		}
 	}
@@ -256,7 +261,7 @@ func (l *loop) open() error {
 		return err
 	}
 	f, isFile := l.out.(*os.File)
-	l.lines = !(isFile && isatty.IsTerminal(f.Fd())) && !progress.Quiet
+	l.lines = !(isFile && isatty.IsTerminal(f.Fd())) && l.out != io.Discard // io.Discard: quiet (--json)
 	l.bar = progress.New(l.out, l.cfg.Train.Steps-l.start, "train")
 	if l.lines {
 		l.bar = progress.New(nil, 0, "") // plain lines come from the log hook
@@ -284,5 +289,5 @@ func (l *loop) writeSummary() error {
 	if err != nil {
 		return fmt.Errorf("train: summary: %w", err)
 	}
-	return writeAtomic(l.runPath("summary.json"), append(b, '\n'))
+	return atomicfile.WriteFile(l.runPath("summary.json"), append(b, '\n'))
 }

@@ -4,10 +4,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/voxsiam/voxsiam/eval"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
+
+// streamValidation is the PCG stream of the validation crops, PCG(seed,
+// 2^63): the sampler uses streams 0, 1, ... (one per step) and SpecAugment
+// xors specSalt into the seed, so none of them meets it.
+const streamValidation = uint64(1) << 63
 
 // valSet is the fixed held-out data validated on: random segments of the
 // validation speakers (for loss, pair accuracy and EER) and whole utterances
@@ -17,7 +24,7 @@ type valSet struct {
 	x          []float32 // [n, seg, nMels] segments
 	labels     []int32   // [n] validation speaker index
 	n          int
-	// clustering: utterance u's segments are uttSeg[u] (rows of uttX)
+	// clustering: utterance u's segments are rows [uttFirst[u], uttFirst[u+1]) of uttX
 	uttX     []float32 // [m, seg, nMels] non-overlapping segments of all utterances
 	uttFirst []int     // utterance u covers segments [uttFirst[u], uttFirst[u+1])
 	uttLabel []int     // [utterances] speaker index
@@ -39,7 +46,7 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 	}
 	v := &valSet{seg: o.Segment, nMels: src.NMels(), n: cfg.Data.ValSegments, speakers: len(speakers)}
 	smp := &Sampler{src: src, speakers: speakers, utts: utts, seed: o.Seed, batch: v.n, seg: o.Segment}
-	r := rand.New(rand.NewPCG(o.Seed, 1<<63))
+	r := rand.New(rand.NewPCG(o.Seed, streamValidation))
 	b := &Batch{X: make([]float32, v.n*o.Segment*v.nMels)}
 	for j := 0; j < v.n; j++ {
 		smp.crop(r, r.IntN(len(utts)), b, j)
@@ -50,9 +57,13 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 }
 
 // addUtterances cuts up to perSpeaker utterances per speaker (0 = all) into
-// non-overlapping segments (a trailing remainder shorter than seg is dropped).
+// segments as test-time embedding does (embed.Cut): the non-overlapping
+// segments, then, for a remainder, one more made of the last seg frames
+// (feature.Segments with PartialOverlapLast). Every utterance has at least
+// seg frames (groupUtterances), so no padding arises.
 func (v *valSet) addUtterances(src Source, utts [][]store.Utterance, perSpeaker int) {
 	size := v.seg * v.nMels
+	var frames []float32
 	for k, us := range utts {
 		if perSpeaker > 0 && len(us) > perSpeaker {
 			us = us[:perSpeaker]
@@ -60,10 +71,10 @@ func (v *valSet) addUtterances(src Source, utts [][]store.Utterance, perSpeaker 
 		for _, u := range us {
 			v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
 			v.uttLabel = append(v.uttLabel, k)
-			for start := 0; start+v.seg <= int(u.Rows); start += v.seg {
-				v.uttX = append(v.uttX, make([]float32, size)...)
-				src.Crop(v.uttX[len(v.uttX)-size:], u, start, v.seg)
-			}
+			frames = slices.Grow(frames[:0], int(u.Rows)*v.nMels)[:int(u.Rows)*v.nMels]
+			src.Crop(frames, u, 0, int(u.Rows))
+			segs, _ := feature.Segments(frames, int(u.Rows), v.nMels, v.seg, feature.PartialOverlapLast)
+			v.uttX = append(v.uttX, segs...)
 		}
 	}
 	v.uttFirst = append(v.uttFirst, len(v.uttX)/size)
@@ -113,7 +124,7 @@ func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, er
 }
 
 // clusterMR embeds every validation utterance (mean of its segment
-// embeddings), clusters them (complete linkage, cosine) into as many clusters
+// embeddings, embed.PoolMean), clusters them (complete linkage, cosine) into as many clusters
 // as there are validation speakers and returns the misclassification rate,
 // exact and ZHAW (clusterMR).
 func (v *valSet) clusterMR(net Net, batch int) (mr, mrZHAW float64, err error) {

@@ -29,7 +29,6 @@ type augmentOptions struct {
 
 func newAugmentCommand() *cli.Command {
 	const catIO, ca = "input/output", "augmentation"
-	env := func(s string) []string { return []string{"VOXSIAM_" + s} }
 	def := augment.DefaultCorpusOptions()
 	rng := func(r augment.Range) string { return fmt.Sprintf("%g:%g", r.Lo, r.Hi) }
 	return &cli.Command{
@@ -54,22 +53,22 @@ written under a temporary name and renamed). A corrupt input file is reported an
 with --strict it fails the run (exit 3).
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", EnvVars: env("IN"), Category: catIO},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "output corpus directory (plain layout)", EnvVars: env("OUT"), Category: catIO},
-			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", EnvVars: env("LAYOUT"), Category: catIO},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "goroutines", EnvVars: env("WORKERS"), Category: catIO},
-			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", EnvVars: env("STRICT"), Category: catIO},
-			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", EnvVars: env("KALDI_PIPES"), Category: catIO},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: catIO},
-			&cli.StringFlag{Name: "copies", Value: strings.Join(def.Kinds, ","), Usage: "augmented copies per utterance, comma-separated kinds", EnvVars: env("COPIES"), Category: ca},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice", EnvVars: env("SEED"), Category: ca},
-			&cli.StringFlag{Name: "speed-factors", Value: "0.9,1.1", Usage: "speed perturbation factors", EnvVars: env("SPEED_FACTORS"), Category: ca},
-			&cli.StringFlag{Name: "noise-snr", Value: rng(def.NoiseSNR), Usage: "SNR range of coloured noise in dB, lo:hi", EnvVars: env("NOISE_SNR"), Category: ca},
-			&cli.StringFlag{Name: "babble-snr", Value: rng(def.BabbleSNR), Usage: "SNR range of babble in dB, lo:hi", EnvVars: env("BABBLE_SNR"), Category: ca},
-			&cli.StringFlag{Name: "babble-talkers", Value: fmt.Sprintf("%d:%d", def.BabbleTalkers[0], def.BabbleTalkers[1]), Usage: "talkers per babble, lo:hi", EnvVars: env("BABBLE_TALKERS"), Category: ca},
-			&cli.StringFlag{Name: "rt60", Value: rng(def.Rooms.RT60), Usage: "reverberation time range in s, lo:hi", EnvVars: env("RT60"), Category: ca},
-			&cli.StringFlag{Name: "codecs", Value: "mulaw,alaw", Usage: "telephone codecs, one drawn per copy: mulaw, alaw, gsm (GSM 06.10 full rate, runs sox)", EnvVars: env("CODECS"), Category: ca},
-			&cli.StringFlag{Name: "gain-db", Value: rng(def.GainDB), Usage: "gain range in dB of the gaineq copy, lo:hi", EnvVars: env("GAIN_DB"), Category: ca},
+			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", Category: catIO},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "output corpus directory (plain layout)", Category: catIO},
+			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", Category: catIO},
+			workersFlag("goroutines", catIO, nil),
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", Category: catIO},
+			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", Category: catIO},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: catIO},
+			&cli.StringFlag{Name: "copies", Value: strings.Join(def.Kinds, ","), Usage: "augmented copies per utterance, comma-separated kinds", Category: ca},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of every random choice", Category: ca},
+			&cli.StringFlag{Name: "speed-factors", Value: "0.9,1.1", Usage: "speed perturbation factors", Category: ca},
+			&cli.StringFlag{Name: "noise-snr", Value: rng(def.NoiseSNR), Usage: "SNR range of coloured noise in dB, lo:hi", Category: ca},
+			&cli.StringFlag{Name: "babble-snr", Value: rng(def.BabbleSNR), Usage: "SNR range of babble in dB, lo:hi", Category: ca},
+			&cli.StringFlag{Name: "babble-talkers", Value: fmt.Sprintf("%d:%d", def.BabbleTalkers[0], def.BabbleTalkers[1]), Usage: "talkers per babble, lo:hi", Category: ca},
+			&cli.StringFlag{Name: "rt60", Value: rng(def.Rooms.RT60), Usage: "reverberation time range in s, lo:hi", Category: ca},
+			&cli.StringFlag{Name: "codecs", Value: "mulaw,alaw", Usage: "telephone codecs, one drawn per copy: mulaw, alaw, gsm (GSM 06.10 full rate, runs sox)", Category: ca},
+			&cli.StringFlag{Name: "gain-db", Value: rng(def.GainDB), Usage: "gain range in dB of the gaineq copy, lo:hi", Category: ca},
 		},
 		Action: func(c *cli.Context) error {
 			o, err := augmentCorpusOptions(c)

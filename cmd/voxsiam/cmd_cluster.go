@@ -28,15 +28,15 @@ const clusterCategory = "evaluation"
 
 // The flags cluster, score and eval share.
 func embeddingsFlag() cli.Flag {
-	return &cli.StringFlag{Name: "embeddings", Required: true, Usage: "embeddings directory (embeddings.npy + utt.list, or embeddings.scp/.ark)", EnvVars: []string{"VOXSIAM_EMBEDDINGS"}, Category: clusterCategory}
+	return &cli.StringFlag{Name: "embeddings", Required: true, Usage: "embeddings directory (embeddings.npy + utt.list, or embeddings.scp/.ark)", Category: clusterCategory}
 }
 
 func distanceFlag() cli.Flag {
-	return &cli.StringFlag{Name: "distance", Aliases: []string{"metric"}, Value: "cosine", Usage: "cosine, euclidean or kl (symmetric KL on distributions.npy)", EnvVars: []string{"VOXSIAM_DISTANCE"}, Category: clusterCategory}
+	return &cli.StringFlag{Name: "distance", Aliases: []string{"metric"}, Value: "cosine", Usage: "cosine, euclidean or kl (symmetric KL on distributions.npy)", Category: clusterCategory}
 }
 
 func methodFlag() cli.Flag {
-	return &cli.StringFlag{Name: "method", Value: "complete", Usage: "linkage: single, complete, average, weighted or ward", EnvVars: []string{"VOXSIAM_METHOD"}, Category: clusterCategory}
+	return &cli.StringFlag{Name: "method", Value: "complete", Usage: "linkage: single, complete, average, weighted or ward", Category: clusterCategory}
 }
 
 // backendOptions are the back-end flags cluster, score and eval share.
@@ -58,10 +58,10 @@ LLRs, the same scale on every set, so a threshold tuned on --dev applies).
 
 func backendFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "backend", Value: "cosine", Usage: "scoring back-end: cosine (none), norm (mean subtraction + length norm) or plda (LDA + PLDA)", EnvVars: []string{"VOXSIAM_BACKEND"}, Category: clusterCategory},
-		&cli.StringFlag{Name: "backend-train", Usage: "embeddings directory with utt2spk to train the back-end on", EnvVars: []string{"VOXSIAM_BACKEND_TRAIN"}, Category: clusterCategory},
-		&cli.StringFlag{Name: "backend-model", Usage: "back-end file: written after --backend-train, read without it", EnvVars: []string{"VOXSIAM_BACKEND_MODEL"}, Category: clusterCategory},
-		&cli.IntFlag{Name: "lda-dim", Usage: "plda: LDA dimension (0: min(dim, training speakers - 1); -1: no LDA)", EnvVars: []string{"VOXSIAM_LDA_DIM"}, Category: clusterCategory},
+		&cli.StringFlag{Name: "backend", Value: "cosine", Usage: "scoring back-end: cosine (none), norm (mean subtraction + length norm) or plda (LDA + PLDA)", Category: clusterCategory},
+		&cli.StringFlag{Name: "backend-train", Usage: "embeddings directory with utt2spk to train the back-end on", Category: clusterCategory},
+		&cli.StringFlag{Name: "backend-model", Usage: "back-end file: written after --backend-train, read without it", Category: clusterCategory},
+		&cli.IntFlag{Name: "lda-dim", Usage: "plda: LDA dimension (0: min(dim, training speakers - 1); -1: no LDA)", Category: clusterCategory},
 	}
 }
 
@@ -91,7 +91,7 @@ func (o backendOptions) config(distance string) (report.BackendConfig, error) {
 }
 
 func jsonFlag() cli.Flag {
-	return &cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: clusterCategory}
+	return &cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: clusterCategory}
 }
 
 func newClusterCommand() *cli.Command {
@@ -114,14 +114,14 @@ depends on the cluster numbering (taken as written: cluster001... in order of fi
 ` + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
-			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
-			&cli.IntFlag{Name: "speakers", Usage: "number of clusters", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: clusterCategory},
-			&cli.Float64Flag{Name: "threshold", Usage: "cut the tree at this distance", EnvVars: []string{"VOXSIAM_THRESHOLD"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory to tune the threshold on", EnvVars: []string{"VOXSIAM_DEV"}, Category: clusterCategory},
-			&cli.BoolFlag{Name: "oracle", Usage: "cut at the level with the best MR (needs true speakers)", EnvVars: []string{"VOXSIAM_ORACLE"}, Category: clusterCategory},
-			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", EnvVars: []string{"VOXSIAM_SPECTRAL"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", EnvVars: []string{"VOXSIAM_RTTM"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", Category: clusterCategory},
+			&cli.IntFlag{Name: "speakers", Usage: "number of clusters", Category: clusterCategory},
+			&cli.Float64Flag{Name: "threshold", Usage: "cut the tree at this distance", Category: clusterCategory},
+			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory to tune the threshold on", Category: clusterCategory},
+			&cli.BoolFlag{Name: "oracle", Usage: "cut at the level with the best MR (needs true speakers)", Category: clusterCategory},
+			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", Category: clusterCategory},
+			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", Category: clusterCategory},
+			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", Category: clusterCategory},
 		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := clusterOptions{
@@ -152,25 +152,9 @@ func parseAlgo(method, distance string) (eval.Method, eval.Metric, error) {
 	return m, d, nil
 }
 
-func checkCut(o clusterOptions) error {
-	n := 0
-	for _, set := range []bool{o.Speakers > 0 && !o.Spectral, o.HasThreshold, o.Dev != "", o.Oracle, o.Spectral} {
-		if set {
-			n++
-		}
-	}
-	if n != 1 {
-		return usagef("cluster: choose exactly one of --speakers, --threshold, --dev, --oracle, --spectral (with optional --speakers)")
-	}
-	if o.Speakers < 0 {
-		return usagef("cluster: --speakers must be positive")
-	}
-	return nil
-}
-
 // runCluster clusters, writes the clusters (and RTTM) and prints a summary.
 func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
-	if err := checkCut(opts); err != nil {
+	if err := opts.CheckCut(); err != nil {
 		return err
 	}
 	var err error

@@ -50,13 +50,13 @@ voice fails on 3 sentences in a row for one utterance is left out; the summary l
 Read it with: voxsiam features --layout plain --in <out> --out <store>
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: "speakers", Value: 100, Usage: "number of speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat},
-			&cli.IntFlag{Name: "utterances", Value: 20, Usage: "utterances per speaker", EnvVars: []string{"VOXSIAM_UTTERANCES"}, Category: cat},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory to create", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: []string{"VOXSIAM_SEED"}, Category: cat},
-			&cli.StringFlag{Name: "engines", Value: strings.Join(synth.AllEngines, ","), Usage: "comma-separated engines", EnvVars: []string{"VOXSIAM_ENGINES"}, Category: cat},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "speakers synthesized concurrently", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: cat},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: cat},
+			&cli.IntFlag{Name: "speakers", Value: 100, Usage: "number of speakers", Category: cat},
+			&cli.IntFlag{Name: "utterances", Value: 20, Usage: "utterances per speaker", Category: cat},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory to create", Category: cat},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", Category: cat},
+			&cli.StringFlag{Name: "engines", Value: strings.Join(synth.AllEngines, ","), Usage: "comma-separated engines", Category: cat},
+			workersFlag("speakers synthesized concurrently", cat, nil),
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: cat},
 		},
 		Action: func(c *cli.Context) error {
 			opts := corpusSynthOptions{

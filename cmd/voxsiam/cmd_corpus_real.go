@@ -47,11 +47,11 @@ The packages asterisk-core-sounds-*, asterisk-prompt-*, fillets-ng-data* and tux
 are reserved for independent evaluation and refused.
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory (completed if it exists)", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat},
-			&cli.StringFlag{Name: "cache", Usage: "where packages are downloaded and unpacked (default <out>.cache)", EnvVars: []string{"VOXSIAM_CACHE"}, Category: cat},
-			&cli.StringFlag{Name: "sources", Value: strings.Join(realvoice.DefaultSources, ","), Usage: "comma-separated sources", EnvVars: []string{"VOXSIAM_SOURCES"}, Category: cat},
-			&cli.BoolFlag{Name: "strict", Usage: "fail on the first recording that cannot be converted", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: cat},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "corpus directory (completed if it exists)", Category: cat},
+			&cli.StringFlag{Name: "cache", Usage: "where packages are downloaded and unpacked (default <out>.cache)", Category: cat},
+			&cli.StringFlag{Name: "sources", Value: strings.Join(realvoice.DefaultSources, ","), Usage: "comma-separated sources", Category: cat},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first recording that cannot be converted", Category: cat},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: cat},
 		},
 		Action: func(c *cli.Context) error {
 			opts := corpusRealOptions{Out: c.String("out"), Cache: c.String("cache"), Strict: c.Bool("strict"),

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -26,7 +25,6 @@ type embedOptions struct {
 	Pooling, Format, Short, Device   string
 	Signature, InputName, OutputName string
 	Distributions, Strict, JSON      bool
-	poolingSet                       bool // --pooling given; else the model's voxsiam.json pooling is used
 }
 
 func newEmbedCommand() *cli.Command {
@@ -47,29 +45,29 @@ func newEmbedCommand() *cli.Command {
 			"utt.list, utt2spk when speakers are known, distributions.npy with --distributions,\n" +
 			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR` (default: the shipped model, embed/defaultmodel/MODEL_CARD.md)", EnvVars: []string{"VOXSIAM_MODEL"}, Category: cat, Destination: &o.Model},
-			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", EnvVars: []string{"VOXSIAM_IN"}, Category: cat, Destination: in},
-			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
-			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", EnvVars: []string{"VOXSIAM_LAYOUT"}, Category: cat, Destination: &o.Layout},
-			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", EnvVars: []string{"VOXSIAM_SPEAKERS"}, Category: cat, Destination: &o.Speakers},
-			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN); default: the model's (voxsiam.json) or mean", Value: embed.PoolMean, EnvVars: []string{"VOXSIAM_POOLING"}, Category: cat, Destination: &o.Pooling},
-			&cli.StringFlag{Name: "short", Usage: "utterances shorter than a segment: pad (repeat) | skip", Value: embed.ShortPad, EnvVars: []string{"VOXSIAM_SHORT"}, Category: cat, Destination: &o.Short},
-			&cli.Float64Flag{Name: "min-duration", Usage: "skip utterances with less audio than this many `SECONDS` (0: keep all)", EnvVars: []string{"VOXSIAM_MIN_DURATION"}, Category: cat, Destination: &o.MinDuration},
-			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", EnvVars: []string{"VOXSIAM_DISTRIBUTIONS"}, Category: cat, Destination: &o.Distributions},
-			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", EnvVars: []string{"VOXSIAM_STRICT"}, Category: cat, Destination: &o.Strict},
-			&cli.StringFlag{Name: "signature", Usage: "signature `KEY` (foreign models)", Value: "serving_default", EnvVars: []string{"VOXSIAM_SIGNATURE"}, Category: "Model", Destination: &o.Signature},
-			&cli.StringFlag{Name: "input-name", Usage: "signature input key or tensor name (default: the only input)", EnvVars: []string{"VOXSIAM_INPUT_NAME"}, Category: "Model", Destination: &o.InputName},
-			&cli.StringFlag{Name: "output-name", Usage: "signature output key or tensor name (default: the only output or embedding)", EnvVars: []string{"VOXSIAM_OUTPUT_NAME"}, Category: "Model", Destination: &o.OutputName},
-			&cli.IntFlag{Name: "batch", Usage: "segments per TensorFlow run", Value: 256, EnvVars: []string{"VOXSIAM_BATCH"}, Category: rt, Destination: &o.Batch},
-			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTRA_OP"}, Category: rt, Destination: &o.IntraOp},
-			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTER_OP"}, Category: rt, Destination: &o.InterOp},
-			&cli.IntFlag{Name: "workers", Usage: "decode+feature goroutines (0 = one per core)", EnvVars: []string{"VOXSIAM_WORKERS"}, Category: rt, Destination: &o.Workers},
-			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's choice)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: rt, Destination: &o.Device},
-			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds ark/scp) | text (adds embeddings.txt)", Value: embed.FormatNpy, EnvVars: []string{"VOXSIAM_FORMAT"}, Category: "Output", Destination: &o.Format},
-			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR` (default: the shipped model, embed/defaultmodel/MODEL_CARD.md)", Category: cat, Destination: &o.Model},
+			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", Category: cat, Destination: in},
+			&cli.StringFlag{Name: "out", Usage: "embeddings `DIR` to write", Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "layout", Usage: "corpus layout: auto | voxceleb | timit | librispeech | plain | kaldi", Value: "auto", Category: cat, Destination: &o.Layout},
+			&cli.StringFlag{Name: "speakers", Usage: "speaker list `FILE`: embed only these speakers", Category: cat, Destination: &o.Speakers},
+			&cli.StringFlag{Name: "pooling", Usage: "mean | weighted | none (one row per segment, ids <utt>-NNNN); default: the model's (voxsiam.json) or mean", Category: cat, Destination: &o.Pooling},
+			&cli.StringFlag{Name: "short", Usage: "utterances shorter than a segment: pad (repeat) | skip", Value: embed.ShortPad, Category: cat, Destination: &o.Short},
+			&cli.Float64Flag{Name: "min-duration", Usage: "skip utterances with less audio than this many `SECONDS` (0: keep all)", Category: cat, Destination: &o.MinDuration},
+			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", Category: cat, Destination: &o.Distributions},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", Category: cat, Destination: &o.Strict},
+			&cli.StringFlag{Name: "signature", Usage: "signature `KEY` (foreign models)", Value: "serving_default", Category: "Model", Destination: &o.Signature},
+			&cli.StringFlag{Name: "input-name", Usage: "signature input key or tensor name (default: the only input)", Category: "Model", Destination: &o.InputName},
+			&cli.StringFlag{Name: "output-name", Usage: "signature output key or tensor name (default: the only output or embedding)", Category: "Model", Destination: &o.OutputName},
+			&cli.IntFlag{Name: "batch", Usage: "segments per TensorFlow run", Value: embed.DefaultBatch, Category: rt, Destination: &o.Batch},
+			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Category: rt, Destination: &o.IntraOp},
+			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: rt, Destination: &o.InterOp},
+			workersFlag("decode+feature goroutines", rt, &o.Workers),
+			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: rt, Destination: &o.Device},
+			&cli.StringFlag{Name: "format", Usage: "npy | kaldi (adds ark/scp) | text (adds embeddings.txt)", Value: embed.FormatNpy, Category: "Output", Destination: &o.Format},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary (counts, seconds, rates) instead of text", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error {
-			o.In, o.poolingSet = in.Value(), c.IsSet("pooling")
+			o.In = in.Value()
 			return runEmbed(c.Context, o, c.App.Writer)
 		},
 	}
@@ -117,12 +115,6 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return err
 	}
 	defer m.Close()
-	if !o.poolingSet && m.Meta != nil && m.Meta.Pooling != "" {
-		o.Pooling = m.Meta.Pooling
-		if err := checkEmbedOptions(o); err != nil {
-			return fmt.Errorf("embed: %s: %w", o.Model, err)
-		}
-	}
 	cfg, err := m.FeatureConfig()
 	if err != nil {
 		return err
@@ -143,9 +135,9 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	}
 	bar := progress.New(out, int64(len(inputs)), "embed")
 	work := startPhase()
-	res, err := embed.Extract(ctx, m, inputs, embed.ExtractOptions{Short: o.Short, MinDuration: o.MinDuration, Pooling: o.Pooling, Workers: o.Workers,
-		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch,
-		Progress: func(embed.Input, int) { bar.Add(1) }})
+	eo := o.extractOptions()
+	eo.Progress = func(embed.Input, int) { bar.Add(1) }
+	res, err := embed.Extract(ctx, m, inputs, eo)
 	bar.Finish()
 	if err != nil {
 		return err
@@ -195,18 +187,17 @@ func checkEmbedOptions(o *embedOptions) error {
 	switch {
 	case len(o.In) == 0 || o.Out == "":
 		return usagef("embed: --in and --out are required")
-	case o.Pooling != embed.PoolMean && o.Pooling != embed.PoolWeighted && o.Pooling != embed.PoolNone:
-		return usagef("embed: --pooling %q: want mean, weighted or none", o.Pooling)
-	case o.Short != embed.ShortPad && o.Short != embed.ShortSkip:
-		return usagef("embed: --short %q: want pad or skip", o.Short)
 	case o.Format != embed.FormatNpy && o.Format != embed.FormatKaldi && o.Format != embed.FormatText:
 		return usagef("embed: --format %q: want npy, kaldi or text", o.Format)
 	case o.Batch <= 0:
 		return usagef("embed: --batch %d: want > 0", o.Batch)
-	case o.MinDuration < 0 || math.IsNaN(o.MinDuration):
-		return usagef("embed: --min-duration %g: want >= 0 seconds", o.MinDuration)
 	}
-	return nil
+	return o.extractOptions().Validate()
+}
+
+func (o *embedOptions) extractOptions() embed.ExtractOptions {
+	return embed.ExtractOptions{Short: o.Short, MinDuration: o.MinDuration, Pooling: o.Pooling, Workers: o.Workers,
+		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch}
 }
 
 // speakerSet reads a speaker list; nil when path is empty.

@@ -11,10 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
 	"github.com/voxsiam/voxsiam/embed"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/modeltest"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/audio"
 	"github.com/voxsiam/voxsiam/tools/feature"
@@ -56,15 +55,15 @@ func embedWrite(t *testing.T, path string, b []byte) {
 // in-training graph: audio.LoadAt -> feature extractor -> embed.Cut ->
 // Train-graph embedding (dropout off) -> mean (max abs diff < 1e-5).
 func TestRunEmbed(t *testing.T) {
-	run, tm, ts := exportTestRun(t)
+	run := modeltest.NewRun(t, exportTestSpec)
 	model := filepath.Join(t.TempDir(), "model")
-	if err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: "latest", Out: model}, &bytes.Buffer{}); err != nil {
+	if err := runExport(context.Background(), &exportOptions{Run: run.Dir, Checkpoint: "latest", Out: model}, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
 	corpus, wavs := embedTestCorpus(t)
 	out := filepath.Join(t.TempDir(), "emb")
 	o := &embedOptions{Model: model, In: []string{corpus}, Out: out, Layout: "auto", Batch: 2, IntraOp: 2, InterOp: 1,
-		Pooling: embed.PoolMean, Format: embed.FormatKaldi, Short: embed.ShortPad, JSON: true, Distributions: true}
+		Format: embed.FormatKaldi, Short: embed.ShortPad, JSON: true, Distributions: true}
 	var buf bytes.Buffer
 	if err := runEmbed(context.Background(), o, &buf); err != nil {
 		t.Fatal(err)
@@ -87,7 +86,7 @@ func TestRunEmbed(t *testing.T) {
 	if set.Len() != 3 || set.Utt2Spk["spk1/a"] != "spk1" || set.Utt2Spk["spk2/c"] != "spk2" || len(set.Dist) != 3*3 {
 		t.Errorf("embeddings dir: ids %v utt2spk %v", set.IDs, set.Utt2Spk)
 	}
-	ext, err := feature.NewExtractor(exportTestFeatures())
+	ext, err := feature.NewExtractor(run.Features)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +98,7 @@ func TestRunEmbed(t *testing.T) {
 		}
 		fr, n := ext.Compute(nil, x)
 		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad)
-		want := embed.Pool(nil, embedTrainRun(t, ts, tm.Input, tm.Embedding, segs, k), w, k, 8, embed.PoolMean)
+		want := embed.Pool(nil, run.Embed(t, segs, k), w, k, 8, embed.PoolMean)
 		d := 0.0
 		for j, v := range set.Row(i) {
 			d = math.Max(d, math.Abs(float64(v-want[j])))
@@ -137,24 +136,4 @@ func TestRunEmbed(t *testing.T) {
 	if !errors.Is(err, errs.ErrBadData) || exitCode(context.Background(), err) != exitData {
 		t.Errorf("--strict with a corrupt file: err %v, want bad data (exit 3)", err)
 	}
-}
-
-func embedTrainRun(t *testing.T, s *tf.Session, in, out tf.Output, segs []float32, n int) []float32 {
-	t.Helper()
-	x, err := tf.NewTensor(segs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.Reshape([]int64{int64(n), 40, 16}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Run(map[tf.Output]*tf.Tensor{in: x}, []tf.Output{out}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var flat []float32
-	for _, row := range r[0].Value().([][]float32) {
-		flat = append(flat, row...)
-	}
-	return flat
 }

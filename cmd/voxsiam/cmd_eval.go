@@ -40,14 +40,14 @@ the clustering distances; the dendrogram's distance is then the back-end's.
 ` + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
-			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", EnvVars: []string{"VOXSIAM_LABELS"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "trials", Usage: "trial list (default: all pairs)", EnvVars: []string{"VOXSIAM_TRIALS"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory for thresholds", EnvVars: []string{"VOXSIAM_DEV"}, Category: clusterCategory},
-			&cli.IntFlag{Name: "max-pairs", Value: 500000, Usage: "largest number of all-pairs trials", EnvVars: []string{"VOXSIAM_MAX_PAIRS"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "report directory", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", EnvVars: []string{"VOXSIAM_REF_RTTM"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", EnvVars: []string{"VOXSIAM_HYP_RTTM"}, Category: clusterCategory},
-			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", EnvVars: []string{"VOXSIAM_COLLAR"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", Category: clusterCategory},
+			&cli.StringFlag{Name: "trials", Usage: "trial list (default: all pairs)", Category: clusterCategory},
+			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory for thresholds", Category: clusterCategory},
+			&cli.IntFlag{Name: "max-pairs", Value: 500000, Usage: "largest number of all-pairs trials", Category: clusterCategory},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "report directory", Category: clusterCategory},
+			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", Category: clusterCategory},
+			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", Category: clusterCategory},
+			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", Category: clusterCategory},
 		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := evalOptions{

@@ -31,7 +31,6 @@ type featuresOptions struct {
 
 func newFeaturesCommand() *cli.Command {
 	const catIO, fc = "input/output", "features"
-	env := func(s string) []string { return []string{"VOXSIAM_" + s} }
 	return &cli.Command{
 		Name:     "features",
 		Usage:    "compute log-mel features of a corpus into a feature store",
@@ -45,24 +44,24 @@ running the same command again resumes from the last complete utterance (the def
 --restart discards the partial store (and replaces an existing complete one).
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", EnvVars: env("IN"), Category: catIO},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "feature store directory", EnvVars: env("OUT"), Category: catIO},
-			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", EnvVars: env("LAYOUT"), Category: catIO},
-			&cli.IntFlag{Name: "workers", Value: 2, Usage: "decoding and feature goroutines", EnvVars: env("WORKERS"), Category: catIO},
-			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", EnvVars: env("STRICT"), Category: catIO},
-			&cli.BoolFlag{Name: "restart", Usage: "discard a partial store from an interrupted run; replace an existing store", EnvVars: env("RESTART"), Category: catIO},
-			&cli.BoolFlag{Name: "float16", Usage: "store frames as float16 (half the size)", EnvVars: env("FLOAT16"), Category: catIO},
-			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", EnvVars: env("KALDI_PIPES"), Category: catIO},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: catIO},
-			&cli.StringFlag{Name: "kind", Value: feature.KindLogMel, Usage: "logmel (log10(1+10000*mel), the reference) or fbank (Kaldi)", EnvVars: env("KIND"), Category: fc},
-			&cli.IntFlag{Name: "sample-rate", Usage: "resample audio to this rate in Hz (default 16000)", DefaultText: "per --kind", EnvVars: env("SAMPLE_RATE"), Category: fc},
-			&cli.IntFlag{Name: "n-mels", Usage: "mel bands (default 128)", DefaultText: "per --kind", EnvVars: env("N_MELS"), Category: fc},
-			&cli.IntFlag{Name: "n-fft", Usage: "FFT size in samples (default 1024 logmel, 512 fbank)", DefaultText: "per --kind", EnvVars: env("N_FFT"), Category: fc},
-			&cli.IntFlag{Name: "win-length", Usage: "window length in samples (default n-fft logmel, 400 fbank)", DefaultText: "per --kind", EnvVars: env("WIN_LENGTH"), Category: fc},
-			&cli.IntFlag{Name: "hop", Usage: "frame shift in samples (default 160)", DefaultText: "per --kind", EnvVars: env("HOP"), Category: fc},
-			&cli.Float64Flag{Name: "fmin", Usage: "lowest mel frequency in Hz (default 0 logmel, 20 fbank)", DefaultText: "per --kind", EnvVars: env("FMIN"), Category: fc},
-			&cli.Float64Flag{Name: "fmax", Usage: "highest mel frequency in Hz (default sample-rate/2)", DefaultText: "per --kind", EnvVars: env("FMAX"), Category: fc},
-			&cli.BoolFlag{Name: "vad", Usage: "trim leading and trailing silence", EnvVars: env("VAD"), Category: fc},
+			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", Category: catIO},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "feature store directory", Category: catIO},
+			&cli.StringFlag{Name: "layout", Value: "auto", Usage: "corpus layout: auto, voxceleb, timit, librispeech, plain, kaldi", Category: catIO},
+			workersFlag("decoding and feature goroutines", catIO, nil),
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first corrupt file instead of skipping it", Category: catIO},
+			&cli.BoolFlag{Name: "restart", Usage: "discard a partial store from an interrupted run; replace an existing store", Category: catIO},
+			&cli.BoolFlag{Name: "float16", Usage: "store frames as float16 (half the size)", Category: catIO},
+			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", Category: catIO},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: catIO},
+			&cli.StringFlag{Name: "kind", Value: feature.KindLogMel, Usage: "logmel (log10(1+10000*mel), the reference) or fbank (Kaldi)", Category: fc},
+			&cli.IntFlag{Name: "sample-rate", Usage: "resample audio to this rate in Hz (default 16000)", DefaultText: "per --kind", Category: fc},
+			&cli.IntFlag{Name: "n-mels", Usage: "mel bands (default 128)", DefaultText: "per --kind", Category: fc},
+			&cli.IntFlag{Name: "n-fft", Usage: "FFT size in samples (default 1024 logmel, 512 fbank)", DefaultText: "per --kind", Category: fc},
+			&cli.IntFlag{Name: "win-length", Usage: "window length in samples (default n-fft logmel, 400 fbank)", DefaultText: "per --kind", Category: fc},
+			&cli.IntFlag{Name: "hop", Usage: "frame shift in samples (default 160)", DefaultText: "per --kind", Category: fc},
+			&cli.Float64Flag{Name: "fmin", Usage: "lowest mel frequency in Hz (default 0 logmel, 20 fbank)", DefaultText: "per --kind", Category: fc},
+			&cli.Float64Flag{Name: "fmax", Usage: "highest mel frequency in Hz (default sample-rate/2)", DefaultText: "per --kind", Category: fc},
+			&cli.BoolFlag{Name: "vad", Usage: "trim leading and trailing silence", Category: fc},
 		},
 		Action: func(c *cli.Context) error {
 			cfg, err := featureConfigFromFlags(c)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/train/metrics"
 )
 
@@ -25,9 +26,9 @@ func newPlotCommand() *cli.Command {
 		Description: "Reads <run>/metrics.jsonl and writes loss.png, accuracy.png, eer.png and mr.png\n" +
 			"(figures without data are skipped).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "run", Usage: "run `DIR` (voxsiam train --out)", Required: true, EnvVars: []string{"VOXSIAM_RUN"}, Category: "Input", Destination: &o.Run},
-			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default <run>/plots)", EnvVars: []string{"VOXSIAM_PLOT_OUT"}, Category: "Output", Destination: &o.Out},
-			&cli.BoolFlag{Name: "json", Usage: "print the written files as JSON", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+			&cli.StringFlag{Name: "run", Usage: "run `DIR` (voxsiam train --out)", Required: true, Category: "Input", Destination: &o.Run},
+			&cli.StringFlag{Name: "out", Usage: "output `DIR` (default <run>/plots)", Category: "Output", Destination: &o.Out},
+			&cli.BoolFlag{Name: "json", Usage: "print the written files as JSON", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runPlot(c.Context, o, c.App.Writer) },
 	}
@@ -36,10 +37,10 @@ func newPlotCommand() *cli.Command {
 func runPlot(_ context.Context, o *plotOptions, w io.Writer) error {
 	rows, err := metrics.Read(filepath.Join(o.Run, "metrics.jsonl"))
 	if err != nil {
-		return dataError{fmt.Errorf("plot: %w", err)}
+		return errs.BadData("plot: %w", err)
 	}
 	if len(rows) == 0 {
-		return dataError{fmt.Errorf("plot: %s: no metrics rows yet", filepath.Join(o.Run, "metrics.jsonl"))}
+		return errs.BadData("plot: %s: no metrics rows yet", filepath.Join(o.Run, "metrics.jsonl"))
 	}
 	out := o.Out
 	if out == "" {

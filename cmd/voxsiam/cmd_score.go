@@ -38,11 +38,11 @@ projected by the same back-end). With labelled trials the EER and minDCF are pri
 ` + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), distanceFlag(), jsonFlag(),
-			&cli.StringFlag{Name: "trials", Required: true, Usage: "trial list", EnvVars: []string{"VOXSIAM_TRIALS"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort", EnvVars: []string{"VOXSIAM_ASNORM_COHORT"}, Category: clusterCategory},
-			&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all)", EnvVars: []string{"VOXSIAM_TOPK"}, Category: clusterCategory},
-			&cli.BoolFlag{Name: "mean-subtract", Usage: "subtract the mean embedding before scoring", EnvVars: []string{"VOXSIAM_MEAN_SUBTRACT"}, Category: clusterCategory},
-			&cli.StringFlag{Name: "out", Value: "-", Usage: "score file (- for standard output)", EnvVars: []string{"VOXSIAM_OUT"}, Category: clusterCategory},
+			&cli.StringFlag{Name: "trials", Required: true, Usage: "trial list", Category: clusterCategory},
+			&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort", Category: clusterCategory},
+			&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all)", Category: clusterCategory},
+			&cli.BoolFlag{Name: "mean-subtract", Usage: "subtract the mean embedding before scoring", Category: clusterCategory},
+			&cli.StringFlag{Name: "out", Value: "-", Usage: "score file (- for standard output)", Category: clusterCategory},
 		}, backendFlags()...),
 		Action: func(c *cli.Context) error {
 			opts := scoreOptions{

@@ -5,14 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
-	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // splitOptions are the flags of `voxsiam split`.
@@ -28,7 +24,6 @@ type splitOptions struct {
 
 func newSplitCommand() *cli.Command {
 	const cat = "split"
-	env := func(s string) []string { return []string{"VOXSIAM_" + s} }
 	return &cli.Command{
 		Name:     "split",
 		Usage:    "split a feature store's speakers into train/val/test lists",
@@ -42,13 +37,13 @@ TIMIT: sentences 1-8) concatenated, and of the remaining 20% (9-10). Use them wi
 'voxsiam embed --in <out>/test-zhaw'; val-zhaw gives thresholds tuned on matching lengths.
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", EnvVars: env("STORE"), Category: cat},
-			&cli.StringFlag{Name: "out", Required: true, Usage: "directory for the lists", EnvVars: env("OUT"), Category: cat},
-			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", EnvVars: env("VAL"), Category: cat},
-			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", EnvVars: env("TEST"), Category: cat},
-			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", EnvVars: env("SEED"), Category: cat},
-			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance stores <out>/test-zhaw and <out>/val-zhaw", EnvVars: env("ZHAW"), Category: cat},
-			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", EnvVars: env("JSON"), Category: cat},
+			&cli.StringFlag{Name: "store", Required: true, Usage: "feature store", Category: cat},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "directory for the lists", Category: cat},
+			&cli.IntFlag{Name: "val", Value: 10, Usage: "validation speakers (at least; whole groups)", Category: cat},
+			&cli.IntFlag{Name: "test", Value: 40, Usage: "test speakers (at least; whole groups)", Category: cat},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed", Category: cat},
+			&cli.BoolFlag{Name: "zhaw", Usage: "also write the ZHAW two-utterance stores <out>/test-zhaw and <out>/val-zhaw", Category: cat},
+			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: cat},
 		},
 		Action: func(c *cli.Context) error {
 			return runSplit(c.Context, splitOptions{Store: c.String("store"), Out: c.String("out"),
@@ -58,56 +53,20 @@ TIMIT: sentences 1-8) concatenated, and of the remaining 20% (9-10). Use them wi
 	}
 }
 
-// runSplit writes the lists and, with ZHAW, the derived test store.
+// runSplit writes the lists and, with ZHAW, the derived stores.
 func runSplit(ctx context.Context, opts splitOptions, w io.Writer) error {
-	if opts.Val < 0 || opts.Test < 0 {
-		return usagef("split: --val and --test must be >= 0")
-	}
-	s, err := store.Open(opts.Store)
+	r, err := dataset.SplitStore(ctx, dataset.SplitStoreOptions{Store: opts.Store, Out: opts.Out,
+		Val: opts.Val, Test: opts.Test, Seed: opts.Seed, ZHAW: opts.ZHAW, Warn: opts.Stderr})
 	if err != nil {
 		return err
 	}
-	defer s.Close()
-	spk := s.Speakers()
-	if opts.Val+opts.Test >= len(spk) {
-		return usagef("split: %s has %d speakers: --val %d + --test %d leaves none for training", opts.Store, len(spk), opts.Val, opts.Test)
-	}
-	train, val, test := dataset.Split(spk, s.Groups(), opts.Val, opts.Test, opts.Seed)
-	if len(train) == 0 {
-		return usagef("split: whole groups leave no training speakers; lower --val or --test")
-	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
-		return fmt.Errorf("split: %w", err)
-	}
-	for name, list := range map[string][]string{"train.list": train, "val.list": val, "test.list": test} {
-		if err := vecio.WriteList(filepath.Join(opts.Out, name), list); err != nil {
-			return fmt.Errorf("split: %w", err)
-		}
-	}
-	sum := map[string]any{"train": len(train), "val": len(val), "test": len(test), "out": opts.Out}
-	if opts.ZHAW {
-		// the validation speakers get the same two-utterance form, so that
-		// thresholds tuned on them meet test utterances of matching length
-		for _, part := range []struct {
-			name string
-			spk  []string
-		}{{"test", test}, {"val", val}} {
-			dir := filepath.Join(opts.Out, part.name+"-zhaw")
-			n, err := dataset.DeriveZHAW(ctx, s, part.spk, dir, opts.Stderr)
-			if err != nil {
-				return err
-			}
-			sum[part.name+"_zhaw_store"], sum[part.name+"_zhaw_utterances"] = dir, n
-		}
-		sum["zhaw_store"], sum["zhaw_utterances"] = sum["test_zhaw_store"], sum["test_zhaw_utterances"]
-	}
 	if opts.JSON {
-		return json.NewEncoder(w).Encode(sum)
+		return json.NewEncoder(w).Encode(r)
 	}
-	fmt.Fprintf(w, "split %s: %d train, %d val, %d test speakers -> %s\n", opts.Store, len(train), len(val), len(test), opts.Out)
+	fmt.Fprintf(w, "split %s: %d train, %d val, %d test speakers -> %s\n", opts.Store, r.Train, r.Val, r.Test, opts.Out)
 	if opts.ZHAW {
 		fmt.Fprintf(w, "ZHAW stores: %s (%d utterances), %s (%d utterances)\n",
-			sum["test_zhaw_store"], sum["test_zhaw_utterances"], sum["val_zhaw_store"], sum["val_zhaw_utterances"])
+			r.TestZHAWStore, r.TestZHAWUtterances, r.ValZHAWStore, r.ValZHAWUtterances)
 	}
 	return nil
 }

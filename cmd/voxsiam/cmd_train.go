@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
-	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -47,28 +47,28 @@ func newTrainCommand() *cli.Command {
 			"config.toml, checkpoints/, metrics.jsonl, events/ (TensorBoard) and summary.json.\n" +
 			"Ctrl-C saves a checkpoint; --resume continues it exactly.\n" + exitStatusHelp,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", EnvVars: []string{"VOXSIAM_DATA"}, Category: cat, Destination: &o.Data},
-			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", EnvVars: []string{"VOXSIAM_OUT"}, Category: cat, Destination: &o.Out},
-			&cli.StringFlag{Name: "config", Usage: "train.toml `FILE` ([model], [train], [data])", EnvVars: []string{"VOXSIAM_CONFIG"}, Category: cat, Destination: &o.Config},
-			&cli.StringFlag{Name: "resume", Usage: "continue the run in `DIR` from its latest checkpoint", EnvVars: []string{"VOXSIAM_RESUME"}, Category: cat, Destination: &o.Resume},
-			&cli.StringFlag{Name: "train-speakers", Usage: "training speaker list `FILE` (default: all not held out)", EnvVars: []string{"VOXSIAM_TRAIN_SPEAKERS"}, Category: "Data", Destination: &o.TrainSpeakers},
-			&cli.StringFlag{Name: "label-map", Usage: "speaker<TAB>label `FILE`: speakers sharing a label train as one class (e.g. copies of one base voice)", EnvVars: []string{"VOXSIAM_LABEL_MAP"}, Category: "Data", Destination: &o.LabelMap},
-			&cli.StringFlag{Name: "val-speakers", Usage: "validation speaker list `FILE` (default: 10% of the groups, by seed)", EnvVars: []string{"VOXSIAM_VAL_SPEAKERS"}, Category: "Data", Destination: &o.ValSpeakers},
-			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, EnvVars: []string{"VOXSIAM_STEPS"}, Category: cat, Destination: &o.Steps},
-			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, EnvVars: []string{"VOXSIAM_BATCH"}, Category: cat, Destination: &o.Batch},
-			&cli.Uint64Flag{Name: "seed", Usage: "seed of batches, dropout and the validation split", Value: def.Train.Seed, EnvVars: []string{"VOXSIAM_SEED"}, Category: cat, Destination: &o.Seed},
-			&cli.StringFlag{Name: "sampling", Usage: "random (published) | pk (P speakers x K segments, see --segments-per-speaker) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, EnvVars: []string{"VOXSIAM_SAMPLING"}, Category: cat, Destination: &o.Sampling},
-			&cli.IntFlag{Name: "segments-per-speaker", Usage: "pk sampling: segments of each drawn speaker (K; P = batch/K)", Value: def.Train.PerSpeaker, EnvVars: []string{"VOXSIAM_SEGMENTS_PER_SPEAKER"}, Category: cat, Destination: &o.PerSpeaker},
-			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, EnvVars: []string{"VOXSIAM_LOSS"}, Category: "Model", Destination: &o.Loss},
-			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, EnvVars: []string{"VOXSIAM_PRECISION"}, Category: "Model", Destination: &o.Precision},
-			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, EnvVars: []string{"VOXSIAM_MARGIN"}, Category: "Model", Destination: &o.Margin},
-			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, EnvVars: []string{"VOXSIAM_LR"}, Category: "Model", Destination: &o.LR},
-			&cli.BoolFlag{Name: "spec-augment", Usage: "SpecAugment time and frequency masks on the fly, WeSpeaker's defaults scaled to 40x128 segments ([train] spec_*; --spec-augment=false switches a config's off)", EnvVars: []string{"VOXSIAM_SPEC_AUGMENT"}, Category: "Augmentation", Destination: &o.SpecAugment},
-			&cli.Float64Flag{Name: "spec-prob", Usage: "probability a segment is masked (needs SpecAugment on)", Value: def.Train.Prob, EnvVars: []string{"VOXSIAM_SPEC_PROB"}, Category: "Augmentation", Destination: &o.SpecProb},
-			&cli.StringFlag{Name: "device", Usage: "TensorFlow device of the graph, e.g. /device:GPU:0 (default: TF placement)", EnvVars: []string{"VOXSIAM_DEVICE"}, Category: "Runtime", Destination: &o.Device},
-			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, EnvVars: []string{"VOXSIAM_INTRA_OP"}, Category: "Runtime", Destination: &o.IntraOp},
-			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", EnvVars: []string{"VOXSIAM_INTER_OP"}, Category: "Runtime", Destination: &o.InterOp},
-			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", EnvVars: []string{"VOXSIAM_JSON"}, Category: "Output", Destination: &o.JSON},
+			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", Category: cat, Destination: &o.Data},
+			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", Category: cat, Destination: &o.Out},
+			&cli.StringFlag{Name: "config", Usage: "train.toml `FILE` ([model], [train], [data])", Category: cat, Destination: &o.Config},
+			&cli.StringFlag{Name: "resume", Usage: "continue the run in `DIR` from its latest checkpoint", Category: cat, Destination: &o.Resume},
+			&cli.StringFlag{Name: "train-speakers", Usage: "training speaker list `FILE` (default: all not held out)", Category: "Data", Destination: &o.TrainSpeakers},
+			&cli.StringFlag{Name: "label-map", Usage: "speaker<TAB>label `FILE`: speakers sharing a label train as one class (e.g. copies of one base voice)", Category: "Data", Destination: &o.LabelMap},
+			&cli.StringFlag{Name: "val-speakers", Usage: "validation speaker list `FILE` (default: 10% of the groups, by seed)", Category: "Data", Destination: &o.ValSpeakers},
+			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, Category: cat, Destination: &o.Steps},
+			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, Category: cat, Destination: &o.Batch},
+			&cli.Uint64Flag{Name: "seed", Usage: "seed of batches, dropout and the validation split", Value: def.Train.Seed, Category: cat, Destination: &o.Seed},
+			&cli.StringFlag{Name: "sampling", Usage: "random (published) | pk (P speakers x K segments, see --segments-per-speaker) | balanced (half same-speaker pairs)", Value: def.Train.Sampling, Category: cat, Destination: &o.Sampling},
+			&cli.IntFlag{Name: "segments-per-speaker", Usage: "pk sampling: segments of each drawn speaker (K; P = batch/K)", Value: def.Train.PerSpeaker, Category: cat, Destination: &o.PerSpeaker},
+			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, Category: "Model", Destination: &o.Loss},
+			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, Category: "Model", Destination: &o.Precision},
+			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, Category: "Model", Destination: &o.Margin},
+			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, Category: "Model", Destination: &o.LR},
+			&cli.BoolFlag{Name: "spec-augment", Usage: "SpecAugment time and frequency masks on the fly, WeSpeaker's defaults scaled to 40x128 segments ([train] spec_*; --spec-augment=false switches a config's off)", Category: "Augmentation", Destination: &o.SpecAugment},
+			&cli.Float64Flag{Name: "spec-prob", Usage: "probability a segment is masked (needs SpecAugment on)", Value: def.Train.Prob, Category: "Augmentation", Destination: &o.SpecProb},
+			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
+			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
+			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
+			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error {
 			o.set = map[string]bool{}
@@ -90,8 +90,8 @@ func runTrain(ctx context.Context, o *trainOptions, w io.Writer) error {
 		return err
 	}
 	out := w
-	if o.JSON {
-		progress.Quiet, out = true, io.Discard
+	if o.JSON { // quiet: no progress bar or lines
+		out = io.Discard
 	}
 	run := o.Out
 	if o.Resume != "" {
@@ -130,9 +130,11 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 		cfg, err = train.LoadConfig(o.Config)
 	}
 	if err != nil {
-		return cfg, usageError{err}
+		return cfg, errs.AsUsage(err)
 	}
-	o.apply(&cfg)
+	if err := o.apply(&cfg); err != nil {
+		return cfg, err
+	}
 	if o.set["spec-prob"] && !cfg.Train.SpecAugment.Enabled {
 		return cfg, usagef("train: --spec-prob needs SpecAugment on (--spec-augment or [train] spec_augment = true)")
 	}
@@ -140,13 +142,13 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
 	}
 	if err := cfg.Validate(); err != nil {
-		return cfg, usageError{err}
+		return cfg, errs.AsUsage(err)
 	}
 	return cfg, nil
 }
 
 // apply copies the flags that were given onto cfg.
-func (o *trainOptions) apply(cfg *train.Config) {
+func (o *trainOptions) apply(cfg *train.Config) error {
 	s, t, m, d := o.set, &cfg.Train, &cfg.Model, &cfg.Data
 	setIf := func(name string, f func()) {
 		if s[name] {
@@ -168,7 +170,9 @@ func (o *trainOptions) apply(cfg *train.Config) {
 	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
-	setIf("device", func() { m.Device = o.Device })
 	setIf("spec-augment", func() { t.SpecAugment.Enabled = o.SpecAugment })
 	setIf("spec-prob", func() { t.Prob = o.SpecProb })
+	var err error
+	setIf("device", func() { m.Device, err = train.DeviceName(o.Device) })
+	return err
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"reflect"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
@@ -27,46 +29,78 @@ EXIT STATUS:
    130  interrupted (SIGINT/SIGTERM); training saves a checkpoint before it exits
 `
 
-// usageError marks err as a usage error (exit 2).
-type usageError struct{ err error }
+// usagef is errs.Usage: a usage error (exit 2).
+func usagef(format string, a ...any) error { return errs.Usage(format, a...) }
 
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
-
-// dataError marks err as bad input data (exit 3).
-type dataError struct{ err error }
-
-func (e dataError) Error() string { return e.err.Error() }
-func (e dataError) Unwrap() error { return e.err }
-
+// exitCode maps err to the exit status by its class (package errs); the CLI
+// library's own errors are classed where the command tree is built
+// (classifyCLIErrors).
 func exitCode(ctx context.Context, err error) int {
-	var u usageError
-	var d dataError
+	var exit cli.ExitCoder
 	switch {
 	case err == nil:
 		return exitOK
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &u):
+	case errors.Is(err, errs.ErrUsage):
 		return exitUsage
-	case errors.As(err, &d), errors.Is(err, errs.ErrBadData):
+	case errors.Is(err, errs.ErrBadData):
 		return exitData
-	}
-	if isCLIUsage(err) {
+	case errors.As(err, &exit): // urfave/cli's help command ("No help topic"); voxsiam returns none
 		return exitUsage
 	}
 	return exitFailure
 }
 
-// isCLIUsage recognises urfave/cli's own flag and argument errors.
-func isCLIUsage(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"flag provided but not defined", "Required flag", "invalid value", "invalid boolean", "flag needs an argument", "No help topic", "Required flags"} {
-		if strings.Contains(msg, s) {
-			return true
+// classifyCLIErrors makes the CLI library's errors usage errors (exit 2):
+// flag parsing errors (printed with the command's help, as the library
+// does) and missing required flags (checked in Before instead of by the
+// library, which returns an unclassed error).
+func classifyCLIErrors(cmds []*cli.Command) {
+	for _, c := range cmds {
+		c.OnUsageError = onUsageError
+		var required []string
+		for _, f := range c.Flags {
+			if r, ok := f.(cli.RequiredFlag); ok && r.IsRequired() {
+				required = append(required, f.Names()[0])
+				clearRequired(f)
+			}
+		}
+		if len(required) > 0 {
+			before := c.Before
+			c.Before = func(ctx *cli.Context) error {
+				for _, name := range required {
+					if !ctx.IsSet(name) {
+						return usagef("%s: required flag --%s not set", c.Name, name)
+					}
+				}
+				if before != nil {
+					return before(ctx)
+				}
+				return nil
+			}
+		}
+		classifyCLIErrors(c.Subcommands)
+	}
+}
+
+// onUsageError prints a flag parsing error with the command's help, as
+// urfave/cli does without the hook, and returns it as a usage error.
+func onUsageError(ctx *cli.Context, err error, isSubcommand bool) error {
+	fmt.Fprintf(ctx.App.Writer, "Incorrect Usage: %v\n\n", err)
+	if l := ctx.Lineage(); isSubcommand && len(l) > 1 && ctx.Command != nil {
+		_ = cli.ShowCommandHelp(l[1], ctx.Command.Name)
+	} else {
+		_ = cli.ShowAppHelp(ctx)
+	}
+	return errs.AsUsage(err)
+}
+
+// clearRequired unsets a flag's Required field (every flag type has one).
+func clearRequired(f cli.Flag) {
+	if v := reflect.ValueOf(f); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if r := v.Elem().FieldByName("Required"); r.IsValid() && r.CanSet() {
+			r.SetBool(false)
 		}
 	}
-	return false
 }

@@ -34,6 +34,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			Usage: "show TensorFlow's own log lines (start-up notices, INFO and WARNING messages); give it before the command"}},
 		EnableBashCompletion:  true,
 		ExitErrHandler:        func(*cli.Context, error) {}, // exit codes are mapped in main
+		OnUsageError:          onUsageError,
 		CustomAppHelpTemplate: cli.AppHelpTemplate + exitStatusHelp,
 	}
 }
@@ -52,7 +53,14 @@ func commands() []*cli.Command {
 	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
 	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
 	scopeEnvVars("VOXSIAM_", all)
+	classifyCLIErrors(all)
 	return all
+}
+
+// workersFlag is the --workers flag of every command: 0 (the default) is
+// one per core, the rule of ordered.Workers that the libraries apply.
+func workersFlag(usage, category string, dst *int) cli.Flag {
+	return &cli.IntFlag{Name: "workers", Usage: usage + " (0 = one per core)", Category: category, Destination: dst}
 }
 
 func main() {

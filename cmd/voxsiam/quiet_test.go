@@ -2,12 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/modeltest"
 )
 
 // TestMain runs main instead of the tests when VOXSIAM_TEST_MAIN=1, so
@@ -45,11 +46,7 @@ func runMain(t *testing.T, env []string, args ...string) (stdout, stderr string)
 // the cuInit error line are gone); --verbose and VOXSIAM_VERBOSE=1 bring
 // TensorFlow's lines back (so the first check would see them).
 func TestEmbedStderrQuiet(t *testing.T) {
-	run, _, _ := exportTestRun(t)
-	model := filepath.Join(t.TempDir(), "model")
-	if err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: "latest", Out: model}, &bytes.Buffer{}); err != nil {
-		t.Fatal(err)
-	}
+	model := modeltest.NewRun(t, exportTestSpec).Export(t, "")
 	corpus, wavs := embedTestCorpus(t)
 	embedArgs := func(out string) []string {
 		return []string{"embed", "--model", model, "--in", filepath.Join(corpus, wavs["a"]), "--in", filepath.Join(corpus, wavs["c"]),

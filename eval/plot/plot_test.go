@@ -96,29 +96,31 @@ func TestPCAMatchesSklearn(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(x)
-	out := testenv.RunPython(t, `
+	script := `
 import sys, json, numpy as np
 from sklearn.decomposition import PCA
 x = np.array(json.loads(sys.argv[1]), dtype=np.float32).astype(np.float64).reshape(-1, 10)
 p = PCA(2, svd_solver="full").fit(x)
 print(json.dumps({"pts": p.transform(x).tolist(), "frac": p.explained_variance_ratio_.tolist()}))
-`, string(b))
-	var ref struct {
-		Pts  [][2]float64
-		Frac [2]float64
-	}
-	if err := json.Unmarshal(out, &ref); err != nil {
-		t.Fatal(err)
-	}
-	for c := 0; c < 2; c++ {
-		sign := math.Copysign(1, pts[0][c]*ref.Pts[0][c])
-		for i := range pts {
-			if math.Abs(pts[i][c]-sign*ref.Pts[i][c]) > 1e-9 {
-				t.Fatalf("component %d row %d: %v vs sklearn %v", c, i, pts[i][c], ref.Pts[i][c])
+`
+	testenv.Reference(t, "pca", script, []string{string(b)}, func(t *testing.T, out []byte) {
+		var ref struct {
+			Pts  [][2]float64
+			Frac [2]float64
+		}
+		if err := json.Unmarshal(out, &ref); err != nil {
+			t.Fatal(err)
+		}
+		for c := 0; c < 2; c++ {
+			sign := math.Copysign(1, pts[0][c]*ref.Pts[0][c])
+			for i := range pts {
+				if math.Abs(pts[i][c]-sign*ref.Pts[i][c]) > 1e-9 {
+					t.Fatalf("component %d row %d: %v vs sklearn %v", c, i, pts[i][c], ref.Pts[i][c])
+				}
+			}
+			if math.Abs(frac[c]-ref.Frac[c]) > 1e-12 {
+				t.Errorf("explained variance %d: %v vs %v", c, frac[c], ref.Frac[c])
 			}
 		}
-		if math.Abs(frac[c]-ref.Frac[c]) > 1e-12 {
-			t.Errorf("explained variance %d: %v vs %v", c, frac[c], ref.Frac[c])
-		}
-	}
+	})
 }

@@ -50,8 +50,32 @@ type ClusterResult struct {
 	Labels      []int             `json:"-"` // 1-based cluster of each utterance
 }
 
-// Cluster runs cfg and scores the result against known speakers.
+// CheckCut reports, as a usage error (errs.ErrUsage), a configuration
+// that does not select exactly one cut (Speakers without Spectral,
+// HasThreshold, Dev, Oracle, Spectral with optional Speakers) or that has
+// negative Speakers.
+func (cfg ClusterConfig) CheckCut() error {
+	n := 0
+	for _, set := range []bool{cfg.Speakers > 0 && !cfg.Spectral, cfg.HasThreshold, cfg.Dev != "", cfg.Oracle, cfg.Spectral} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return errs.Usage("cluster: choose exactly one of --speakers, --threshold, --dev, --oracle, --spectral (with optional --speakers)")
+	}
+	if cfg.Speakers < 0 {
+		return errs.Usage("cluster: --speakers must be positive")
+	}
+	return nil
+}
+
+// Cluster runs cfg and scores the result against known speakers. A
+// configuration without exactly one cut is a usage error (CheckCut).
 func Cluster(cfg ClusterConfig) (*ClusterResult, error) {
+	if err := cfg.CheckCut(); err != nil {
+		return nil, err
+	}
 	set, err := LoadSet(cfg.Embeddings, cfg.Labels)
 	if err != nil {
 		return nil, err
@@ -132,7 +156,7 @@ func cutTree(cfg ClusterConfig, r *ClusterResult, sp *space, be *eval.Backend, t
 		r.Labels = eval.CutMaxClust(z, cfg.Speakers)
 		r.Cut, r.Threshold = "speakers", eval.LevelThreshold(z, r.Utterances-countDistinct(r.Labels))
 	default:
-		panic("report: Cluster: no cut selected")
+		return errs.Usage("report: cluster: no cut selected") // Cluster checks cfg first (CheckCut)
 	}
 	if math.IsInf(r.Threshold, 0) {
 		r.Threshold = 0

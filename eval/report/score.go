@@ -103,8 +103,8 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 	}
 	if bothClasses(target) == nil {
 		eer, thr := eval.EER(scores, target)
-		d1, _ := eval.MinDCF(scores, target, eval.DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
-		d5, _ := eval.MinDCF(scores, target, eval.DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
+		d1, _ := eval.MinDCF(scores, target, eval.DCF01)
+		d5, _ := eval.MinDCF(scores, target, eval.DCF05)
 		r.EER, r.EERThr, r.MinDCF01, r.MinDCF05 = &eer, &thr, &d1, &d5
 	}
 	return r, nil

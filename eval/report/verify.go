@@ -51,8 +51,8 @@ func verifyReport(cfg Config, set *vecio.Set, sp *space, labels []int, dev *devR
 	}
 	v.EER, v.EERThreshold = eval.EER(scores, target)
 	v.EERKaldi, _ = eval.EERKaldi(scores, target)
-	v.MinDCF01, v.MinDCF01Thresh = eval.MinDCF(scores, target, eval.DCF{PTarget: 0.01, CMiss: 1, CFA: 1})
-	v.MinDCF05, v.MinDCF05Thresh = eval.MinDCF(scores, target, eval.DCF{PTarget: 0.05, CMiss: 1, CFA: 1})
+	v.MinDCF01, v.MinDCF01Thresh = eval.MinDCF(scores, target, eval.DCF01)
+	v.MinDCF05, v.MinDCF05Thresh = eval.MinDCF(scores, target, eval.DCF05)
 	v.MinDCF01Thresh, v.MinDCF05Thresh = finite(v.MinDCF01Thresh), finite(v.MinDCF05Thresh)
 	var lines []plot.Threshold
 	if dev != nil {

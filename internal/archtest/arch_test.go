@@ -2,6 +2,8 @@
 package archtest
 
 import (
+	"bufio"
+	"bytes"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,19 +11,146 @@ import (
 	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
-// TestNoTensorFlowOutsideModelPackages checks the design rule that eval,
-// tools and the embeddings I/O never import TensorFlow, directly or not, so
-// they build and test without libtensorflow (CGO_ENABLED=0).
+const module = "github.com/voxsiam/voxsiam/"
+
+// layering is the import rule, one row a package ("x/..." is x and every
+// package below it; the most specific row applies): the project packages
+// it may import directly, and "tf" where it may import TensorFlow
+// (github.com/galeone/tensorflow or tfgo). Tests may import what their
+// package may, plus internal/testenv and the row's test-only imports. A
+// package without a row fails TestLayering: add its row here.
+//
+// Read bottom-up: internal helpers import nothing of the project but errs;
+// tools/ and eval/ never see TensorFlow; graph is the network on
+// TensorFlow; train and embed build on it; cmd/voxsiam wires and reaches
+// TensorFlow only through train and embed, not even in its tests.
+var layering = []struct {
+	pkg      string
+	may      []string // direct imports, tests included
+	testOnly []string // further imports of its tests
+}{
+	{pkg: "internal/errs"},
+	{pkg: "internal/ordered"},
+	{pkg: "internal/progress"},
+	{pkg: "internal/testenv"},
+	{pkg: "internal/tfquiet"},
+	{pkg: "internal/archtest"},
+	{pkg: "internal/atomicfile"},
+	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
+	{pkg: "tools/...", may: []string{"tools/...", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
+	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
+	{pkg: "graph", may: []string{"tf", "internal/errs"}},
+	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},
+	{pkg: "train/tbevent"},
+	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/vecio"}},
+	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/vecio"},
+		testOnly: []string{"internal/modeltest", "tools/store"}},
+	{pkg: "embed/defaultmodel", may: []string{"embed"}},
+	{pkg: "internal/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}},
+	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/tfquiet", "internal/vecio"},
+		testOnly: []string{"internal/modeltest"}},
+}
+
+// TestLayering checks every package's direct imports, and its tests',
+// against layering.
+func TestLayering(t *testing.T) {
+	for _, p := range listPackages(t) {
+		row := -1
+		for i, r := range layering {
+			if matches(r.pkg, p.path) && (row < 0 || len(r.pkg) > len(layering[row].pkg)) {
+				row = i
+			}
+		}
+		if row < 0 {
+			t.Errorf("%s has no row in the layering table (internal/archtest)", p.path)
+			continue
+		}
+		r := layering[row]
+		check := func(imports []string, allowed []string, what string) {
+			for _, imp := range imports {
+				name, ok := classify(imp)
+				if !ok || name == p.path {
+					continue
+				}
+				if !allowedBy(allowed, name) {
+					t.Errorf("%s%s imports %s; its layering row (%s) allows %v", p.path, what, imp, r.pkg, allowed)
+				}
+			}
+		}
+		check(p.imports, r.may, "")
+		check(p.tests, append(append([]string{"internal/testenv"}, r.may...), r.testOnly...), " (tests)")
+	}
+}
+
+// TestNoTensorFlowOutsideModelPackages checks that eval, tools and the
+// internal helpers never import TensorFlow, directly or not, so they build
+// and test without libtensorflow (CGO_ENABLED=0).
 func TestNoTensorFlowOutsideModelPackages(t *testing.T) {
-	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs")
+	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs", "./internal/ordered")
 	cmd.Dir = testenv.ModuleRoot()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		if strings.Contains(dep, "tensorflow") || strings.Contains(dep, "tfgo") {
+		if _, ok := classify(dep); ok && !strings.HasPrefix(dep, module) {
 			t.Errorf("TensorFlow-free packages depend on %s", dep)
 		}
 	}
+}
+
+type pkg struct {
+	path           string // relative to the module
+	imports, tests []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}}|{{join .Imports \" \"}}|{{join .TestImports \" \"}} {{join .XTestImports \" \"}}", "./...")
+	cmd.Dir = testenv.ModuleRoot()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []pkg
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		f := strings.Split(sc.Text(), "|")
+		if len(f) != 3 {
+			t.Fatalf("go list: %q", sc.Text())
+		}
+		pkgs = append(pkgs, pkg{path: strings.TrimPrefix(f[0], module), imports: strings.Fields(f[1]), tests: strings.Fields(f[2])})
+	}
+	if len(pkgs) < 20 {
+		t.Fatalf("go list found %d packages", len(pkgs))
+	}
+	return pkgs
+}
+
+// classify names an import for the table: a project package relative to
+// the module, "tf" for TensorFlow; ok is false for anything else.
+func classify(imp string) (string, bool) {
+	switch {
+	case strings.HasPrefix(imp, module):
+		return strings.TrimPrefix(imp, module), true
+	case strings.HasPrefix(imp, "github.com/galeone/"):
+		return "tf", true
+	}
+	return "", false
+}
+
+func matches(pattern, path string) bool {
+	if root, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return path == root || strings.HasPrefix(path, root+"/")
+	}
+	return pattern == path
+}
+
+func allowedBy(allowed []string, name string) bool {
+	for _, a := range allowed {
+		if matches(a, name) {
+			return true
+		}
+	}
+	return false
 }

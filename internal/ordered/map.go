@@ -2,11 +2,22 @@ package ordered
 
 import (
 	"context"
+	"runtime"
 	"sync"
 )
 
-// Map calls work(ctx, i) for i in [0, n) on workers goroutines (<= 0 means
-// 1) and emit(i, v) with each result on the calling goroutine, strictly in
+// Workers is the one default rule of every worker count in voxsiam (the
+// --workers flags, Workers option fields): n when positive, else one per
+// core (runtime.GOMAXPROCS).
+func Workers(n int) int {
+	if n > 0 {
+		return n
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// Map calls work(ctx, i) for i in [0, n) on workers goroutines (<= 0: one
+// per core, Workers) and emit(i, v) with each result on the calling goroutine, strictly in
 // order i = 0, 1, ..., n-1. At most 2*workers items are in flight (started
 // and not yet emitted), so memory stays bounded however far work runs
 // ahead of a slow emit.
@@ -17,7 +28,7 @@ import (
 // to work is cancelled when Map stops early, and Map returns only after
 // every work call has returned: no goroutine outlives it.
 func Map[T any](ctx context.Context, n, workers int, work func(ctx context.Context, i int) T, emit func(i int, v T) error) error {
-	workers = max(workers, 1)
+	workers = Workers(workers)
 	window := 2 * workers
 	wctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -73,7 +73,10 @@ func TestMapOrderAndWindow(t *testing.T) {
 			if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
 				t.Errorf("emit order (-want +got):\n%s", d)
 			}
-			w := int64(max(c.workers, 1))
+			w := int64(c.workers)
+			if w <= 0 { // one per core (Workers)
+				w = int64(runtime.GOMAXPROCS(0))
+			}
 			if maxRunning.Load() > w || maxInFlight.Load() > 2*w {
 				t.Errorf("max %d running (limit %d), %d in flight (limit %d)", maxRunning.Load(), w, maxInFlight.Load(), 2*w)
 			}

@@ -29,14 +29,12 @@ type Bar struct {
 	finished bool
 }
 
-// Quiet, when set, makes New return bars that print nothing (tests, --json).
-var Quiet = false
-
-// New starts a bar writing to w. total <= 0 means unknown size.
+// New starts a bar writing to w. total <= 0 means unknown size. Quiet mode
+// (tests, --json) is the caller's w: nil or io.Discard print nothing.
 func New(w io.Writer, total int64, desc string) *Bar {
 	b := &Bar{w: w, desc: desc, total: total, start: time.Now(), every: 5 * time.Second}
 	b.last = b.start
-	if Quiet || w == nil {
+	if w == nil || w == io.Discard {
 		b.w = io.Discard
 		return b
 	}

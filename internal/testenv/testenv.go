@@ -2,8 +2,11 @@
 // compare voxsiam against independent references (TensorFlow/Keras, librosa,
 // scipy, scikit-learn, tensorboard) running in the same venv.
 //
-// `make test` sets VOXSIAM_PYTHON and VOXSIAM_REQUIRE_PYTHON=1, so a missing
-// or broken venv fails the run instead of skipping the parity tests.
+// Checks against stored reference values (testdata/) run in any shell;
+// the live comparison with the venv runs on top where the venv exists.
+// `make test` sets VOXSIAM_PYTHON and VOXSIAM_REQUIRE_EXTERNAL=1, so a
+// missing or broken venv, or a missing program the tests run (the speech
+// synthesizers, sox), fails the run instead of skipping those checks.
 package testenv
 
 import (
@@ -15,8 +18,29 @@ import (
 	"testing"
 )
 
+// RequireEnv names the variable that turns a missing external reference
+// (the venv's Python, a program such as espeak-ng, festival, flite or sox)
+// from a skip into a failure. VOXSIAM_REQUIRE_PYTHON, its name before it
+// also gated the programs, is read too, for scripts that still set it.
+const RequireEnv = "VOXSIAM_REQUIRE_EXTERNAL"
+
+// Required reports whether RequireEnv (or VOXSIAM_REQUIRE_PYTHON) is set.
+func Required() bool {
+	return os.Getenv(RequireEnv) != "" || os.Getenv("VOXSIAM_REQUIRE_PYTHON") != ""
+}
+
+// Missing skips t for a missing external reference, or fails it when
+// Required: the one place that decides.
+func Missing(t testing.TB, format string, a ...any) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("testenv: "+format+" (run `make setup`; "+RequireEnv+" is set)", a...)
+	}
+	t.Skipf("testenv: "+format, a...)
+}
+
 // Python returns the venv's python interpreter. Without one the test is
-// skipped, or fails when VOXSIAM_REQUIRE_PYTHON is set.
+// skipped, or fails when Required.
 func Python(t testing.TB) string {
 	t.Helper()
 	p := os.Getenv("VOXSIAM_PYTHON")
@@ -24,10 +48,7 @@ func Python(t testing.TB) string {
 		p = filepath.Join(ModuleRoot(), ".venv", "bin", "python")
 	}
 	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("VOXSIAM_REQUIRE_PYTHON") != "" {
-			t.Fatalf("testenv: python %s not found (run `make setup`): %v", p, err)
-		}
-		t.Skipf("testenv: python %s not found (run `make setup`)", p)
+		Missing(t, "python %s not found: %v", p, err)
 	}
 	return p
 }
@@ -48,22 +69,31 @@ func RunPython(t testing.TB, script string, args ...string) []byte {
 	return out
 }
 
+// Optional returns the path of the named executable for a check that runs
+// only where it is installed; a missing one is "" (a failure when
+// Required).
+func Optional(t testing.TB, exe string) string {
+	t.Helper()
+	p, err := exec.LookPath(exe)
+	if err != nil && Required() {
+		t.Fatalf("testenv: %s not installed (run `make setup`; %s is set)", exe, RequireEnv)
+	}
+	return p
+}
+
 // ModuleRoot is the directory holding go.mod.
 func ModuleRoot() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-// Require fails (under `make test`) or skips the test when the named
-// executable is not on PATH.
+// Require returns the path of the named executable, or skips the test
+// (fails it when Required) when it is not on PATH.
 func Require(t testing.TB, exe string) string {
 	t.Helper()
 	p, err := exec.LookPath(exe)
 	if err != nil {
-		if os.Getenv("VOXSIAM_REQUIRE_PYTHON") != "" {
-			t.Fatalf("testenv: %s not installed (run `make setup`)", exe)
-		}
-		t.Skipf("testenv: %s not installed", exe)
+		Missing(t, "%s not installed", exe)
 	}
 	return p
 }

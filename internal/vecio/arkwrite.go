@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
@@ -86,7 +87,7 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // ("key arkPath:offset" lines, arkPath as given).
 func WriteArkScp(arkPath, scpPath string, ids []string, emb []float32, dim int) error {
 	var offs []int64
-	err := writeAtomic(arkPath, func(w io.Writer) error {
+	err := atomicfile.Write(arkPath, func(w io.Writer) error {
 		var err error
 		offs, err = WriteArk(w, ids, emb, dim, true)
 		return err
@@ -94,7 +95,7 @@ func WriteArkScp(arkPath, scpPath string, ids []string, emb []float32, dim int) 
 	if err != nil {
 		return err
 	}
-	return writeAtomic(scpPath, func(w io.Writer) error {
+	return atomicfile.Write(scpPath, func(w io.Writer) error {
 		for i, id := range ids {
 			if _, err := fmt.Fprintf(w, "%s %s:%d\n", id, arkPath, offs[i]); err != nil {
 				return err

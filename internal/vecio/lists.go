@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
@@ -57,7 +58,7 @@ func ReadList(path string) ([]string, error) {
 
 // WriteList writes ids one a line, atomically.
 func WriteList(path string, ids []string) error {
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		for _, id := range ids {
 			if _, err := fmt.Fprintln(w, id); err != nil {
 				return err
@@ -106,7 +107,7 @@ func ReadSpk2Utt(path string) (map[string]string, error) {
 // WriteUtt2Spk writes "utt spk" lines for ids (in that order) that have a
 // speaker in utt2spk.
 func WriteUtt2Spk(path string, ids []string, utt2spk map[string]string) error {
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		for _, id := range ids {
 			if s, ok := utt2spk[id]; ok {
 				if _, err := fmt.Fprintf(w, "%s %s\n", id, s); err != nil {
@@ -132,7 +133,7 @@ func WriteSpk2Utt(path string, ids []string, utt2spk map[string]string) error {
 		spks = append(spks, s)
 	}
 	sort.Strings(spks)
-	return writeAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		for _, s := range spks {
 			if _, err := fmt.Fprintf(w, "%s %s\n", s, strings.Join(groups[s], " ")); err != nil {
 				return err

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"codeberg.org/sbinet/npyio"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
@@ -52,13 +52,8 @@ func ReadNpy(path string) (data []float32, rows, cols int, err error) {
 
 // newNpyReader parses the header; npyio panics on some malformed headers,
 // which are data errors here.
-func newNpyReader(f *os.File) (r *npyio.Reader, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			r, err = nil, fmt.Errorf("malformed header (%v)", p)
-		}
-	}()
-	return npyio.NewReader(bufio.NewReaderSize(f, 1<<16))
+func newNpyReader(f *os.File) (*npyio.Reader, error) {
+	return parseNpy(bufio.NewReaderSize(f, 1<<16))
 }
 
 func npyShape(shape []int) (rows, cols int, err error) {
@@ -83,18 +78,19 @@ func npyItemSize(dtype string) int {
 
 // npyHeaderLen returns the length of the magic, version, length field and
 // header of a .npy file.
-func npyHeaderLen(f *os.File) (int64, error) {
+func npyHeaderLen(f io.ReaderAt) (int64, error) {
 	var pre [12]byte
-	if _, err := f.ReadAt(pre[:], 0); err != nil {
+	n, err := f.ReadAt(pre[:], 0)
+	if n < 10 {
 		return 0, fmt.Errorf("short file: %v", err)
 	}
 	if string(pre[:6]) != "\x93NUMPY" {
 		return 0, fmt.Errorf("bad magic %q", pre[:6])
 	}
-	switch pre[6] {
-	case 1:
+	switch {
+	case pre[6] == 1:
 		return 10 + int64(binary.LittleEndian.Uint16(pre[8:10])), nil
-	case 2, 3:
+	case (pre[6] == 2 || pre[6] == 3) && n == 12:
 		return 12 + int64(binary.LittleEndian.Uint32(pre[8:12])), nil
 	}
 	return 0, fmt.Errorf("unknown format version %d", pre[6])
@@ -103,18 +99,23 @@ func npyHeaderLen(f *os.File) (int64, error) {
 // checkNpyHeader rejects headers longer than the file or than 1 MiB before
 // the npy reader allocates them.
 func checkNpyHeader(f *os.File) error {
-	hlen, err := npyHeaderLen(f)
-	if err != nil {
-		return err
+	hlen, size, err := npyFileSizes(f)
+	if err == nil && (hlen > size || hlen > 1<<20) {
+		err = fmt.Errorf("header of %d bytes in a file of %d", hlen, size)
+	}
+	return err
+}
+
+// npyFileSizes returns the header length and the size of the file f.
+func npyFileSizes(f *os.File) (hlen, size int64, err error) {
+	if hlen, err = npyHeaderLen(f); err != nil {
+		return 0, 0, err
 	}
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	if hlen > st.Size() || hlen > 1<<20 {
-		return fmt.Errorf("header of %d bytes in a file of %d", hlen, st.Size())
-	}
-	return nil
+	return hlen, st.Size(), nil
 }
 
 // checkNpySize compares the bytes after the header with the header's shape.
@@ -125,15 +126,11 @@ func checkNpySize(f *os.File, rows, cols, item int) error {
 	if rows == 0 || cols == 0 || item == 0 {
 		return nil
 	}
-	hlen, err := npyHeaderLen(f)
+	hlen, size, err := npyFileSizes(f)
 	if err != nil {
 		return err
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	have := st.Size() - hlen
+	have := size - hlen
 	if int64(rows) > have || int64(cols) > have || int64(rows)*int64(cols) > have/int64(item) {
 		return fmt.Errorf("truncated data: %d bytes for shape [%d, %d] of %d-byte values", have, rows, cols, item)
 	}
@@ -175,29 +172,5 @@ func WriteNpy(path string, data []float32, rows, cols int) error {
 	for i := range view {
 		view[i] = data[i*cols : (i+1)*cols : (i+1)*cols]
 	}
-	return writeAtomic(path, func(w io.Writer) error { return npyio.Write(w, view) })
-}
-
-// writeAtomic writes path through a temporary file in the same directory.
-func writeAtomic(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("vecio: %w", err)
-	}
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("vecio: write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, func(w io.Writer) error { return npyio.Write(w, view) })
 }

@@ -118,7 +118,7 @@ func readAll(r *bytes.Buffer, name string) ([]Entry, error) {
 	}
 }
 
-// TestTextArkRoundTrip writes text and binary archives and reads them back
+// TestArkRoundTrip writes text and binary archives and reads them back
 // exactly (float32 'g' -1 formatting round-trips).
 func TestArkRoundTrip(t *testing.T) {
 	ids, emb := randomSet(12, 3, 2)

@@ -41,7 +41,7 @@ type CorpusOptions struct {
 	Codecs        []Codec    // telephone codecs, one drawn per copy; mulaw, alaw (gsm needs sox)
 	GainDB        Range      // dB; [-18, 6], Kaldi's volume perturbation factor 0.125-2
 	EQ            EQConfig   // DefaultEQ
-	Workers       int        // goroutines; <= 0 means 1
+	Workers       int        // goroutines; <= 0: one per core (ordered.Workers)
 	Strict        bool       // fail on the first unreadable input file instead of skipping it
 	Warn          io.Writer  // progress and skipped files; nil discards them
 }
@@ -176,7 +176,7 @@ func Corpus(ctx context.Context, items []dataset.Item, out string, o CorpusOptio
 	sum := &CorpusSummary{Utterances: len(items), PerKind: map[string]int{}, Skipped: []SkippedFile{}}
 	bar := progress.New(warn, int64(len(items)), "augment")
 	c := &corpusJob{items: items, out: out, o: o}
-	err = ordered.Map(ctx, len(items), max(o.Workers, 1), c.one, func(i int, r uttResult) error {
+	err = ordered.Map(ctx, len(items), o.Workers, c.one, func(i int, r uttResult) error {
 		bar.Add(1)
 		return sum.add(items[i], r, o.Strict, warn)
 	})

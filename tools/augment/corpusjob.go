@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/tools/audio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
@@ -133,28 +134,12 @@ func writeWAV(path string, x []float32) error {
 	return writeAtomic(path, buf.Bytes())
 }
 
-// writeAtomic writes data to path via a synced temporary file and a rename.
+// writeAtomic creates path's directory and writes data there with atomicfile.
 func writeAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteFile(path, data)
 }
 
 // writeSpeakers writes speakers.tsv (speaker, group) of the output corpus

@@ -3,7 +3,6 @@ package baseline
 import (
 	"context"
 	"fmt"
-	"runtime"
 
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/vecio"
@@ -13,7 +12,7 @@ import (
 // RunOptions configure Run.
 type RunOptions struct {
 	Options
-	Workers int  // goroutines loading, featurising and embedding inputs; default GOMAXPROCS
+	Workers int  // goroutines loading, featurising and embedding inputs; <= 0: one per core (ordered.Workers)
 	Strict  bool // fail on the first unreadable or frame-less input instead of skipping it
 	// Progress, when set, is called once per input, in input order.
 	Progress func(in source.Input)
@@ -55,9 +54,6 @@ func Run(ctx context.Context, src *source.Set, opts RunOptions) (*Result, error)
 	e, err := NewEmbedder(src.Features.NMels, src.Features.Kind, opts.Options)
 	if err != nil {
 		return nil, err
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
 	}
 	res := &Result{Utt2Spk: map[string]string{}, Dim: e.Dim(), Options: e.Options()}
 	work := func(ctx context.Context, i int) embedded {

@@ -79,7 +79,7 @@ func ScanWith(root string, layout Layout, opts Options) ([]Item, error) {
 	case VoxCeleb, TIMIT, LibriSpeech, Plain:
 		items, err = scanTree(root, layout)
 	default:
-		return nil, fmt.Errorf("dataset: unknown layout %q (known: auto %v)", layout, Layouts)
+		return nil, errs.Usage("dataset: unknown layout %q (known: auto %v)", layout, Layouts)
 	}
 	if err != nil {
 		return nil, err

@@ -6,6 +6,10 @@ import (
 	"sort"
 )
 
+// streamSplit is the PCG stream of Split's group order, PCG(seed, 0x5b11):
+// voxsiam split and training without speaker lists draw from it.
+const streamSplit = 0x5b11
+
 // Split divides speakers into train, validation and test sets that share
 // no group (groups[s] is s's group; a speaker missing from groups, or a
 // nil map, is its own group). Groups are drawn in a seeded random order:
@@ -30,7 +34,7 @@ func Split(speakers []string, groups map[string]string, nVal, nTest int, seed ui
 		names = append(names, g)
 	}
 	sort.Strings(names)
-	order := rand.New(rand.NewPCG(seed, 0x5b11)).Perm(len(names))
+	order := rand.New(rand.NewPCG(seed, streamSplit)).Perm(len(names))
 	used := make([]bool, len(names))
 	take := func(quota int) []string {
 		var out []string

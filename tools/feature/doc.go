@@ -72,7 +72,7 @@
 // elsewhere, or with the build tag purego, in Go. The tests run both kernel sets against
 // gonum's FFT, math.Log10, the sparse Go sums and librosa. Extractors hold
 // scratch buffers: not safe for concurrent use, but Clone is cheap;
-// ComputeFiles gives each of its workers a clone. Parity with librosa 0.11
+// tools/ingest gives each of its workers a clone. Parity with librosa 0.11
 // (TestLogMelMatchesLibrosa): max abs difference 3.7e-7 on
 // log10(1 + 10000 x).
 //

@@ -90,7 +90,7 @@ func TestLogMelMatchesLibrosa(t *testing.T) {
 		{Name: "sr8000", SR: 8000, NFFT: 256, Hop: 80, Win: 200, Center: true, Pad: "reflect", NMels: 40, FMax: 4000, x: speechLike(8000)},
 		{Name: "vad_trim", SR: 16000, NFFT: 1024, Hop: 160, Win: 1024, Center: true, Pad: "reflect", NMels: 128, FMax: 8000, Trim: true, TopDB: 30, x: speech},
 	}
-	if espeak, err := exec.LookPath("espeak-ng"); err == nil {
+	if espeak := testenv.Optional(t, "espeak-ng"); espeak != "" {
 		cases = append(cases, librosaCase{Name: "espeak", SR: 16000, NFFT: 1024, Hop: 160, Win: 1024, Center: true, Pad: "reflect", NMels: 128, FMax: 8000, x: espeakUtterance(t, espeak)})
 	}
 	dir := t.TempDir()

@@ -15,7 +15,7 @@ import (
 // Options configure Run.
 type Options struct {
 	Feature feature.Config // features to compute; must be valid (Config.Validate)
-	Workers int            // decoding and feature goroutines; <= 0 means 1
+	Workers int            // decoding and feature goroutines; <= 0: one per core (ordered.Workers)
 	Strict  bool           // fail on the first unreadable or too-short file instead of skipping it
 	Restart bool           // discard a partial store and replace a complete one (store.Options.Restart)
 	Float16 bool           // store frames as float16

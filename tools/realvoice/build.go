@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/progress"
@@ -294,7 +295,7 @@ func (b *builder) finish() (*Result, error) {
 	}
 	b.res.Utterances = len(b.utts)
 	for name, buf := range map[string]*bytes.Buffer{"speakers.tsv": &sp, "utterances.tsv": &ut} {
-		if err := writeAtomic(filepath.Join(b.o.Out, name), buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(b.o.Out, name), buf.Bytes()); err != nil {
 			return nil, err
 		}
 	}
@@ -312,15 +313,4 @@ func ratesString(r map[int]int) string {
 		p = append(p, fmt.Sprint(k))
 	}
 	return strings.Join(p, ",")
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".part"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("realvoice: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("realvoice: %w", err)
-	}
-	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"github.com/voxsiam/voxsiam/tools/audio"
 )
 
@@ -222,9 +223,7 @@ func TestZeroADItems(t *testing.T) {
 // mono out, the tone's frequency kept (zero crossings) and its level kept
 // (RMS of a 0.5 sine, 0.354, within 1%), the original rate reported.
 func TestSoxConversion(t *testing.T) {
-	if _, err := exec.LookPath("sox"); err != nil {
-		t.Skip("sox not installed (make setup installs it)")
-	}
+	testenv.Require(t, "sox")
 	in := filepath.Join(t.TempDir(), "in.wav")
 	cmd := exec.Command("sox", "-n", "-r", "44100", "-c", "2", "-b", "16", in, "synth", "1", "sine", "1000", "vol", "0.5")
 	if msg, err := cmd.CombinedOutput(); err != nil {

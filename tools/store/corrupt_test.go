@@ -35,7 +35,7 @@ func TestOpenDetectsCorruption(t *testing.T) {
 			os.Truncate(p, st.Size()-3)
 		}, []string{"frames.npy", "size", "needs"}},
 		{"bad magic", edit(FramesFile, "NUMPY", "NUMPZ"), []string{"frames.npy", "bad magic"}},
-		{"fortran order", edit(FramesFile, "False", "True "), []string{"frames.npy", "not C order"}},
+		{"fortran order", edit(FramesFile, "False, 'shape': (", "True, 'shape': ( "), []string{"frames.npy", "not C order"}},
 		{"float64", edit(FramesFile, "<f4", "<f8"), []string{"frames.npy", "unsupported dtype"}},
 		{"manifest header", edit(ManifestFile, "utt_id", "utt"), []string{"manifest.tsv line 1", "header"}},
 		{"gap in rows", edit(ManifestFile, "\t3\t", "\t4\t"), []string{"manifest.tsv line", "first_row"}},

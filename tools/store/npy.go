@@ -3,10 +3,9 @@ package store
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"strconv"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
 // npyHeaderLen is the fixed size of the .npy header this package writes:
@@ -52,58 +51,32 @@ type npyInfo struct {
 	dataOffset int64
 }
 
-var (
-	reDescr   = regexp.MustCompile(`'descr':\s*'([^']*)'`)
-	reFortran = regexp.MustCompile(`'fortran_order':\s*(True|False)`)
-	reShape   = regexp.MustCompile(`'shape':\s*\(\s*(\d+)\s*,\s*(\d+)\s*,?\s*\)`)
-)
-
-// parseNpyHeader parses the header at the start of b (any .npy v1/v2/v3
-// header, not only ours); name is used in error messages.
+// parseNpyHeader parses the header at the start of b (any .npy v1/v2
+// header, not only ours, read by vecio.ParseNpyHeader) and checks that it
+// holds a C-order 2-D float32 or float16 array; name is used in error
+// messages.
 func parseNpyHeader(name string, b []byte) (npyInfo, error) {
 	var info npyInfo
-	if len(b) < 10 || !bytes.Equal(b[:6], npyMagic) {
-		return info, errs.BadData("store: %s: not a .npy file (bad magic)", name)
+	h, err := vecio.ParseNpyHeader(name, b)
+	if err != nil {
+		return info, err
 	}
-	var hlen, off int
-	switch b[6] {
-	case 1:
-		hlen, off = int(b[8])|int(b[9])<<8, 10
-	case 2, 3:
-		if len(b) < 12 {
-			return info, errs.BadData("store: %s: truncated .npy header", name)
-		}
-		hlen, off = int(b[8])|int(b[9])<<8|int(b[10])<<16|int(b[11])<<24, 12
-	default:
-		return info, errs.BadData("store: %s: unsupported .npy version %d.%d", name, b[6], b[7])
-	}
-	if hlen < 0 || off+hlen > len(b) || hlen > 1<<20 {
-		return info, errs.BadData("store: %s: truncated .npy header (%d bytes declared)", name, hlen)
-	}
-	dict := string(b[off : off+hlen])
-	m := reDescr.FindStringSubmatch(dict)
-	switch {
-	case m == nil:
-		return info, errs.BadData("store: %s: .npy header has no descr: %q", name, dict)
-	case m[1] == float32Type.descr:
+	switch h.Descr {
+	case float32Type.descr:
 		info.dt = float32Type
-	case m[1] == float16Type.descr:
+	case float16Type.descr:
 		info.dt = float16Type
 	default:
-		return info, errs.BadData("store: %s: unsupported dtype %q (want <f4 or <f2)", name, m[1])
+		return info, errs.BadData("store: %s: unsupported dtype %q (want <f4 or <f2)", name, h.Descr)
 	}
-	if f := reFortran.FindStringSubmatch(dict); f == nil || f[1] != "False" {
+	switch {
+	case h.Fortran:
 		return info, errs.BadData("store: %s: .npy array is not C order", name)
+	case len(h.Shape) != 2:
+		return info, errs.BadData("store: %s: .npy shape is not 2-D: %v", name, h.Shape)
+	case h.Shape[0] < 0 || h.Shape[1] < 1 || h.Shape[1] > 1<<31-1:
+		return info, errs.BadData("store: %s: bad .npy shape %v", name, h.Shape)
 	}
-	s := reShape.FindStringSubmatch(dict)
-	if s == nil {
-		return info, errs.BadData("store: %s: .npy shape is not 2-D: %q", name, dict)
-	}
-	rows, err1 := strconv.ParseInt(s[1], 10, 64)
-	cols, err2 := strconv.ParseInt(s[2], 10, 32)
-	if err1 != nil || err2 != nil || cols < 1 || rows < 0 {
-		return info, errs.BadData("store: %s: bad .npy shape (%s, %s)", name, s[1], s[2])
-	}
-	info.rows, info.cols, info.dataOffset = rows, int(cols), int64(off+hlen)
+	info.rows, info.cols, info.dataOffset = int64(h.Shape[0]), h.Shape[1], h.DataOffset
 	return info, nil
 }

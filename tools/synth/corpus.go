@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/audio"
 )
@@ -23,7 +24,7 @@ type Options struct {
 	Out        string    // corpus directory; must not exist
 	Seed       uint64    // the corpus is a function of (Seed, Speakers, Utterances, installed voices)
 	Engines    []string  // engines to use; nil means AllEngines
-	Workers    int       // concurrent speakers; <= 0 means 2
+	Workers    int       // concurrent speakers; <= 0: one per core (ordered.Workers)
 	Progress   io.Writer // progress bar; nil for none
 	Log        io.Writer // notes on skipped engines and voices; nil discards
 }
@@ -140,10 +141,7 @@ func synthAll(ctx context.Context, opts Options, part string, eng engine, res *R
 			pools[s.Voice.Lang] = SentencesIn(s.Voice.Lang, max(600, 2*opts.Utterances), opts.Seed)
 		}
 	}
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = 2
-	}
+	workers := ordered.Workers(opts.Workers)
 	bar := progress.New(opts.Progress, int64(opts.Speakers*opts.Utterances), "synthesizing")
 	defer bar.Finish()
 	per := make([]spoken, len(res.Speakers))
@@ -183,7 +181,7 @@ func synthAll(ctx context.Context, opts Options, part string, eng engine, res *R
 // pickTexts orders the sentences of pool for speaker i: the first ones
 // are its utterances, the rest replace sentences an engine fails on.
 func pickTexts(pool []string, seed uint64, i int) []string {
-	perm := rand.New(rand.NewPCG(seed, 1<<32+uint64(i))).Perm(len(pool))
+	perm := rand.New(rand.NewPCG(seed, streamTexts+uint64(i))).Perm(len(pool))
 	out := make([]string, len(pool))
 	for j := range out {
 		out[j] = pool[perm[j]]

@@ -28,15 +28,12 @@ var nativeVoices = []struct {
 }
 
 // requireVoice skips without the festival voice package, or fails when
-// VOXSIAM_REQUIRE_PYTHON is set (`make test` installs every package).
+// testenv.Required (`make test` installs every package).
 func requireVoice(t *testing.T, dir, voice, pkg string) {
 	t.Helper()
 	testenv.Require(t, Festival)
 	if _, err := os.Stat(filepath.Join(FestivalVoiceDir, dir, voice, "festvox")); err != nil {
-		if os.Getenv("VOXSIAM_REQUIRE_PYTHON") != "" {
-			t.Fatalf("festival voice %s missing (Debian package %s): %v", voice, pkg, err)
-		}
-		t.Skipf("festival voice %s not installed (Debian package %s)", voice, pkg)
+		testenv.Missing(t, "festival voice %s not installed (Debian package %s): %v", voice, pkg, err)
 	}
 }
 

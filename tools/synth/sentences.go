@@ -125,7 +125,7 @@ func SentencesIn(lang string, n int, seed uint64) []string {
 	if !ok {
 		panic("synth: no sentence generator for language " + lang)
 	}
-	stream := uint64(0x5e47e9ce)
+	stream := uint64(streamSentences)
 	if lang != "en" { // English keeps its original stream
 		stream ^= uint64(lang[0])<<40 | uint64(lang[1])<<32
 	}

@@ -42,12 +42,12 @@ func Plan(bases []BaseVoice, n int, seed uint64) []Speaker {
 	if len(bases) == 0 {
 		panic("synth: Plan without base voices")
 	}
-	order := rand.New(rand.NewPCG(seed, 0x9a1)).Perm(len(bases))
+	order := rand.New(rand.NewPCG(seed, streamBaseOrder)).Perm(len(bases))
 	out := make([]Speaker, n)
 	for i := range out {
 		b := bases[order[i%len(bases)]]
 		v := b.Voices[(i/len(bases))%len(b.Voices)]
-		r := rand.New(rand.NewPCG(seed, uint64(i)+1))
+		r := rand.New(rand.NewPCG(seed, streamSpeaker(i)))
 		lo, hi := 0.8, 1.25
 		if v.Engine == Festival {
 			lo, hi = 0.88, 1.14

@@ -1,15 +1,16 @@
 package metrics
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
+
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 )
 
 // Row is one logged step: "step" plus named values.
@@ -89,20 +90,18 @@ func Truncate(path string, step int64) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	for _, r := range rows {
-		if r.Step() <= step {
-			b, _ := json.Marshal(map[string]float64(r))
-			w.Write(append(b, '\n'))
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		for _, r := range rows {
+			if r.Step() <= step {
+				b, _ := json.Marshal(map[string]float64(r))
+				if _, err := w.Write(append(b, '\n')); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	w.Flush()
-	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("metrics: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
 	return nil

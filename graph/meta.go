@@ -1,4 +1,4 @@
-package embed
+package graph
 
 import (
 	"encoding/json"
@@ -9,11 +9,16 @@ import (
 	"path/filepath"
 )
 
-// MetaAsset is the asset file voxsiam export writes next to the graph.
+// MetaAsset is the asset file Export writes next to the graph.
 const MetaAsset = "voxsiam.json"
 
+// PoolMean is the utterance pooling Export records in Meta.Pooling: the
+// plain mean of the segment embeddings (embed.PoolMean, Stadelmann et al.
+// 2018).
+const PoolMean = "mean"
+
 // Meta is assets/voxsiam.json: what a client needs to featurise audio the
-// way the model was trained.
+// way the model was trained. Export writes it; package embed reads it.
 type Meta struct {
 	Features       json.RawMessage `json:"features"`        // tools/feature.Config (JSON) of the training store
 	Segment        int             `json:"segment"`         // frames per segment, e.g. 40
@@ -22,8 +27,8 @@ type Meta struct {
 	// Precision of the serving graph's matrix products: "fp32", "bf16" or
 	// "int8" (voxsiam export --precision); "" in exports before it, which
 	// are fp32. Inputs and outputs are float32 in every precision.
-	Precision string          `json:"precision,omitempty"`
-	Model     json.RawMessage `json:"model"` // graph.Config (JSON)
+	Precision string `json:"precision,omitempty"`
+	Model     Config `json:"model"` // the exported network (Device "")
 }
 
 // ModelPrecision is Precision with "" read as "fp32".
@@ -45,19 +50,20 @@ func (m *Meta) NMels() int {
 	return f.NMels
 }
 
-// readMeta reads <dir>/assets/voxsiam.json; nil, nil when absent.
-func readMeta(dir string) (*Meta, error) {
+// ReadMeta reads <dir>/assets/voxsiam.json; nil, nil when absent (foreign
+// SavedModels, e.g. Keras exports).
+func ReadMeta(dir string) (*Meta, error) {
 	path := filepath.Join(dir, "assets", MetaAsset)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("embed: %s: %w", path, err)
+		return nil, fmt.Errorf("graph: %s: %w", path, err)
 	}
 	m := new(Meta)
 	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("embed: %s: not valid JSON: %w", path, err)
+		return nil, fmt.Errorf("graph: %s: not valid JSON: %w", path, err)
 	}
 	return m, nil
 }

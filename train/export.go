@@ -1,0 +1,76 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/voxsiam/voxsiam/graph"
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// DeviceName turns a --device value (cpu | gpu:N, the form voxsiam embed
+// takes too; graph.ParseDevice) into the [model] device of the graph,
+// e.g. "/device:GPU:0". Other values are usage errors.
+func DeviceName(flag string) (string, error) { return graph.DeviceName(flag) }
+
+// ExportOptions select what Export writes.
+type ExportOptions struct {
+	Run        string // training run directory (config.toml, features.json, checkpoints/)
+	Checkpoint string // step N, "best", "latest" (or "") or a checkpoint name such as ckpt-1200
+	Out        string // SavedModel directory to create; must not exist
+	Precision  string // serving precision "fp32" (or ""), "bf16" or "int8", independent of training's
+}
+
+// Exported describes a SavedModel written by Export.
+type Exported struct {
+	Out          string   `json:"out"`
+	Checkpoint   string   `json:"checkpoint"` // the checkpoint prefix exported
+	Signatures   []string `json:"signatures"`
+	EmbeddingDim int      `json:"embedding_dim"`
+	Speakers     int      `json:"speakers"`
+	Precision    string   `json:"precision"`
+	Layer        string   `json:"-"` // the layer behind "embedding", e.g. "L3"
+}
+
+// Export writes a checkpoint of the run o.Run as a TensorFlow SavedModel
+// with assets/voxsiam.json (graph.Export) for package embed. Bad options
+// (missing directories, an existing o.Out, no such checkpoint or pointer
+// file, an unknown precision) wrap errs.ErrUsage; malformed run files wrap errs.ErrBadData.
+func Export(o ExportOptions) (*Exported, error) {
+	if o.Run == "" || o.Out == "" {
+		return nil, errs.Usage("export: a run directory and an output directory are required")
+	}
+	if _, err := os.Stat(o.Out); err == nil {
+		return nil, errs.Usage("export: --out %s already exists", o.Out)
+	}
+	switch o.Precision {
+	case "":
+		o.Precision = "fp32"
+	case "fp32", "bf16", "int8":
+	default:
+		return nil, errs.Usage("export: --precision %q: want fp32, bf16 or int8", o.Precision)
+	}
+	run, err := OpenRun(o.Run)
+	if errors.Is(err, ErrNotRun) {
+		return nil, errs.Usage("export: --run %s: not a run directory (no %s)", o.Run, ConfigFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	prefix, err := run.Checkpoint(o.Checkpoint)
+	if errors.Is(err, ErrNoCheckpoint) || errors.Is(err, fs.ErrNotExist) { // no such step, or no "best"/"latest" pointer
+		return nil, errs.Usage("export: %w", err)
+	} else if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	cfg := run.Config.Model
+	cfg.Precision = o.Precision
+	meta, dim, err := graph.Export(cfg, prefix, o.Out, run.FeaturesJSON)
+	if err != nil {
+		return nil, fmt.Errorf("export: %s: %w", o.Run, err)
+	}
+	return &Exported{Out: o.Out, Checkpoint: prefix, EmbeddingDim: dim, Speakers: meta.Model.Speakers,
+		Precision: meta.Precision, Layer: meta.EmbeddingLayer,
+		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}, nil
+}

@@ -48,7 +48,7 @@ func commands() []*cli.Command {
 			all = append(all, c)
 		}
 	}
-	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand())
+	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand(), newMergeCommand())
 	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
 	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
 	scopeEnvVars("VOXSIAM_", all)

@@ -164,3 +164,26 @@ func TestShardUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestServerUsageErrors(t *testing.T) {
+	t.Setenv("TF_CONFIG", "")
+	remote := `{"cluster": {"worker": ["192.0.2.1:2222"]}, "task": {"type": "worker", "index": 0}}`
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no cluster", []string{"server"}, "server: tfserver: no cluster"},
+		{"bad json", []string{"server", "--cluster", `{"cluster": [`}, "server: tfserver: cluster JSON: not TF_CONFIG JSON"},
+		{"remote", []string{"server", "--cluster", remote}, "worker:0 at 192.0.2.1:2222 off the loopback"},
+		{"bad task", []string{"server", "--cluster", remote, "--allow-remote", "--task", "worker"}, "--task \"worker\": want JOB:INDEX"},
+		{"task out of range", []string{"server", "--cluster", remote, "--allow-remote", "--task", "worker:3"}, "index out of range"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, code := runCLI(c.args...)
+			if code != exitUsage || !strings.Contains(out, c.want) {
+				t.Errorf("exit %d, output %q; want exit 2 with %q", code, out, c.want)
+			}
+		})
+	}
+}

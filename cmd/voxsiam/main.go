@@ -49,7 +49,7 @@ func commands() []*cli.Command {
 		}
 	}
 	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand(), newMergeCommand())
-	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
+	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand(), newServerCommand())
 	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
 	scopeEnvVars("VOXSIAM_", all)
 	return all

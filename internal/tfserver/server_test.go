@@ -1,11 +1,7 @@
 package tfserver
 
 import (
-	"bufio"
-	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,58 +9,21 @@ import (
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 )
 
-const childEnv = "VOXSIAM_TFSERVER_TEST_CHILD"
-
-// TestMain doubles as a server process: with childEnv set to a TF_CONFIG
-// it serves that task until killed.
+// TestMain doubles as a server process (RunChildIfAsked).
 func TestMain(m *testing.M) {
-	if cfg := os.Getenv(childEnv); cfg != "" {
-		c, err := Parse([]byte(cfg), childEnv)
-		if err == nil {
-			var s *Server
-			if s, err = New(c, Options{IntraOp: 1, InterOp: 1}); err == nil {
-				if err = s.Start(); err == nil {
-					fmt.Println("serving", s.Target())
-					err = s.Join()
-				}
-			}
-		}
-		fmt.Println("server:", err)
-		os.Exit(1)
-	}
+	RunChildIfAsked()
 	os.Exit(m.Run())
 }
 
-// startChild runs the server of task in a child process and waits for its
-// "serving" line; the child is killed at the end of the test.
+// startChild runs the server of task in a child process, killed at the end
+// of the test.
 func startChild(t *testing.T, addrs []string, task Task) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+LocalConfig(addrs, task))
-	out, err := cmd.StdoutPipe()
+	cmd, err := StartChild(addrs, task, 2*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	line := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line <- sc.Text()
-		}
-		close(line)
-	}()
-	select {
-	case l := <-line:
-		if !strings.HasPrefix(l, "serving grpc://") {
-			t.Fatalf("%s: %s", task, l)
-		}
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("%s: no server after 2 minutes", task)
-	}
 }
 
 // TestServersRunRemoteOps: a chief and a worker server in child processes

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/voxsiam/voxsiam/internal/tfserver"
+	"github.com/voxsiam/voxsiam/train"
 )
 
 // serverOptions are the flags of `voxsiam server`.
@@ -78,4 +82,42 @@ func clusterConfig(cmd, spec, task string, allowRemote bool) (tfserver.Config, e
 		return cfg, usagef("%s: %v", cmd, err)
 	}
 	return cfg, nil
+}
+
+// clusterFlags are the flags of `train --cluster`.
+type clusterFlags struct {
+	Cluster     string
+	AllowRemote bool
+	Wait        time.Duration
+	OpTimeout   time.Duration
+}
+
+func (f *clusterFlags) flags() []cli.Flag {
+	const cat = "Cluster (TensorFlow distributed runtime)"
+	return []cli.Flag{
+		&cli.StringFlag{Name: "cluster", Usage: "train on a TensorFlow cluster: TF_CONFIG `FILE` or JSON (TF_CONFIG: the environment variable); this process is the chief, the workers run `voxsiam server`", Category: cat, Destination: &f.Cluster},
+		&cli.BoolFlag{Name: "allow-remote", Usage: "allow cluster addresses off the loopback (no authentication in TensorFlow's gRPC: private networks only)", Category: cat, Destination: &f.AllowRemote},
+		&cli.DurationFlag{Name: "wait", Usage: "how long the chief waits for the workers' servers", Value: 5 * time.Minute, Category: cat, Destination: &f.Wait},
+		&cli.DurationFlag{Name: "op-timeout", Usage: "bound on every TensorFlow run of the cluster: a step waiting on a dead task fails after it", Value: 10 * time.Minute, Category: cat, Destination: &f.OpTimeout},
+	}
+}
+
+// options returns the cluster options of --cluster, nil without it.
+func (f *clusterFlags) options(cmd string, log io.Writer) (*train.ClusterOptions, error) {
+	if f.Cluster == "" {
+		return nil, nil
+	}
+	spec := f.Cluster
+	if spec == "TF_CONFIG" {
+		spec = ""
+	}
+	cfg, err := clusterConfig(cmd, spec, "", f.AllowRemote)
+	if err != nil {
+		return nil, err
+	}
+	onLost := func(err error) { // a TensorFlow run cannot be cancelled: report and exit
+		fmt.Fprintln(os.Stderr, "voxsiam:", err)
+		os.Exit(exitFailure)
+	}
+	return &train.ClusterOptions{Cluster: cfg, Wait: f.Wait, OpTimeout: f.OpTimeout, Log: log, OnLost: onLost}, nil
 }

@@ -233,7 +233,7 @@ func (n *clusterNet) taskError(err error) error {
 	}
 	c := n.co.Cluster
 	if t, derr := n.lostWorker(); derr != nil {
-		return fmt.Errorf("train: cluster task %s at %s failed or is unreachable (%v): %w", t, c.Address(t), derr, err)
+		return fmt.Errorf("train: cluster task %s at %s failed or is unreachable (%v); the last checkpoint is intact: restart the task and resume with `train --cluster ... --resume`: %w", t, c.Address(t), derr, err)
 	}
 	return taskError(c, err)
 }

@@ -67,14 +67,13 @@ func (b *builder) activation(s *op.Scope, y tf.Output, w denseWeights) tf.Output
 // "dropout_seed" and k the index of this dropout layer: reproducible and
 // resumable. A negative rate, or an Inference-mode build, returns x
 // unchanged.
-func (b *builder) dropout(s *op.Scope, x, training, seed tf.Output, rate float64, k int64) tf.Output {
+func (b *builder) dropout(s *op.Scope, x, training, seed tf.Output, rate float64, k int64, rank, batchAxis int) tf.Output {
 	if rate < 0 || b.inference {
 		return op.Identity(s.SubScope("off"), x)
 	}
 	sk := add(s, op.Mul(s.SubScope("mul"), seed, op.Const(s.SubScope("c"), []int64{1, 2})),
 		op.Const(s.SubScope("c"), []int64{0, k}))
-	u := op.StatelessRandomUniform(s.SubScope("uniform"), op.Shape(s.SubScope("shape"), x), sk,
-		op.StatelessRandomUniformDtype(b.dt))
+	u := b.towerMask(s, op.Shape(s.SubScope("shape"), x), sk, rank, batchAxis)
 	keep := castTo(s, op.GreaterEqual(s.SubScope("ge"), u, b.scalar(s, rate)), b.dt)
 	keep = mul(s, keep, b.scalar(s, 1/(1-rate)))
 	t := castTo(s, training, b.dt)

@@ -55,6 +55,24 @@ type Model struct {
 // and pair distance. Both have "init" and the save/restore ops. Every
 // panic raised while building becomes the returned error.
 func Build(cfg Config, mode Mode) (m *Model, err error) {
+	return build(cfg, mode, nil)
+}
+
+// BuildTowers builds a Train graph with one tower of the network per
+// device of towers, e.g. "/job:worker/replica:0/task:0/device:CPU:0"
+// (synchronous data parallelism in one graph, towers.go): each tower runs
+// its row block of the mini-batch (whose size must be a multiple of
+// len(towers)), the loss and Adam run on Config.Device over the whole
+// batch. Variables, names and feeds are those of Build's Train graph, so
+// checkpoints move between the two.
+func BuildTowers(cfg Config, towers []string) (*Model, error) {
+	if len(towers) == 0 {
+		return nil, fmt.Errorf("graph: BuildTowers: no tower devices")
+	}
+	return build(cfg, Train, towers)
+}
+
+func build(cfg Config, mode Mode, towers []string) (m *Model, err error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -68,7 +86,11 @@ func Build(cfg Config, mode Mode) (m *Model, err error) {
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()
-	m.Layers = b.tower("model", w, m.Input, m.Training, m.DropoutSeed)
+	if len(towers) > 0 {
+		m.Layers = b.towers(w, towers, m.Input, m.Training, m.DropoutSeed)
+	} else {
+		m.Layers = b.tower("model", w, m.Input, m.Training, m.DropoutSeed)
+	}
 	m.Embedding = b.identity("embedding", m.Layers[cfg.EmbeddingLayer])
 	m.Distribution = b.identity("distribution", m.Layers["distribution"])
 	m.Layers["distribution"] = m.Distribution

@@ -36,10 +36,10 @@ func (b *builder) tower(name string, w netWeights, x, training, seed tf.Output) 
 	perm := i32(s, 1, 0, 2)
 	xTM := op.Transpose(s.SubScope("time_major"), x, perm)
 	l1 := b.blstm(s.SubScope("blstm1"), w.l1fw, w.l1bw, xTM, true)
-	l2 := b.dropout(s.SubScope("dropout1"), l1, training, seed, b.cfg.Dropout1, 0)
+	l2 := b.dropout(s.SubScope("dropout1"), l1, training, seed, b.cfg.Dropout1, 0, 3, 1) // time major
 	l3 := b.blstm(s.SubScope("blstm2"), w.l2fw, w.l2bw, l2, false)
 	_, l4 := b.dense(s.SubScope("dense1"), l3, w.d1)
-	l5 := b.dropout(s.SubScope("dropout2"), l4, training, seed, b.cfg.Dropout2, 1)
+	l5 := b.dropout(s.SubScope("dropout2"), l4, training, seed, b.cfg.Dropout2, 1, 2, 0)
 	_, l6 := b.dense(s.SubScope("dense2"), l5, w.d2)
 	l7, dist := b.dense(s.SubScope("output"), l6, w.out)
 	return map[string]tf.Output{

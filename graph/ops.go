@@ -20,6 +20,8 @@ type builder struct {
 	// inference: Build in Inference mode; dropout layers are identities
 	// (no random mask computed and thrown away in served graphs).
 	inference bool
+	// slot is set while a tower of BuildTowers is built (towers.go).
+	slot *towerSlot
 }
 
 // named adds an op with an exact name (no scope prefix) to the graph.

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"time"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
@@ -19,6 +20,17 @@ type SessionOptions struct {
 	// enabled). It is the alternative to Config.Precision "bf16" that
 	// doc.go measures; use it on an fp32 graph.
 	BF16Rewrite bool
+	// Target is the TensorFlow runtime to connect to: "" in-process, or a
+	// cluster task's "grpc://host:port" (BuildTowers graphs on tasks).
+	Target string
+	// CPUDevices, when > 1, gives an in-process session that many CPU
+	// devices (/device:CPU:0..n-1; ConfigProto device_count), so towers
+	// can be placed on local devices as they would be on GPUs.
+	CPUDevices int
+	// OperationTimeout bounds every run (ConfigProto
+	// operation_timeout_in_ms): a run waiting on a dead task fails with
+	// DeadlineExceeded instead of hanging. 0: no bound.
+	OperationTimeout time.Duration
 }
 
 // NewSession opens a session on the model's graph with o serialized as a
@@ -32,6 +44,12 @@ func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
 		// computation) fall back to the CPU instead of failing placement.
 		AllowSoftPlacement: true,
 	}
+	if o.CPUDevices > 1 {
+		cp.DeviceCount = map[string]int32{"CPU": int32(o.CPUDevices)}
+	}
+	if o.OperationTimeout > 0 {
+		cp.OperationTimeoutInMs = o.OperationTimeout.Milliseconds()
+	}
 	if o.BF16Rewrite {
 		cp.GraphOptions = &for_core_protos_go_proto.GraphOptions{RewriteOptions: &for_core_protos_go_proto.RewriterConfig{
 			AutoMixedPrecisionOnednnBfloat16: for_core_protos_go_proto.RewriterConfig_ON,
@@ -41,7 +59,7 @@ func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: session config: %w", err)
 	}
-	s, err := tf.NewSession(m.Graph, &tf.SessionOptions{Config: buf})
+	s, err := tf.NewSession(m.Graph, &tf.SessionOptions{Target: o.Target, Config: buf})
 	if err != nil {
 		return nil, fmt.Errorf("graph: new session: %w", err)
 	}

@@ -111,6 +111,22 @@
 // (no GPU was available); the kernels are from TensorFlow's registrations
 // (core/kernels/*), not measured.
 //
+// # Cluster
+//
+// RunCluster and ResumeCluster train on a TensorFlow cluster (TF_CONFIG,
+// internal/tfserver): this process is the chief; it serves its own task,
+// waits for the workers' ports (ClusterOptions.Wait), builds
+// graph.BuildTowers with one tower per worker task and steps it through
+// its server, while validation runs on a one-tower graph on the chief that
+// shares the variables (resource variables with the same shared_name on
+// the chief's device). Batches are sampled on the chief exactly as in one
+// process and split by rows across the towers; the loss over the whole
+// batch is computed on the chief. Every run is bounded
+// (ClusterOptions.OpTimeout); a failed run is reported with the worker
+// task whose port no longer answers, or the task TensorFlow's message
+// names. Run directories and checkpoints are those of Run: either kind of
+// run resumes as the other.
+//
 // References: T. Stadelmann, S. Glinski-Haefeli, P. Gerber, O. Dürr,
 // "Capturing suprasegmental features of a voice with RNNs for improved
 // speaker clustering", ANNPR 2018; stdm/ZHAW_deep_voice; gomlx ml/train/loop.go

@@ -48,6 +48,10 @@ func Run(ctx context.Context, cfg Config, runDir string, out io.Writer) error {
 // more steps). The batches, dropout seeds and optimiser state continue
 // exactly where the checkpoint left them.
 func Resume(ctx context.Context, runDir string, cfg *Config, out io.Writer) error {
+	return resumeWith(ctx, runDir, cfg, out, newTFNet)
+}
+
+func resumeWith(ctx context.Context, runDir string, cfg *Config, out io.Writer, mk netFactory) error {
 	c, err := LoadConfig(filepath.Join(runDir, ConfigFile))
 	if err != nil {
 		return err
@@ -55,7 +59,7 @@ func Resume(ctx context.Context, runDir string, cfg *Config, out io.Writer) erro
 	if cfg != nil {
 		c = *cfg
 	}
-	return run(ctx, c, runDir, out, true, newTFNet)
+	return run(ctx, c, runDir, out, true, mk)
 }
 
 func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume bool, mk netFactory) (err error) {

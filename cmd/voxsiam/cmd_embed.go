@@ -14,6 +14,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/shard"
 )
 
 // embedOptions are the flags of `voxsiam embed`.
@@ -25,6 +26,7 @@ type embedOptions struct {
 	Pooling, Format, Short, Device   string
 	Signature, InputName, OutputName string
 	Distributions, Strict, JSON      bool
+	Shard                            shard.Spec // only this shard's utterances (zero: all)
 }
 
 func newEmbedCommand() *cli.Command {
@@ -43,7 +45,8 @@ func newEmbedCommand() *cli.Command {
 			"about and counted) or skipped; --min-duration skips utterances shorter than it first.\n" +
 			"Unreadable files are reported and skipped (--strict: exit 3). Writes embeddings.npy,\n" +
 			"utt.list, utt2spk when speakers are known, distributions.npy with --distributions,\n" +
-			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" + exitStatusHelp,
+			"and embeddings.ark/scp (--format kaldi) or embeddings.txt (--format text).\n" +
+			"--shard K/N embeds only the utterances whose id hashes to K; 'voxsiam merge' joins the N outputs.\n" + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR` (default: the shipped model, embed/defaultmodel/MODEL_CARD.md)", Category: cat, Destination: &o.Model},
 			&cli.StringSliceFlag{Name: "in", Usage: "audio `FILE`s, a corpus directory or a feature store (repeatable)", Category: cat, Destination: in},
@@ -55,6 +58,7 @@ func newEmbedCommand() *cli.Command {
 			&cli.Float64Flag{Name: "min-duration", Usage: "skip utterances with less audio than this many `SECONDS` (0: keep all)", Category: cat, Destination: &o.MinDuration},
 			&cli.BoolFlag{Name: "distributions", Usage: "also write distributions.npy (softmax over training speakers)", Category: cat, Destination: &o.Distributions},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first unreadable input instead of skipping it", Category: cat, Destination: &o.Strict},
+			shardFlag(cat),
 			&cli.StringFlag{Name: "signature", Usage: "signature `KEY` (foreign models)", Value: "serving_default", Category: "Model", Destination: &o.Signature},
 			&cli.StringFlag{Name: "input-name", Usage: "signature input key or tensor name (default: the only input)", Category: "Model", Destination: &o.InputName},
 			&cli.StringFlag{Name: "output-name", Usage: "signature output key or tensor name (default: the only output or embedding)", Category: "Model", Destination: &o.OutputName},
@@ -68,6 +72,10 @@ func newEmbedCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			o.In = in.Value()
+			var err error
+			if o.Shard, err = shardSpec("embed", c.String("shard")); err != nil {
+				return err
+			}
 			return runEmbed(c.Context, o, c.App.Writer)
 		},
 	}
@@ -77,6 +85,7 @@ func newEmbedCommand() *cli.Command {
 type embedSummary struct {
 	Model              string          `json:"model"`
 	Out                string          `json:"out"`
+	Shard              string          `json:"shard,omitempty"` // k/n of a sharded run
 	Utterances         int             `json:"utterances"`
 	Rows               int             `json:"rows"`
 	Segments           int             `json:"segments"`
@@ -128,6 +137,9 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return err
 	}
 	defer closeSrc()
+	if inputs = shard.Filter(o.Shard, inputs, func(in embed.Input) string { return in.ID }); len(inputs) == 0 {
+		return errs.BadData("embed: shard %s holds no utterance of %v (fewer utterances than shards?)", o.Shard, o.In)
+	}
 	loadSec := time.Since(t0).Seconds()
 	out := w
 	if o.JSON {
@@ -150,7 +162,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return err
 	}
 	n := len(inputs) - len(res.Skipped)
-	sum := embedSummary{Model: o.Model, Out: o.Out, Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
+	sum := embedSummary{Model: o.Model, Out: o.Out, Shard: o.Shard.String(), Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
 		Dim: res.Dim, Skipped: res.Skipped, PaddedUtterances: len(res.Padded), Padded: res.Padded, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
 		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec, CPUSeconds: cpu,
 		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
@@ -178,8 +190,8 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if len(res.Padded) > 0 {
 		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(res.Padded))
 	}
-	fmt.Fprintf(w, "embedded %d utterances (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
-		n, res.Segments, res.Seconds, sec, res.Dim, o.Out)
+	fmt.Fprintf(w, "embedded %d utterances%s (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
+		n, shardNote(o.Shard), res.Segments, res.Seconds, sec, res.Dim, o.Out)
 	return nil
 }
 

@@ -9,9 +9,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/ingest"
+	"github.com/voxsiam/voxsiam/tools/shard"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -26,7 +28,8 @@ type featuresOptions struct {
 	KaldiPipes bool
 	JSON       bool
 	Config     feature.Config
-	Stderr     io.Writer // progress and skipped files
+	Shard      shard.Spec // only this shard's utterances (zero: all)
+	Stderr     io.Writer  // progress and skipped files
 }
 
 func newFeaturesCommand() *cli.Command {
@@ -42,6 +45,8 @@ A corrupt or unreadable file is reported and skipped; with --strict it fails the
 The store is written to <out>.partial and renamed when complete. After an interruption,
 running the same command again resumes from the last complete utterance (the default);
 --restart discards the partial store (and replaces an existing complete one).
+--shard K/N keeps the utterances whose id hashes to K (one job of an array of N; each shard
+is its own store; 'voxsiam merge' joins them into the store an unsharded run writes).
 ` + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "in", Required: true, Usage: "corpus root (a Kaldi data dir for --layout kaldi)", Category: catIO},
@@ -53,6 +58,7 @@ running the same command again resumes from the last complete utterance (the def
 			&cli.BoolFlag{Name: "float16", Usage: "store frames as float16 (half the size)", Category: catIO},
 			&cli.BoolFlag{Name: "kaldi-pipes", Usage: "run wav.scp commands (\"... |\") with sh", Category: catIO},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: catIO},
+			shardFlag(catIO),
 			&cli.StringFlag{Name: "kind", Value: feature.KindLogMel, Usage: "logmel (log10(1+10000*mel), the reference) or fbank (Kaldi)", Category: fc},
 			&cli.IntFlag{Name: "sample-rate", Usage: "resample audio to this rate in Hz (default 16000)", DefaultText: "per --kind", Category: fc},
 			&cli.IntFlag{Name: "n-mels", Usage: "mel bands (default 128)", DefaultText: "per --kind", Category: fc},
@@ -68,7 +74,11 @@ running the same command again resumes from the last complete utterance (the def
 			if err != nil {
 				return err
 			}
-			opts := featuresOptions{
+			sp, err := shardSpec("features", c.String("shard"))
+			if err != nil {
+				return err
+			}
+			opts := featuresOptions{Shard: sp,
 				Layout: dataset.Layout(c.String("layout")), In: c.String("in"), Out: c.String("out"),
 				Workers: c.Int("workers"), Strict: c.Bool("strict"), Restart: c.Bool("restart"),
 				Float16: c.Bool("float16"), KaldiPipes: c.Bool("kaldi-pipes"), JSON: c.Bool("json"),
@@ -113,6 +123,7 @@ func featureConfigFromFlags(c *cli.Context) (feature.Config, error) {
 type featuresSummary struct {
 	Store  string `json:"store"`
 	Layout string `json:"layout"`
+	Shard  string `json:"shard,omitempty"` // k/n of a sharded run
 	ingest.Summary
 	// Seconds and CPUSeconds time the scan, decoding, features and the
 	// store writing of this run (not process start-up); the rates are over
@@ -135,6 +146,9 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if items = shard.Filter(opts.Shard, items, func(it dataset.Item) string { return it.UttID }); len(items) == 0 {
+		return errs.BadData("features: shard %s of %s holds no utterance (fewer utterances than shards?)", opts.Shard, opts.In)
+	}
 	layout := opts.Layout
 	if layout == dataset.Auto || layout == "" {
 		layout, _ = dataset.Detect(opts.In)
@@ -150,7 +164,7 @@ func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sum := featuresSummary{Store: opts.Out, Layout: string(layout), Summary: *res}
+	sum := featuresSummary{Store: opts.Out, Layout: string(layout), Shard: opts.Shard.String(), Summary: *res}
 	sum.Seconds, sum.CPUSeconds = work.since()
 	sum.AudioSeconds = res.NewHours * 3600
 	if sum.Seconds > 0 {
@@ -167,8 +181,8 @@ func printFeaturesSummary(opts featuresOptions, sum featuresSummary, w io.Writer
 	if opts.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
-	fmt.Fprintf(w, "store %s (%s layout): %d speakers, %d utterances (%d resumed), %.2f h, %d frames x %d\n",
-		sum.Store, sum.Layout, sum.Speakers, sum.Utterances, sum.Resumed, sum.Hours, sum.Frames, sum.NMels)
+	fmt.Fprintf(w, "store %s (%s layout%s): %d speakers, %d utterances (%d resumed), %.2f h, %d frames x %d\n",
+		sum.Store, sum.Layout, shardNote(opts.Shard), sum.Speakers, sum.Utterances, sum.Resumed, sum.Hours, sum.Frames, sum.NMels)
 	if len(sum.Skipped) > 0 {
 		fmt.Fprintf(w, "skipped %d files:\n", len(sum.Skipped))
 		for _, sk := range sum.Skipped {

@@ -32,6 +32,7 @@ type trainOptions struct {
 	SpecProb                   float64
 	JSON                       bool
 	set                        map[string]bool
+	Dist                       clusterFlags // --cluster (cmd_server.go)
 }
 
 func newTrainCommand() *cli.Command {
@@ -45,8 +46,10 @@ func newTrainCommand() *cli.Command {
 		Description: "Trains with the reference configuration of Stadelmann et al. (2018) unless a TOML\n" +
 			"file (--config) or flags change it; flags win over the file. The run directory gets\n" +
 			"config.toml, checkpoints/, metrics.jsonl, events/ (TensorBoard) and summary.json.\n" +
-			"Ctrl-C saves a checkpoint; --resume continues it exactly.\n" + exitStatusHelp,
-		Flags: []cli.Flag{
+			"Ctrl-C saves a checkpoint; --resume continues it exactly.\n" +
+			"--cluster trains on a TensorFlow cluster (TF_CONFIG; see `voxsiam server`): this process is the\n" +
+			"chief, one tower per worker task on its share of each mini-batch, the loss over the whole batch.\n" + exitStatusHelp,
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", Category: cat, Destination: &o.Data},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", Category: cat, Destination: &o.Out},
 			&cli.StringFlag{Name: "config", Usage: "train.toml `FILE` ([model], [train], [data])", Category: cat, Destination: &o.Config},
@@ -69,7 +72,7 @@ func newTrainCommand() *cli.Command {
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
 			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
-		},
+		}, o.Dist.flags()...),
 		Action: func(c *cli.Context) error {
 			o.set = map[string]bool{}
 			for _, n := range c.FlagNames() {
@@ -93,11 +96,21 @@ func runTrain(ctx context.Context, o *trainOptions, w io.Writer) error {
 	if o.JSON { // quiet: no progress bar or lines
 		out = io.Discard
 	}
+	co, err := o.Dist.options("train", out)
+	if err != nil {
+		return err
+	}
 	run := o.Out
-	if o.Resume != "" {
+	switch {
+	case o.Resume != "" && co != nil:
+		run = o.Resume
+		err = train.ResumeCluster(ctx, run, &cfg, out, *co)
+	case o.Resume != "":
 		run = o.Resume
 		err = train.Resume(ctx, run, &cfg, out)
-	} else {
+	case co != nil:
+		err = train.RunCluster(ctx, cfg, run, out, *co)
+	default:
 		err = train.Run(ctx, cfg, run, out)
 	}
 	if err != nil {

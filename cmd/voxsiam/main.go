@@ -49,8 +49,8 @@ func commands() []*cli.Command {
 			all = append(all, c)
 		}
 	}
-	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand())
-	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand())
+	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand(), newMergeCommand())
+	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand(), newServerCommand())
 	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
 	scopeEnvVars("VOXSIAM_", all)
 	classifyCLIErrors(all)

@@ -1,0 +1,70 @@
+package graph
+
+import (
+	"fmt"
+
+	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/galeone/tensorflow/tensorflow/go/op"
+)
+
+// towerSlot tells dropout which rows of the global mini-batch a tower
+// holds: rows [index*n, (index+1)*n) of count*n, n = the tower's batch.
+type towerSlot struct {
+	index, count int
+}
+
+// towers builds the network once per device of devices (Train mode,
+// synchronous data parallelism in one graph): "spectrogram" [batch, Frames,
+// Bins] is split into len(Towers) equal row blocks (batch must be a
+// multiple of the tower count), block i runs on devices[i] with the shared
+// weights (their reads live on Config.Device, the chief), and every layer
+// output is concatenated back on Config.Device in row order. The loss is
+// then computed there on the concatenated distribution [batch, S]: the
+// PKLD term takes all pairs of the global mini-batch, exactly as in one
+// process. Its gradient flows back through the concatenation into each
+// tower, and the gradient of a weight read is the sum over towers, so one
+// Adam update sees the gradient of the global loss.
+func (b *builder) towers(w netWeights, devices []string, x, training, seed tf.Output) map[string]tf.Output {
+	n := len(devices)
+	s := b.root.SubScope("towers")
+	parts := op.Split(s.SubScope("split"), op.Const(s.SubScope("axis"), int32(0)), x, int64(n))
+	outs := make([]map[string]tf.Output, n)
+	root := b.root
+	for i, dev := range devices {
+		b.root, b.slot = root.WithDevice(dev), &towerSlot{i, n}
+		outs[i] = b.tower(fmt.Sprintf("tower%d", i), w, parts[i], training, seed)
+	}
+	b.root, b.slot = root, nil
+	joined := map[string]tf.Output{}
+	for k := range outs[0] {
+		xs := make([]tf.Output, n)
+		for i := range outs {
+			xs[i] = outs[i][k]
+		}
+		joined[k] = op.ConcatV2(s.SubScope("concat_"+k), xs, op.Const(s.SubScope("concat_axis_"+k), int32(0)))
+	}
+	return joined
+}
+
+// towerMask returns the tower's rows of a uniform mask drawn for the whole
+// mini-batch: shape is the tower's x shape (int32), batchAxis the axis of
+// its rows. A one-process run with the global batch draws the same tensor
+// (StatelessRandomUniform of the global shape, same key) and keeps every
+// row, so each row's dropout mask does not depend on the tower count.
+func (b *builder) towerMask(s *op.Scope, shape, key tf.Output, rank, batchAxis int) tf.Output {
+	if b.slot == nil {
+		return op.StatelessRandomUniform(s.SubScope("uniform"), shape, key, op.StatelessRandomUniformDtype(b.dt))
+	}
+	axis := make([]int32, rank)
+	axis[batchAxis] = 1
+	onehot := i32(s.SubScope("batch_axis"), axis...)
+	scale := make([]int32, rank)
+	for i := range scale {
+		scale[i] = 1
+	}
+	scale[batchAxis] = int32(b.slot.count)
+	full := op.Mul(s.SubScope("global_shape"), shape, i32(s.SubScope("towers"), scale...))
+	u := op.StatelessRandomUniform(s.SubScope("uniform"), full, key, op.StatelessRandomUniformDtype(b.dt))
+	begin := op.Mul(s.SubScope("begin"), op.Mul(s.SubScope("rows"), onehot, shape), i32(s.SubScope("index"), int32(b.slot.index)))
+	return op.Slice(s.SubScope("rows_of_tower"), u, begin, shape)
+}

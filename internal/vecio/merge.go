@@ -1,0 +1,118 @@
+package vecio
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
+	"github.com/voxsiam/voxsiam/internal/errs"
+)
+
+// TextFile is the Kaldi text archive `voxsiam embed --format text` adds.
+const TextFile = "embeddings.txt"
+
+// MergeDirs writes the embeddings directory dst holding every row of the
+// directories srcs (the shards of a `voxsiam embed --shard k/n` array),
+// sorted by id, which is the order `voxsiam embed` gives a corpus
+// directory or a store written by `voxsiam features`: for such inputs n
+// merged shards equal the unsharded directory byte for byte (the scp
+// names the ark by its absolute path, so it matches when dst is the
+// directory the unsharded run wrote). The sources must agree on the dimension, on having distributions
+// (and their width), speakers, an ark/scp pair and embeddings.txt; dst
+// gets the same files. An id in two sources is an error naming both.
+func MergeDirs(dst string, srcs []string) error {
+	if len(srcs) == 0 {
+		return fmt.Errorf("vecio: merge into %s: no input directories", dst)
+	}
+	sets := make([]*Set, len(srcs))
+	for i, dir := range srcs {
+		s, err := ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		if err := sameShape(srcs[0], sets[0], dir, s, i); err != nil {
+			return err
+		}
+		if sameFiles(srcs[0], dir) != "" {
+			return errs.BadData("vecio: merge: %s has %s and %s does not (or the reverse): shards of different runs?", srcs[0], sameFiles(srcs[0], dir), dir)
+		}
+		sets[i] = s
+	}
+	m, err := mergeSets(srcs, sets)
+	if err != nil {
+		return err
+	}
+	opts := WriteOptions{Dist: m.Dist, DistDim: m.DistDim, Utt2Spk: m.Utt2Spk, Kaldi: exists(filepath.Join(srcs[0], ArkFile))}
+	if err := WriteDir(dst, m.IDs, m.Emb, m.Dim, opts); err != nil {
+		return err
+	}
+	if exists(filepath.Join(srcs[0], TextFile)) {
+		return atomicfile.Write(filepath.Join(dst, TextFile), func(w io.Writer) error {
+			_, err := WriteArk(w, m.IDs, m.Emb, m.Dim, false)
+			return err
+		})
+	}
+	return nil
+}
+
+// sameShape checks set s (of dir, source i) against the first set a.
+func sameShape(dir0 string, a *Set, dir string, s *Set, i int) error {
+	if i == 0 {
+		return nil
+	}
+	switch {
+	case s.Dim != a.Dim:
+		return errs.BadData("vecio: merge: %s has %d-d embeddings, %s %d-d", dir, s.Dim, dir0, a.Dim)
+	case s.DistDim != a.DistDim:
+		return errs.BadData("vecio: merge: %s has distributions of width %d, %s of width %d (0: none)", dir, s.DistDim, dir0, a.DistDim)
+	case (s.Utt2Spk == nil) != (a.Utt2Spk == nil):
+		return errs.BadData("vecio: merge: only one of %s and %s has speakers (utt2spk)", dir, dir0)
+	}
+	return nil
+}
+
+// sameFiles names an optional output file that one of a and b has and the
+// other lacks, or "".
+func sameFiles(a, b string) string {
+	for _, f := range []string{ArkFile, ScpFile, TextFile} {
+		if exists(filepath.Join(a, f)) != exists(filepath.Join(b, f)) {
+			return f
+		}
+	}
+	return ""
+}
+
+// mergeSets stacks the rows of sets in id order.
+func mergeSets(dirs []string, sets []*Set) (*Set, error) {
+	type row struct{ set, i int }
+	var rows []row
+	for si, s := range sets {
+		for i := range s.IDs {
+			rows = append(rows, row{si, i})
+		}
+	}
+	id := func(r row) string { return sets[r.set].IDs[r.i] }
+	sort.SliceStable(rows, func(i, j int) bool { return id(rows[i]) < id(rows[j]) })
+	a := sets[0]
+	m := &Set{Dim: a.Dim, DistDim: a.DistDim}
+	if a.Utt2Spk != nil {
+		m.Utt2Spk = map[string]string{}
+	}
+	for k, r := range rows {
+		s := sets[r.set]
+		if k > 0 && id(rows[k-1]) == id(r) {
+			return nil, errs.BadData("vecio: merge: id %s is in both %s and %s (overlapping shards?)", id(r), dirs[rows[k-1].set], dirs[r.set])
+		}
+		m.IDs = append(m.IDs, id(r))
+		m.Emb = append(m.Emb, s.Row(r.i)...)
+		if m.DistDim > 0 {
+			m.Dist = append(m.Dist, s.DistRow(r.i)...)
+		}
+		if spk, ok := s.Utt2Spk[id(r)]; ok && m.Utt2Spk != nil {
+			m.Utt2Spk[id(r)] = spk
+		}
+	}
+	return m, nil
+}

@@ -22,8 +22,9 @@ const module = "github.com/voxsiam/voxsiam/"
 //
 // Read bottom-up: internal helpers import nothing of the project but errs;
 // tools/ and eval/ never see TensorFlow; graph is the network on
-// TensorFlow; train and embed build on it; cmd/voxsiam wires and reaches
-// TensorFlow only through train and embed, not even in its tests.
+// TensorFlow; train and embed build on it; internal/tfserver is the TF
+// gRPC server (cgo); cmd/voxsiam wires and reaches TensorFlow only through
+// train, embed and tfserver, never graph or a TensorFlow package itself.
 var layering = []struct {
 	pkg      string
 	may      []string // direct imports, tests included
@@ -36,19 +37,20 @@ var layering = []struct {
 	{pkg: "internal/tfquiet"},
 	{pkg: "internal/archtest"},
 	{pkg: "internal/atomicfile"},
+	{pkg: "internal/tfserver", may: []string{"tf"}}, // TF_NewServer and friends through cgo, the ServerDef proto; train and cmd/voxsiam (server) use it
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
 	{pkg: "tools/...", may: []string{"tools/...", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
 	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
 	{pkg: "graph", may: []string{"tf", "internal/errs"},
-		testOnly: []string{"eval"}}, // the EER/MR guard of reduced-precision exports
+		testOnly: []string{"eval", "internal/tfserver"}}, // the EER/MR guard; loopback cluster tests
 	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},
 	{pkg: "train/tbevent"},
-	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/vecio"}},
+	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/tfserver", "internal/vecio"}},
 	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/vecio"},
 		testOnly: []string{"internal/modeltest", "tools/store"}},
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
 	{pkg: "internal/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}},
-	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/tfquiet", "internal/vecio"},
+	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
 		testOnly: []string{"internal/modeltest"}},
 }
 

@@ -19,9 +19,9 @@ type encoding struct {
 func (e encoding) sample(b []byte) float64 {
 	switch {
 	case e.law == 'u':
-		return float64(ulaw(b[0])) / 32768
+		return float64(MuLawDecode(b[0])) / 32768
 	case e.law == 'a':
-		return float64(alaw(b[0])) / 32768
+		return float64(ALawDecode(b[0])) / 32768
 	case e.float && e.bytes == 4:
 		return float64(math.Float32frombits(e.order().Uint32(b)))
 	case e.float:
@@ -95,8 +95,8 @@ func pcm16(data []byte, bigEndian bool) []float32 {
 	return out
 }
 
-// ulaw expands a G.711 mu-law byte to a 16-bit linear value.
-func ulaw(b byte) int16 {
+// MuLawDecode expands a G.711 mu-law byte to a 16-bit linear value.
+func MuLawDecode(b byte) int16 {
 	u := ^b
 	t := (int16(u&0x0f)<<3 + 0x84) << ((u & 0x70) >> 4)
 	if u&0x80 != 0 {
@@ -105,8 +105,8 @@ func ulaw(b byte) int16 {
 	return t - 0x84
 }
 
-// alaw expands a G.711 A-law byte to a 16-bit linear value.
-func alaw(b byte) int16 {
+// ALawDecode expands a G.711 A-law byte to a 16-bit linear value.
+func ALawDecode(b byte) int16 {
 	a := b ^ 0x55
 	t := int16(a&0x0f) << 4
 	seg := (a & 0x70) >> 4

@@ -133,16 +133,9 @@ func MuLawEncode(pcm int16) byte {
 	return byte((seg<<4 | (v>>(seg+1))&0xF) ^ mask)
 }
 
-// MuLawDecode returns the 16-bit sample of a G.711 µ-law code.
-func MuLawDecode(u byte) int16 {
-	const bias = 0x84
-	u = ^u
-	t := (int(u&0x0F)<<3 + bias) << ((u & 0x70) >> 4)
-	if u&0x80 != 0 {
-		return int16(bias - t)
-	}
-	return int16(t - bias)
-}
+// MuLawDecode returns the 16-bit sample of a G.711 µ-law code (the decoder
+// tools/audio reads µ-law WAV and SPHERE files with).
+func MuLawDecode(u byte) int16 { return audio.MuLawDecode(u) }
 
 // ALawEncode returns the G.711 A-law code of a 16-bit sample.
 func ALawEncode(pcm int16) byte {
@@ -164,20 +157,5 @@ func ALawEncode(pcm int16) byte {
 	return byte(a ^ mask)
 }
 
-// ALawDecode returns the 16-bit sample of a G.711 A-law code.
-func ALawDecode(a byte) int16 {
-	a ^= 0x55
-	t := int(a&0x0F) << 4
-	switch seg := int(a&0x70) >> 4; seg {
-	case 0:
-		t += 8
-	case 1:
-		t += 0x108
-	default:
-		t = (t + 0x108) << (seg - 1)
-	}
-	if a&0x80 != 0 {
-		return int16(t)
-	}
-	return int16(-t)
-}
+// ALawDecode returns the 16-bit sample of a G.711 A-law code (tools/audio's).
+func ALawDecode(a byte) int16 { return audio.ALawDecode(a) }

@@ -1,6 +1,10 @@
 package baseline
 
-import "math"
+import (
+	"math"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
+)
 
 // MeanStd writes the column means and population standard deviations
 // (numpy mean/std with ddof 0, float64 sums, two passes) of x to dst
@@ -18,15 +22,7 @@ func MeanStd(dst, x []float32, n, dim int) []float32 {
 		dst = make([]float32, 2*dim)
 	}
 	dst = dst[:2*dim]
-	mean := make([]float64, dim)
-	for t := 0; t < n; t++ {
-		for j, v := range x[t*dim : (t+1)*dim] {
-			mean[j] += float64(v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
+	mean := feature.ColumnMean(x, n, dim)
 	ss := make([]float64, dim)
 	for t := 0; t < n; t++ {
 		for j, v := range x[t*dim : (t+1)*dim] {

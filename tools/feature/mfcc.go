@@ -80,6 +80,21 @@ func (d *DCT) MFCC(dst, frames []float32, nFrames int) []float32 {
 	return dst
 }
 
+// ColumnMean returns the mean of every column of x (row-major [n, dim],
+// n > 0), summed in float64.
+func ColumnMean(x []float32, n, dim int) []float64 {
+	mean := make([]float64, dim)
+	for t := 0; t < n; t++ {
+		for j, v := range x[t*dim : (t+1)*dim] {
+			mean[j] += float64(v)
+		}
+	}
+	for j := range mean {
+		mean[j] /= float64(n)
+	}
+	return mean
+}
+
 // SubtractMean subtracts from every column of x (row-major [n, dim]) its
 // mean over the n rows, in place: per-utterance cepstral mean normalisation
 // (CMN) when x holds an utterance's MFCCs. n == 0 leaves x unchanged.
@@ -90,15 +105,7 @@ func SubtractMean(x []float32, n, dim int) {
 	if n == 0 {
 		return
 	}
-	mean := make([]float64, dim)
-	for t := 0; t < n; t++ {
-		for j, v := range x[t*dim : (t+1)*dim] {
-			mean[j] += float64(v)
-		}
-	}
-	for j := range mean {
-		mean[j] /= float64(n)
-	}
+	mean := ColumnMean(x, n, dim)
 	for t := 0; t < n; t++ {
 		row := x[t*dim : (t+1)*dim]
 		for j := range row {

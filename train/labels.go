@@ -1,50 +1,37 @@
 package train
 
 import (
-	"bufio"
-	"fmt"
-	"os"
 	"sort"
-	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
 // ReadLabelMap reads a speaker-to-label map ([data] label_map, --label-map):
-// one "speaker<TAB>label" per line, '#' comments and blank lines skipped, an
+// one "speaker<TAB>label" per line (any whitespace separates; vecio.ScanFields),
+// '#' comments and blank lines skipped, an
 // optional "speaker<TAB>label" header. Speakers that share a label train as one
 // class (same-speaker pairs in the loss), e.g. the perturbed copies of one base
 // voice that `corpus synth` writes (its speakers.tsv base_voice column).
 // Speakers the map does not name keep their own name as label.
 func ReadLabelMap(path string) (map[string]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("train: label map: %w", err)
-	}
-	defer f.Close()
 	m := map[string]string{}
 	line := map[string]int{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		s := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(s) == "" || strings.HasPrefix(s, "#") {
-			continue
+	err := vecio.ScanFields(path, func(n int, f []string) error {
+		if len(f) != 2 {
+			return errs.BadData("train: label map %s line %d: want \"speaker<TAB>label\", got %d fields", path, n, len(f))
 		}
-		f := strings.Split(s, "\t")
-		if len(f) != 2 || strings.TrimSpace(f[0]) == "" || strings.TrimSpace(f[1]) == "" {
-			return nil, errs.BadData("train: label map %s line %d: want \"speaker<TAB>label\", got %q", path, n, s)
+		if len(m) == 0 && f[0] == "speaker" && f[1] == "label" {
+			return nil // header
 		}
-		sp, lab := strings.TrimSpace(f[0]), strings.TrimSpace(f[1])
-		if n == 1 && sp == "speaker" && lab == "label" {
-			continue
+		if prev, dup := line[f[0]]; dup {
+			return errs.BadData("train: label map %s line %d: speaker %q repeats line %d", path, n, f[0], prev)
 		}
-		if prev, dup := line[sp]; dup {
-			return nil, errs.BadData("train: label map %s line %d: speaker %q repeats line %d", path, n, sp, prev)
-		}
-		line[sp], m[sp] = n, lab
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("train: label map %s: %w", path, err)
+		line[f[0]], m[f[0]] = n, f[1]
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(m) == 0 {
 		return nil, errs.BadData("train: label map %s: no entries", path)

@@ -116,7 +116,7 @@ func ReadScp(path string) ([]Entry, error) {
 		}
 	}()
 	var out []Entry
-	err := scanLines(path, func(n int, fields []string) error {
+	err := ScanFields(path, func(n int, fields []string) error {
 		if len(fields) != 2 {
 			return errs.BadData("vecio: %s line %d: want \"key file:offset\", got %d fields", path, n, len(fields))
 		}

@@ -12,9 +12,9 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 )
 
-// scanLines calls fn with the 1-based number and the whitespace-separated
+// ScanFields calls fn with the 1-based number and the whitespace-separated
 // fields of each non-blank line of path; lines starting with '#' are skipped.
-func scanLines(path string, fn func(line int, fields []string) error) error {
+func ScanFields(path string, fn func(line int, fields []string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("vecio: %w", err)
@@ -42,7 +42,7 @@ func scanLines(path string, fn func(line int, fields []string) error) error {
 func ReadList(path string) ([]string, error) {
 	var ids []string
 	seen := map[string]int{}
-	err := scanLines(path, func(n int, f []string) error {
+	err := ScanFields(path, func(n int, f []string) error {
 		if len(f) != 1 {
 			return errs.BadData("vecio: %s line %d: want one id, got %d fields", path, n, len(f))
 		}
@@ -72,7 +72,7 @@ func WriteList(path string, ids []string) error {
 // Lines without exactly two fields and repeated utterances are data errors.
 func ReadUtt2Spk(path string) (map[string]string, error) {
 	m := map[string]string{}
-	err := scanLines(path, func(n int, f []string) error {
+	err := ScanFields(path, func(n int, f []string) error {
 		if len(f) != 2 {
 			return errs.BadData("vecio: %s line %d: want \"utt spk\", got %d fields", path, n, len(f))
 		}
@@ -89,7 +89,7 @@ func ReadUtt2Spk(path string) (map[string]string, error) {
 // it inverted as utt -> spk. An utterance under two speakers is a data error.
 func ReadSpk2Utt(path string) (map[string]string, error) {
 	m := map[string]string{}
-	err := scanLines(path, func(n int, f []string) error {
+	err := ScanFields(path, func(n int, f []string) error {
 		if len(f) < 2 {
 			return errs.BadData("vecio: %s line %d: want \"spk utt1 [utt2 ...]\"", path, n)
 		}

@@ -11,6 +11,15 @@
 #            reverberation, telephone, gain/EQ; `voxsiam augment`, speakers kept)
 #            plus SpecAugment on the fly
 #   both     labels and aug together
+#   labels-aug1  labels, plus ONE augmented copy per training recording (the
+#            families taken in turn over each speaker's sorted recordings),
+#            no SpecAugment: augmentation at a sixth of aug's rate, so clean
+#            recordings keep half the weight (Kaldi's x-vector recipe doubles
+#            the data, it does not multiply it by six)
+#   labels-realw  labels, and the real training speakers drawn three times as
+#            often as a synthetic class (--class-weights): 42 real classes x 3
+#            against 127 synthetic ones, so half of every batch is real speech
+#            in expectation instead of a quarter
 #
 # Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
 # synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
@@ -50,6 +59,32 @@ if [[ " $ARMS " == *" aug "* || " $ARMS " == *" both "* ]] && [ ! -f "$DATA/stor
   awk -F'\t' 'NR==FNR{k[$1]=1;next} FNR>1 && ($1 in k)' "$DATA/splits-real/val.list" "$DATA/all/speakers.tsv" |
     while IFS=$'\t' read -r s g; do grep -q "^$s	" "$DATA/aug/speakers.tsv" || printf '%s\t%s\n' "$s" "$g" >> "$DATA/aug/speakers.tsv"; done
   step "features of the augmented tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug" --out "$DATA/store-aug"
+fi
+
+# The one-copy store: hard links to aug/'s clean recordings and to one copy of
+# each (noise, babble, reverb, telephone, gaineq in turn over the speaker's
+# sorted recordings), features as for store-aug.
+if [[ " $ARMS " == *" labels-aug1 "* ]] && [ ! -f "$DATA/store-aug1/manifest.tsv" ]; then
+  [ -f "$DATA/aug/speakers.tsv" ] || { echo "ablate: labels-aug1 needs the aug arm's $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
+  if [ ! -f "$DATA/aug1/speakers.tsv" ]; then
+    rm -rf "$DATA/aug1.partial" && mkdir -p "$DATA/aug1.partial"
+    for d in "$DATA"/aug/*/; do
+      s=$(basename "$d"); mkdir -p "$DATA/aug1.partial/$s"
+      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort | awk '
+        BEGIN { split("noise babble reverb telephone gaineq", f, " ") }
+        { print $0; c = $0; sub(/\.wav$/, "-" f[(NR - 1) % 5 + 1] ".wav", c); print c }' |
+        while read -r w; do [ ! -f "$d/$w" ] || ln "$d/$w" "$DATA/aug1.partial/$s/$w"; done
+    done
+    cp "$DATA/aug/speakers.tsv" "$DATA/aug1.partial/"
+    mv "$DATA/aug1.partial" "$DATA/aug1"
+  fi
+  step "features of the one-copy tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug1" --out "$DATA/store-aug1"
+fi
+
+# Class weights of labels-realw: the real training speakers (every training
+# speaker that is not a synthetic spkNNN) weigh 3.
+if [[ " $ARMS " == *" labels-realw "* ]]; then
+  { printf 'class\tweight\n'; grep -v '^spk' "$DATA/train.list" | awk '{print $1 "\t3"}'; } > "$DATA/real-x3.tsv"
 fi
 
 # setkey FILE TABLE KEY VALUE: set (or add) KEY in [TABLE] of a TOML file.
@@ -93,7 +128,9 @@ for a in $ARMS; do
   labels) arm labels data label_map "\"$DATA/base-voice.tsv\"" ;;
   aug) arm aug data store "\"$DATA/store-aug\"" train spec_augment true ;;
   both) arm both data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug\"" train spec_augment true ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug, both)" >&2; exit 2 ;;
+  labels-aug1) arm labels-aug1 data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug1\"" ;;
+  labels-realw) arm labels-realw data label_map "\"$DATA/base-voice.tsv\"" data class_weights "\"$DATA/real-x3.tsv\"" ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw)" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done

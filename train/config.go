@@ -47,6 +47,7 @@ type DataConfig struct {
 	TrainSpeakers string  `toml:"train_speakers"` // speaker list file; "" = all speakers not held out
 	ValSpeakers   string  `toml:"val_speakers"`   // speaker list file; "" = hold out ValFraction of groups
 	LabelMap      string  `toml:"label_map"`      // speaker<TAB>label file: speakers sharing a label train as one class; "" = every speaker its own
+	ClassWeights  string  `toml:"class_weights"`  // class<TAB>weight file: classes drawn in proportion to their weight (unnamed: 1); "" = uniform
 	ValFraction   float64 `toml:"val_fraction"`   // fraction of speaker groups held out when no lists; 0.1
 	ValUtterances int     `toml:"val_utterances"` // validation utterances per speaker (0 = all); 4
 	ValSegments   int     `toml:"val_segments"`   // validation segments for loss/EER/accuracy; 400

@@ -1,7 +1,9 @@
 package train
 
 import (
+	"math"
 	"sort"
+	"strconv"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/vecio"
@@ -68,4 +70,38 @@ func classes(speakers []string, label map[string]string) (names []string, member
 		members[k] = byLabel[lab]
 	}
 	return names, members
+}
+
+// ReadClassWeights reads sampling weights ([data] class_weights,
+// --class-weights): one "class<TAB>weight" per line (vecio.ScanFields; '#'
+// comments, blank lines and an optional "class<TAB>weight" header skipped).
+// A class is a training speaker or, under a label map, a label; classes the
+// file does not name weigh 1. Weights are finite and > 0.
+func ReadClassWeights(path string) (map[string]float64, error) {
+	m := map[string]float64{}
+	line := map[string]int{}
+	err := vecio.ScanFields(path, func(n int, f []string) error {
+		if len(f) != 2 {
+			return errs.BadData("train: class weights %s line %d: want \"class<TAB>weight\", got %d fields", path, n, len(f))
+		}
+		if len(m) == 0 && f[0] == "class" && f[1] == "weight" {
+			return nil // header
+		}
+		w, err := strconv.ParseFloat(f[1], 64)
+		if err != nil || !(w > 0) || math.IsInf(w, 0) {
+			return errs.BadData("train: class weights %s line %d: weight %q of %q is not a finite number > 0", path, n, f[1], f[0])
+		}
+		if prev, dup := line[f[0]]; dup {
+			return errs.BadData("train: class weights %s line %d: class %q repeats line %d", path, n, f[0], prev)
+		}
+		line[f[0]], m[f[0]] = n, w
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(m) == 0 {
+		return nil, errs.BadData("train: class weights %s: no entries", path)
+	}
+	return m, nil
 }

@@ -135,6 +135,15 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	if l.smp, err = NewLabelledSampler(st, trainSpk, label, cfg.Train); err != nil {
 		return nil, err
 	}
+	if cfg.Data.ClassWeights != "" {
+		w, err := ReadClassWeights(cfg.Data.ClassWeights)
+		if err != nil {
+			return nil, err
+		}
+		if err := l.smp.SetWeights(w, cfg.Data.ClassWeights); err != nil {
+			return nil, err
+		}
+	}
 	if len(valSpk) >= 2 && cfg.Data.ValSegments >= 2 {
 		if l.val, err = newValSet(st, valSpk, cfg); err != nil {
 			return nil, err

@@ -2,10 +2,12 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -39,6 +41,8 @@ type Sampler struct {
 	seg      int
 	balanced bool
 	pk       int         // pk sampling: segments per drawn speaker; 0 = off
+	cum      []float64   // SetWeights: cumulative class weights (random sampling); nil = uniform
+	logw     []float64   // SetWeights: 1/weight per class (pk sampling); nil = uniform
 	spec     SpecAugment // applied to each batch by Prefetch
 }
 
@@ -92,6 +96,61 @@ func groupUtterances(all []store.Utterance, members [][]string, seg int) ([][]st
 	return utts, nil
 }
 
+// SetWeights makes class k drawn with probability proportional to w[name of
+// class k] (classes w does not name weigh 1), in random and pk sampling: a
+// random batch draws each segment's class by weight, a pk batch draws its P
+// classes by weight without replacement (Efraimidis and Spirakis 2006: the P
+// largest of u^(1/w), u uniform). Oversampling a minority of the classes (the
+// real voices among synthetic ones) is its use. A name that is no class is an
+// error; nil or all-equal weights keep the uniform draws, batch for batch.
+func (s *Sampler) SetWeights(w map[string]float64, source string) error {
+	if s.balanced {
+		return errs.Usage("train: class weights (%s) need sampling random or pk", source)
+	}
+	if w == nil {
+		s.cum, s.logw = nil, nil
+		return nil
+	}
+	idx := make(map[string]int, len(s.speakers))
+	for k, name := range s.speakers {
+		idx[name] = k
+	}
+	for name := range w {
+		if _, ok := idx[name]; !ok {
+			return errs.BadData("train: class weights %s: %q is not a training class (a training speaker, or a label of the label map)", source, name)
+		}
+	}
+	ws := make([]float64, len(s.speakers))
+	uniform := true
+	for k, name := range s.speakers {
+		ws[k] = 1
+		if v, ok := w[name]; ok {
+			ws[k] = v
+		}
+		uniform = uniform && ws[k] == ws[0]
+	}
+	if uniform {
+		s.cum, s.logw = nil, nil
+		return nil
+	}
+	s.cum, s.logw = make([]float64, len(ws)), make([]float64, len(ws))
+	total := 0.0
+	for k, v := range ws {
+		total += v
+		s.cum[k], s.logw[k] = total, 1/v
+	}
+	return nil
+}
+
+// class draws a class index: uniform, or by the weights of SetWeights.
+func (s *Sampler) class(r *rand.Rand) int {
+	if s.cum == nil {
+		return r.IntN(len(s.utts))
+	}
+	x := r.Float64() * s.cum[len(s.cum)-1]
+	return min(sort.SearchFloat64s(s.cum, x), len(s.cum)-1)
+}
+
 // Speakers is the label order: the training speakers, or the label map's
 // classes.
 func (s *Sampler) Speakers() []string { return s.speakers }
@@ -117,7 +176,7 @@ func (s *Sampler) Make(step int64, b *Batch) {
 		// batch_generator_divergence_optimised order (equal to their plain
 		// generator when every speaker has as many utterances).
 		for j := 0; j < s.batch; j++ {
-			s.crop(r, r.IntN(len(s.utts)), b, j)
+			s.crop(r, s.class(r), b, j)
 		}
 		b.PairI, b.PairJ, b.PairSame = b.PairI[:0], b.PairJ[:0], b.PairSame[:0]
 		return
@@ -160,14 +219,21 @@ func (s *Sampler) makePK(r *rand.Rand, b *Batch) {
 	for i := range perm {
 		perm[i] = i
 	}
+	if s.logw != nil {
+		s.weightedOrder(r, perm)
+	}
 	next := 0
 	for j := 0; j < s.batch; {
 		if next == n {
 			next = 0
 		}
-		// partial Fisher-Yates: perm[next] becomes a speaker not yet drawn
-		k := next + r.IntN(n-next)
-		perm[next], perm[k] = perm[k], perm[next]
+		if s.logw == nil {
+			// partial Fisher-Yates: perm[next] becomes a speaker not yet drawn
+			k := next + r.IntN(n-next)
+			perm[next], perm[k] = perm[k], perm[next]
+		} else if next == 0 && j > 0 {
+			s.weightedOrder(r, perm) // every class drawn: a new weighted order
+		}
 		spk := perm[next]
 		next++
 		for c := 0; c < s.pk && j < s.batch; c++ {
@@ -175,6 +241,21 @@ func (s *Sampler) makePK(r *rand.Rand, b *Batch) {
 			j++
 		}
 	}
+}
+
+// weightedOrder sorts perm into a weighted draw without replacement: class k
+// by descending u_k^(1/w_k), compared as log(u_k)/w_k.
+func (s *Sampler) weightedOrder(r *rand.Rand, perm []int) {
+	key := make([]float64, len(perm))
+	for k := range key {
+		key[k] = math.Log(1-r.Float64()) * s.logw[k] // 1-u in (0, 1]: no log(0)
+	}
+	sort.Slice(perm, func(a, b int) bool {
+		if key[perm[a]] != key[perm[b]] {
+			return key[perm[a]] > key[perm[b]]
+		}
+		return perm[a] < perm[b]
+	})
 }
 
 // crop writes a random crop of a random utterance of speaker k as segment j.

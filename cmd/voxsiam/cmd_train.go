@@ -19,7 +19,7 @@ import (
 type trainOptions struct {
 	Data, Out, Config          string
 	TrainSpeakers, ValSpeakers string
-	LabelMap                   string
+	LabelMap, ClassWeights     string
 	Resume                     string
 	Steps                      int64
 	Batch, IntraOp, InterOp    int
@@ -56,6 +56,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "resume", Usage: "continue the run in `DIR` from its latest checkpoint", Category: cat, Destination: &o.Resume},
 			&cli.StringFlag{Name: "train-speakers", Usage: "training speaker list `FILE` (default: all not held out)", Category: "Data", Destination: &o.TrainSpeakers},
 			&cli.StringFlag{Name: "label-map", Usage: "speaker<TAB>label `FILE`: speakers sharing a label train as one class (e.g. copies of one base voice)", Category: "Data", Destination: &o.LabelMap},
+			&cli.StringFlag{Name: "class-weights", Usage: "class<TAB>weight `FILE`: draw classes (speakers, or label-map labels) in proportion to their weight; unnamed classes weigh 1", Category: "Data", Destination: &o.ClassWeights},
 			&cli.StringFlag{Name: "val-speakers", Usage: "validation speaker list `FILE` (default: 10% of the groups, by seed)", Category: "Data", Destination: &o.ValSpeakers},
 			&cli.Int64Flag{Name: "steps", Usage: "mini-batches to train", Value: def.Train.Steps, Category: cat, Destination: &o.Steps},
 			&cli.IntFlag{Name: "batch", Usage: "segments per mini-batch", Value: def.Train.Batch, Category: cat, Destination: &o.Batch},
@@ -172,6 +173,7 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("train-speakers", func() { d.TrainSpeakers = o.TrainSpeakers })
 	setIf("val-speakers", func() { d.ValSpeakers = o.ValSpeakers })
 	setIf("label-map", func() { d.LabelMap = o.LabelMap })
+	setIf("class-weights", func() { d.ClassWeights = o.ClassWeights })
 	setIf("steps", func() { t.Steps = o.Steps })
 	setIf("batch", func() { t.Batch = o.Batch })
 	setIf("seed", func() { t.Seed = o.Seed })

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/augment"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
@@ -157,7 +158,7 @@ func runAugment(ctx context.Context, opts augmentOptions, w io.Writer) error {
 	if inside(opts.Out, opts.In) {
 		return usagef("augment: --out %s must not lie inside --in %s (the copies would be read back as corpus files)", opts.Out, opts.In)
 	}
-	work := startPhase()
+	work := progress.StartPhase()
 	items, err := dataset.ScanWith(opts.In, opts.Layout, dataset.Options{AllowPipes: opts.KaldiPipes})
 	if err != nil {
 		return err
@@ -173,7 +174,7 @@ func runAugment(ctx context.Context, opts augmentOptions, w io.Writer) error {
 		return err
 	}
 	sum := augmentSummary{Out: opts.Out, Layout: string(layout), CorpusSummary: *res}
-	sum.Seconds, sum.CPUSeconds = work.since()
+	sum.Seconds, sum.CPUSeconds = work.Since()
 	if sum.Seconds > 0 {
 		sum.AudioSecondsPerSec = sum.AudioSeconds / sum.Seconds
 	}

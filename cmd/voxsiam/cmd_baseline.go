@@ -108,14 +108,14 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 		out = nil
 	}
 	bar := progress.New(out, int64(len(src.Inputs)), "baseline")
-	work := startPhase()
+	work := progress.StartPhase()
 	res, err := baseline.Run(ctx, src, baseline.RunOptions{Options: o.Options, Workers: o.Workers, Strict: o.Strict,
 		Progress: func(source.Input) { bar.Add(1) }})
 	bar.Finish()
 	if err != nil {
 		return err
 	}
-	sec, cpu := work.since()
+	sec, cpu := work.Since()
 	if len(res.IDs) == 0 {
 		return errs.BadData("baseline: no utterance could be embedded (%d skipped)", len(res.Skipped))
 	}

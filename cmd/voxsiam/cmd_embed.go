@@ -146,7 +146,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		out = nil
 	}
 	bar := progress.New(out, int64(len(inputs)), "embed")
-	work := startPhase()
+	work := progress.StartPhase()
 	eo := o.extractOptions()
 	eo.Progress = func(embed.Input, int) { bar.Add(1) }
 	res, err := embed.Extract(ctx, m, inputs, eo)
@@ -154,7 +154,7 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sec, cpu := work.since()
+	sec, cpu := work.Since()
 	if len(res.IDs) == 0 {
 		return errs.BadData("embed: no utterance could be embedded (%d skipped)", len(res.Skipped))
 	}

@@ -3,18 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/ingest"
 	"github.com/voxsiam/voxsiam/tools/shard"
-	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // featuresOptions are the flags of `voxsiam features`.
@@ -119,65 +116,23 @@ func featureConfigFromFlags(c *cli.Context) (feature.Config, error) {
 	return cfg, nil
 }
 
-// featuresSummary is what runFeatures reports.
-type featuresSummary struct {
-	Store  string `json:"store"`
-	Layout string `json:"layout"`
-	Shard  string `json:"shard,omitempty"` // k/n of a sharded run
-	ingest.Summary
-	// Seconds and CPUSeconds time the scan, decoding, features and the
-	// store writing of this run (not process start-up); the rates are over
-	// the audio featurised in this run (resumed utterances excluded).
-	Seconds            float64 `json:"seconds"`
-	CPUSeconds         float64 `json:"cpu_seconds"`
-	AudioSeconds       float64 `json:"audio_seconds"`
-	AudioSecondsPerSec float64 `json:"audio_seconds_per_second"`
-	AudioSecondsPerCPU float64 `json:"audio_seconds_per_cpu_second"`
-}
-
 // runFeatures scans the corpus and streams its features into the store.
 func runFeatures(ctx context.Context, opts featuresOptions, w io.Writer) error {
 	stderr := opts.Stderr
 	if stderr == nil || opts.JSON {
 		stderr = io.Discard
 	}
-	work := startPhase()
-	items, err := dataset.ScanWith(opts.In, opts.Layout, dataset.Options{AllowPipes: opts.KaldiPipes})
+	sum, err := ingest.RunCorpus(ctx, opts.In, opts.Out, ingest.CorpusOptions{Layout: opts.Layout, AllowPipes: opts.KaldiPipes,
+		Shard: opts.Shard, Options: ingest.Options{Feature: opts.Config, Workers: opts.Workers,
+			Strict: opts.Strict, Restart: opts.Restart, Float16: opts.Float16, Warn: stderr}})
 	if err != nil {
 		return err
-	}
-	if items = shard.Filter(opts.Shard, items, func(it dataset.Item) string { return it.UttID }); len(items) == 0 {
-		return errs.BadData("features: shard %s of %s holds no utterance (fewer utterances than shards?)", opts.Shard, opts.In)
-	}
-	layout := opts.Layout
-	if layout == dataset.Auto || layout == "" {
-		layout, _ = dataset.Detect(opts.In)
-	}
-	if err := opts.Config.Validate(); err != nil {
-		return usagef("features: %v", err)
-	}
-	res, err := ingest.Run(ctx, items, opts.Out, ingest.Options{Feature: opts.Config, Workers: opts.Workers,
-		Strict: opts.Strict, Restart: opts.Restart, Float16: opts.Float16, Warn: stderr})
-	if errors.Is(err, store.ErrExists) {
-		return usagef("features: %v", err)
-	}
-	if err != nil {
-		return err
-	}
-	sum := featuresSummary{Store: opts.Out, Layout: string(layout), Shard: opts.Shard.String(), Summary: *res}
-	sum.Seconds, sum.CPUSeconds = work.since()
-	sum.AudioSeconds = res.NewHours * 3600
-	if sum.Seconds > 0 {
-		sum.AudioSecondsPerSec = sum.AudioSeconds / sum.Seconds
-	}
-	if sum.CPUSeconds > 0 {
-		sum.AudioSecondsPerCPU = sum.AudioSeconds / sum.CPUSeconds
 	}
 	return printFeaturesSummary(opts, sum, w)
 }
 
 // printFeaturesSummary prints the totals as text or JSON.
-func printFeaturesSummary(opts featuresOptions, sum featuresSummary, w io.Writer) error {
+func printFeaturesSummary(opts featuresOptions, sum *ingest.CorpusSummary, w io.Writer) error {
 	if opts.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}

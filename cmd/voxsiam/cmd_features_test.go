@@ -15,6 +15,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/tools/audio"
 	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/ingest"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -71,7 +72,7 @@ func TestFeaturesStore(t *testing.T) {
 	if err := runFeatures(context.Background(), opts, &stdout); err != nil {
 		t.Fatal(err)
 	}
-	var sum featuresSummary
+	var sum ingest.CorpusSummary
 	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
 		t.Fatal(err, stdout.String())
 	}
@@ -113,7 +114,7 @@ func TestFeaturesStrictAndResume(t *testing.T) {
 	if err := runFeatures(context.Background(), opts, &stdout); err != nil {
 		t.Fatal(err)
 	}
-	var sum featuresSummary
+	var sum ingest.CorpusSummary
 	json.Unmarshal(stdout.Bytes(), &sum)
 	// 9 good files sort before c/9-broken.wav: all were stored before the failure.
 	if sum.Resumed != 9 || sum.Utterances != 9 {

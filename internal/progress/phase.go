@@ -1,23 +1,24 @@
-package main
+package progress
 
 import (
 	"syscall"
 	"time"
 )
 
-// phase measures one phase of a command, wall clock and the process's CPU
+// Phase measures one phase of a command, wall clock and the process's CPU
 // time (user + system, all threads, TensorFlow's included), so a --json
 // summary can give both the rate and the rate per CPU-second of the work
 // itself, without process start-up.
-type phase struct {
+type Phase struct {
 	wall time.Time
 	cpu  float64
 }
 
-func startPhase() phase { return phase{wall: time.Now(), cpu: processCPUSeconds()} }
+// StartPhase starts measuring.
+func StartPhase() Phase { return Phase{wall: time.Now(), cpu: processCPUSeconds()} }
 
-// since returns the wall and CPU seconds spent since p started.
-func (p phase) since() (wall, cpu float64) {
+// Since returns the wall and CPU seconds spent since p started.
+func (p Phase) Since() (wall, cpu float64) {
 	return time.Since(p.wall).Seconds(), processCPUSeconds() - p.cpu
 }
 

@@ -107,7 +107,7 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 	}
 	if v := r.Verification; v != nil {
 		if a := r.ASNorm; a != nil {
-			fmt.Fprintf(w, "AS-norm: cohort %s (%d utterances), top %d per side (0: all)\n", a.Cohort, a.Utterances, a.TopK)
+			fmt.Fprintf(w, "AS-norm: %s\n", a)
 		}
 		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
 		for _, t := range v.Thresholds {

@@ -31,6 +31,15 @@ type ASNormReport struct {
 	TopK       int    `json:"top_k"` // cohort scores kept per side (0: all)
 }
 
+// String is "cohort DIR (N utterances), top K per side" (K "all" for 0).
+func (a ASNormReport) String() string {
+	k := fmt.Sprint(a.TopK)
+	if a.TopK == 0 {
+		k = "all"
+	}
+	return fmt.Sprintf("cohort %s (%d utterances), top %s per side", a.Cohort, a.Utterances, k)
+}
+
 // cohort is a loaded AS-norm cohort: rows [n, dim] of the vectors the
 // metric compares.
 type cohort struct {

@@ -59,7 +59,7 @@ func TestBuildASNorm(t *testing.T) {
 		}
 	}
 	md, _ := os.ReadFile(filepath.Join(cfg.Out, "report.md"))
-	if !strings.Contains(string(md), "AS-normed against the cohort "+train+" (240 utterances, top 50 per side)") {
+	if !strings.Contains(string(md), "AS-normed: cohort "+train+" (240 utterances), top 50 per side") {
 		t.Errorf("report.md does not name the AS-norm:\n%s", md)
 	}
 	t.Logf("norm: EER %.4f -> %.4f with AS-norm, minDCF(0.01) %.4f -> %.4f", plain.Verification.EER, r.Verification.EER, plain.Verification.MinDCF01, r.Verification.MinDCF01)

@@ -94,7 +94,7 @@ func Markdown(r *Report) string {
 		fmt.Fprintf(&b, "%d utterances, %d speakers, %d dimensions; %s distance, %s linkage.\n\n", r.Utterances, r.Speakers, r.Dim, r.Metric, r.Method)
 	}
 	if a := r.ASNorm; a != nil {
-		fmt.Fprintf(&b, "Verification scores AS-normed against the cohort %s (%d utterances, top %s per side); clustering uses the unnormalised distances.\n\n", a.Cohort, a.Utterances, topKName(a.TopK))
+		fmt.Fprintf(&b, "Verification scores AS-normed: %s; clustering uses the unnormalised distances.\n\n", a)
 	}
 	if c := r.Clustering; c != nil {
 		b.WriteString("## Clustering\n\n| cut | threshold | clusters | MR | MR (ZHAW mr.py) | ACP | ASP | ARI | NMI | purity | coverage |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
@@ -121,14 +121,6 @@ func Markdown(r *Report) string {
 	}
 	figure(&b, r, "map", "2-D map of the embeddings")
 	return b.String()
-}
-
-// topKName is k, or "all" for 0.
-func topKName(k int) string {
-	if k == 0 {
-		return "all"
-	}
-	return fmt.Sprint(k)
 }
 
 func figure(b *strings.Builder, r *Report, key, title string) {

@@ -19,7 +19,8 @@
 #               norm and plda are trained on the real training speakers' single
 #               recordings; "+asnorm" adds AS-norm of the verification scores
 #               with those same recordings as the cohort, also "cosine+asnorm")
-#   ASNORM_TOPK cohort scores kept per side by AS-norm (default 300, WeSpeaker's)
+#   ASNORM_TOPK cohort scores kept per side by AS-norm (default 300, WeSpeaker's;
+#               at most the cohort's size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
@@ -48,8 +49,11 @@ evaluate() { # name backend: cosine, or norm/plda trained on the real training s
     bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
   fi
   if [ "$2" != "$be" ]; then
+    local k=$ASNORM_TOPK n
+    n=$(wc -l < "$OUT/$name/single-train/utt.list")
+    if [ "$n" -lt "$k" ]; then k=$n; fi
     tag="$tag + AS-norm"
-    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$ASNORM_TOPK")
+    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$k")
   fi
   r="$OUT/$name/$2"
   mkdir -p "$r"

@@ -109,6 +109,23 @@ func (s *Scorer) Score(i, j int) float64 {
 	return 0.5 * ((v-a[0])/a[1] + (v-b[0])/b[1])
 }
 
+// PairScores is PairScores for the rows of Emb scored by s (the back-end,
+// then AS-norm when a cohort is set): the Score of every pair i < j in
+// condensed order and whether their labels agree.
+func (s *Scorer) PairScores(labels []int) (scores []float64, same []bool) {
+	n := len(labels)
+	if len(s.Emb) != n*s.Dim {
+		panic("eval: Scorer.PairScores: data does not match labels")
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			scores = append(scores, s.Score(i, j))
+			same = append(same, labels[i] == labels[j])
+		}
+	}
+	return scores, same
+}
+
 func (s *Scorer) cohortStats(i int) [2]float64 {
 	if st, ok := s.stats[i]; ok {
 		return st

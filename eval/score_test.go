@@ -74,3 +74,57 @@ print(json.dumps(out))
 		}
 	})
 }
+
+// TestASNormBackendMatchesNumpy checks the scores `voxsiam eval` gives with
+// --backend norm and an AS-norm cohort of the back-end's own training
+// speakers against a numpy transcription of WeSpeaker's recipe (training
+// mean subtracted, unit length, cosine; top-9 cohort scores per side,
+// population std, the two sides' z-scores averaged), all pairs in
+// condensed order.
+func TestASNormBackendMatchesNumpy(t *testing.T) {
+	const dim, topK = 8, 9
+	train, labels := gaussianSpeakers(10, 4, dim, 3, 21)
+	emb, elab := gaussianSpeakers(4, 3, dim, 3, 22)
+	b, err := FitBackend(BackendNorm, train, dim, labels, BackendOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Scorer{Emb: emb, Dim: dim, Backend: b, Cohort: train, TopK: topK}
+	got, same := s.PairScores(elab)
+	var targets int
+	for _, v := range same {
+		if v {
+			targets++
+		}
+	}
+	if len(got) != 12*11/2 || targets != 4*3 {
+		t.Fatalf("%d pair scores, %d targets; want 66 and 12", len(got), targets)
+	}
+	script := `
+import sys, json, numpy as np
+e = np.array(json.loads(sys.argv[1]), dtype=np.float32).astype(np.float64).reshape(12, -1)
+c = np.array(json.loads(sys.argv[2]), dtype=np.float32).astype(np.float64).reshape(40, -1)
+m = c.mean(axis=0)
+def unit(x): x = x - m; return x / np.linalg.norm(x, axis=1, keepdims=True)
+e, c = unit(e), unit(c)
+s = e @ e.T
+top = -np.sort(-(e @ c.T), axis=1)[:, :9]
+mu, sd = top.mean(axis=1), top.std(axis=1)
+n = len(e)
+print(json.dumps([0.5 * ((s[i, j] - mu[i]) / sd[i] + (s[i, j] - mu[j]) / sd[j]) for i in range(n) for j in range(i + 1, n)]))
+`
+	testenv.Reference(t, "asnorm-norm-backend", script, []string{floatsJSON(emb), floatsJSON(train)}, func(t *testing.T, out []byte) {
+		var want []float64
+		if err := json.Unmarshal(out, &want); err != nil {
+			t.Fatal(err)
+		}
+		if len(want) != len(got) {
+			t.Fatalf("numpy gives %d scores, voxsiam %d", len(want), len(got))
+		}
+		for k := range want {
+			if math.Abs(got[k]-want[k]) > 1e-9*math.Max(1, math.Abs(want[k])) {
+				t.Fatalf("pair %d: %v, numpy %v", k, got[k], want[k])
+			}
+		}
+	})
+}

@@ -15,15 +15,20 @@
 #   REAL_DATA   directory that scripts/model.sh built (store-real, splits-real)
 #   REAL_OUT    output directory (default $REAL_DATA/realeval)
 #   MODELS      space-separated "name=SavedModel-dir" (default: shipped=<default model>)
-#   BACKENDS    scoring back-ends (default "cosine norm plda"; norm and plda are
-#               trained on the real training speakers' single recordings)
+#   BACKENDS    scoring back-ends (default "cosine norm plda norm+asnorm plda+asnorm";
+#               norm and plda are trained on the real training speakers' single
+#               recordings; "+asnorm" adds AS-norm of the verification scores
+#               with those same recordings as the cohort, also "cosine+asnorm")
+#   ASNORM_TOPK cohort scores kept per side by AS-norm (default 300, WeSpeaker's;
+#               at most the cohort's size)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
 DATA=${REAL_DATA:-model-build}
 OUT=${REAL_OUT:-$DATA/realeval}
 MODELS=${MODELS:-shipped=}
-BACKENDS=${BACKENDS:-cosine norm plda}
+BACKENDS=${BACKENDS:-cosine norm plda norm+asnorm plda+asnorm}
+ASNORM_TOPK=${ASNORM_TOPK:-300}
 SPL=$DATA/splits-real
 mkdir -p "$OUT"
 
@@ -36,14 +41,21 @@ embed_all() { # name cmd...
   "$@" --in "$DATA/store-real" --speakers "$SPL/val.list" --out "$OUT/$name/single-val" >/dev/null
   "$@" --in "$DATA/store-real" --speakers "$SPL/train.list" --out "$OUT/$name/single-train" >/dev/null
 }
-evaluate() { # name backend: cosine, or norm/plda trained on the real training speakers' recordings
-  local name=$1 be=$2 tag=$1 r
+evaluate() { # name backend: cosine, or norm/plda trained on the real training speakers' recordings; +asnorm: AS-norm against them
+  local name=$1 be=${2%+asnorm} tag=$1 r
   local -a bf=()
   if [ "$be" != cosine ]; then
     tag="$name + $be"
     bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
   fi
-  r="$OUT/$name/$be"
+  if [ "$2" != "$be" ]; then
+    local k=$ASNORM_TOPK n
+    n=$(wc -l < "$OUT/$name/single-train/utt.list")
+    if [ "$n" -lt "$k" ]; then k=$n; fi
+    tag="$tag + AS-norm"
+    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$k")
+  fi
+  r="$OUT/$name/$2"
   mkdir -p "$r"
   "$VOXSIAM" eval --embeddings "$OUT/$name/zhaw-test" --dev "$OUT/$name/zhaw-val" "${bf[@]}" --out "$r/report-zhaw" > "$r/zhaw.txt"
   "$VOXSIAM" eval --embeddings "$OUT/$name/single-test" --dev "$OUT/$name/single-val" "${bf[@]}" --out "$r/report-single" > "$r/single.txt"
@@ -54,6 +66,7 @@ evaluate() { # name backend: cosine, or norm/plda trained on the real training s
   eerz=$(awk '/^EER/{print $2; exit}' "$r/zhaw.txt")
   eers=$(awk '/^EER/{print $2; exit}' "$r/single.txt")
   mrs=$(awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$r/single.txt")
+  if [ "$2" != "$be" ]; then mrdev=n/a; mrtrue=n/a; mrs=n/a; fi # AS-norm leaves the clustering to the back-end
   printf '| %-28s | %8s | %8s | %8s | %8s | %8s |\n' "$name" "$eers" "$eerz" "$mrdev" "$mrtrue" "$mrs"
 }
 
@@ -71,5 +84,5 @@ ntest=$(wc -l < "$SPL/test.list"); nsingle=$(wc -l < "$OUT/baseline/single-test/
   printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------------ ---------- ---------- ---------- ---------- ----------
   for be in $BACKENDS; do evaluate baseline "$be"; done
   for m in $MODELS; do for be in $BACKENDS; do evaluate "${m%%=*}" "$be"; done; done
-  printf '\nEER 1-rec: all pairs of single recordings; EER ZHAW: pairs of the two-utterance protocol;\nMR dev: exact MR, ZHAW protocol, cut tuned on the validation speakers; MR true-n: cut at the true\nspeaker count; MR 1-rec: single recordings clustered at the true count. Back-ends: norm = mean subtraction +\nlength normalisation, plda = LDA + two-covariance PLDA, both trained on the real training speakers.\n'
+  printf '\nEER 1-rec: all pairs of single recordings; EER ZHAW: pairs of the two-utterance protocol;\nMR dev: exact MR, ZHAW protocol, cut tuned on the validation speakers; MR true-n: cut at the true\nspeaker count; MR 1-rec: single recordings clustered at the true count. Back-ends: norm = mean subtraction +\nlength normalisation, plda = LDA + two-covariance PLDA, both trained on the real training speakers;\nAS-norm normalises each verification score by the top-%d scores of either side against the same\ntraining recordings (clustering is not normalised: its MR columns are those of the row without it).\n' "$ASNORM_TOPK"
 } | tee "$OUT/summary.md"

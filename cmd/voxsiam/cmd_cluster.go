@@ -90,6 +90,27 @@ func (o backendOptions) config(distance string) (report.BackendConfig, error) {
 	return cfg, nil
 }
 
+// asnormFlags are the AS-norm flags score and eval share.
+func asnormFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort (e.g. the --backend-train set)", Category: clusterCategory},
+		&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all; at most the cohort's size)", Category: clusterCategory},
+	}
+}
+
+func readASNormFlags(c *cli.Context) report.ASNormConfig {
+	return report.ASNormConfig{Cohort: c.String("asnorm-cohort"), TopK: c.Int("topk")}
+}
+
+// checkASNorm checks the AS-norm flags; the cohort itself is checked where
+// it is read (report).
+func checkASNorm(c report.ASNormConfig) error {
+	if c.TopK < 0 {
+		return usagef("--topk must be >= 0 (0: the whole AS-norm cohort)")
+	}
+	return nil
+}
+
 func jsonFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: clusterCategory}
 }

@@ -35,7 +35,11 @@ utterances (sampled beyond --max-pairs); --dev also supplies the pair-accuracy a
 thresholds that are applied to the test scores (accuracy, precision, recall, F1).
 --ref-rttm with --hyp-rttm adds the diarization error rate (optimal speaker mapping,
 --collar 0 by default). A trained back-end scores the test, dev and all-pairs trials and gives
-the clustering distances; the dendrogram's distance is then the back-end's.
+the clustering distances; the dendrogram's distance is then the back-end's. --asnorm-cohort
+DIR (as a rule the --backend-train set) applies adaptive s-norm to the verification scores,
+test and dev alike, with the --topk best cohort scores per side, the cohort scored by the same
+back-end; clustering keeps the back-end's distances (an AS-norm score is a z-score against the
+cohort, not a distance). A --topk above the cohort's size is a usage error.
 
 ` + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
@@ -48,13 +52,14 @@ the clustering distances; the dendrogram's distance is then the back-end's.
 			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", Category: clusterCategory},
 			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", Category: clusterCategory},
 			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", Category: clusterCategory},
-		}, backendFlags()...),
+		}, append(backendFlags(), asnormFlags()...)...),
 		Action: func(c *cli.Context) error {
 			opts := evalOptions{
 				Config: report.Config{
 					Embeddings: c.String("embeddings"), Labels: c.String("labels"), Trials: c.String("trials"),
 					Dev: c.String("dev"), Out: c.String("out"), MaxPairs: c.Int("max-pairs"),
 					RefRTTM: c.String("ref-rttm"), HypRTTM: c.String("hyp-rttm"), Collar: c.Float64("collar"),
+					ASNorm: readASNormFlags(c),
 				},
 				backendOptions: readBackendFlags(c),
 				MethodName:     c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
@@ -72,6 +77,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 		return err
 	}
 	if opts.Config.Backend, err = opts.backendOptions.config(opts.Distance); err != nil {
+		return err
+	}
+	if err := checkASNorm(opts.ASNorm); err != nil {
 		return err
 	}
 	if opts.MaxPairs < 1 {
@@ -98,6 +106,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 		}
 	}
 	if v := r.Verification; v != nil {
+		if a := r.ASNorm; a != nil {
+			fmt.Fprintf(w, "AS-norm: %s\n", a)
+		}
 		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
 		for _, t := range v.Thresholds {
 			fmt.Fprintf(w, "%-16s threshold %.4f  accuracy %.4f  precision %.4f  recall %.4f\n", t.Name, t.Threshold, t.Accuracy, t.Precision, t.Recall)

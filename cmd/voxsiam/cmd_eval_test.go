@@ -187,3 +187,57 @@ func TestBackendCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalASNormCLI runs eval with AS-norm on top of the norm back-end, the
+// cohort being the back-end's training speakers (as scripts/realeval.sh
+// does), and checks the exit codes of bad cohorts and --topk values.
+func TestEvalASNormCLI(t *testing.T) {
+	dir, trials := evalFixture(t)
+	train := backendTrainSet(t)
+	out := t.TempDir()
+	run := func(args ...string) (string, string, int) {
+		var so, se bytes.Buffer
+		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
+		if err != nil {
+			fmt.Fprintln(&se, "voxsiam:", err)
+		}
+		return so.String(), se.String(), exitCode(context.Background(), err)
+	}
+	evalArgs := func(extra ...string) []string {
+		return append([]string{"eval", "--embeddings", dir, "--dev", dir, "--out", filepath.Join(out, "report"),
+			"--backend", "norm", "--backend-train", train, "--asnorm-cohort", train}, extra...)
+	}
+	so, se, code := run(evalArgs("--topk", "10")...)
+	if code != 0 || !strings.Contains(so, "AS-norm: cohort "+train+" (60 utterances), top 10 per side") || !strings.Contains(so, "EER 0.00%") {
+		t.Fatalf("eval --asnorm-cohort: %d %s %s", code, so, se)
+	}
+	so, se, code = run(evalArgs("--trials", trials, "--topk", "0", "--json")...)
+	if code != 0 || !strings.Contains(so, `"as_norm": {`) || !strings.Contains(so, `"top_k": 0`) || !strings.Contains(so, `"trials": 4`) {
+		t.Errorf("eval --asnorm-cohort --trials --json: %d %s %s", code, so, se)
+	}
+	other := filepath.Join(out, "other")
+	if err := vecio.WriteDir(other, []string{"a", "b"}, []float32{1, 2, 3, 4}, 2, vecio.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(out, "empty")
+	os.MkdirAll(empty, 0o755)
+	os.WriteFile(filepath.Join(empty, vecio.ScpFile), nil, 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"top-k beyond the cohort", evalArgs(), exitUsage, "top-k 300 is more than the cohort " + train + " holds (60 utterances)"},
+		{"negative top-k", evalArgs("--topk", "-1"), exitUsage, "--topk must be >= 0"},
+		{"dimension", []string{"eval", "--embeddings", dir, "--out", filepath.Join(out, "r"), "--asnorm-cohort", other}, exitData, other + " has dimension 2"},
+		{"empty cohort", []string{"eval", "--embeddings", dir, "--out", filepath.Join(out, "r"), "--asnorm-cohort", empty}, exitData, empty},
+		{"score, top-k beyond the cohort", []string{"score", "--embeddings", dir, "--trials", trials, "--asnorm-cohort", train, "--topk", "61"}, exitUsage, train},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, se, code := run(c.args...); code != c.code || !strings.Contains(se, c.says) {
+				t.Errorf("exit %d, stderr %q; want %d naming %q", code, se, c.code, c.says)
+			}
+		})
+	}
+}

@@ -33,22 +33,21 @@ func newScoreCommand() *cli.Command {
 Scores are cosine similarities, or negated distances (euclidean, kl). --mean-subtract removes
 the cohort's (or else the scored set's) mean first; --asnorm-cohort applies adaptive s-norm
 with the --topk best cohort scores (also on top of a trained back-end's scores, the cohort
-projected by the same back-end). With labelled trials the EER and minDCF are printed.
+projected by the same back-end; a --topk above the cohort's size is a usage error). With
+labelled trials the EER and minDCF are printed.
 
 ` + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "trials", Required: true, Usage: "trial list", Category: clusterCategory},
-			&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort", Category: clusterCategory},
-			&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all)", Category: clusterCategory},
 			&cli.BoolFlag{Name: "mean-subtract", Usage: "subtract the mean embedding before scoring", Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "score file (- for standard output)", Category: clusterCategory},
-		}, backendFlags()...),
+		}, append(backendFlags(), asnormFlags()...)...),
 		Action: func(c *cli.Context) error {
 			opts := scoreOptions{
 				ScoreConfig: report.ScoreConfig{
 					Embeddings: c.String("embeddings"), Trials: c.String("trials"),
-					Cohort: c.String("asnorm-cohort"), TopK: c.Int("topk"), MeanSubtract: c.Bool("mean-subtract"),
+					ASNorm: readASNormFlags(c), MeanSubtract: c.Bool("mean-subtract"),
 				},
 				backendOptions: readBackendFlags(c),
 				Distance:       c.String("distance"), Out: c.String("out"), JSON: c.Bool("json"),
@@ -70,8 +69,8 @@ func runScore(ctx context.Context, opts scoreOptions, w io.Writer) error {
 	if opts.MeanSubtract && opts.ScoreConfig.Backend.Trained() {
 		return usagef("score: --mean-subtract is part of the %s back-end", opts.ScoreConfig.Backend.Kind)
 	}
-	if opts.TopK < 0 {
-		return usagef("score: --topk must be >= 0")
+	if err := checkASNorm(opts.ASNorm); err != nil {
+		return err
 	}
 	if opts.JSON && opts.Out == "-" {
 		return usagef("score: --json needs --out FILE for the scores")

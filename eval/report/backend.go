@@ -76,18 +76,25 @@ func LoadBackend(c BackendConfig, log io.Writer) (*eval.Backend, error) {
 }
 
 // space is a set of vectors as the scoring sees them: raw rows compared by
-// a metric, or rows projected by a trained back-end.
+// a metric, or rows projected by a trained back-end; with a cohort the
+// verification scores (score, pairTrials, scorer) are AS-normed, the
+// clustering distances (pdist) are not.
 type space struct {
-	x   []float32 // [n, dim]
-	dim int
-	m   eval.Metric
-	be  *eval.Backend
-	y   []float64 // x projected by be: [n, be.OutDim()]
+	x    []float32 // [n, dim]
+	dim  int
+	m    eval.Metric
+	be   *eval.Backend
+	y    []float64    // x projected by be: [n, be.OutDim()]
+	norm *eval.Scorer // AS-norm scorer of x (nil: none)
 }
 
-// newSpace projects x by be (nil: none); dir names the embeddings in errors.
-func newSpace(x []float32, dim int, m eval.Metric, be *eval.Backend, dir string) (*space, error) {
+// newSpace projects x by be (nil: none) and AS-norms its scores against coh
+// (nil: none); dir names the embeddings in errors.
+func newSpace(x []float32, dim int, m eval.Metric, be *eval.Backend, coh *cohort, dir string) (*space, error) {
 	s := &space{x: x, dim: dim, m: m, be: be}
+	if coh != nil {
+		s.norm = coh.scorer(x, dim, m, be)
+	}
 	if be == nil {
 		return s, nil
 	}
@@ -106,7 +113,15 @@ func (s *space) name() string {
 	return string(s.be.Kind)
 }
 
-// pdist is the condensed distance matrix.
+// scoreName says how the verification scores are made: name, and AS-norm.
+func (s *space) scoreName() string {
+	if s.norm != nil {
+		return s.name() + " + AS-norm"
+	}
+	return s.name()
+}
+
+// pdist is the condensed distance matrix (never AS-normed).
 func (s *space) pdist() []float64 {
 	if s.be == nil {
 		return eval.Pdist(s.x, s.dim, s.m)
@@ -114,8 +129,11 @@ func (s *space) pdist() []float64 {
 	return s.be.Pdist(s.y)
 }
 
-// score is the similarity of rows i and j.
+// score is the similarity of rows i and j, AS-normed with a cohort.
 func (s *space) score(i, j int) float64 {
+	if s.norm != nil {
+		return s.norm.Score(i, j)
+	}
 	if s.be == nil {
 		d := s.dim
 		return eval.DistanceToScore(s.m, s.m.Distance(s.x[i*d:(i+1)*d], s.x[j*d:(j+1)*d]))
@@ -126,6 +144,9 @@ func (s *space) score(i, j int) float64 {
 
 // scorer returns a trial scorer over the rows.
 func (s *space) scorer() *eval.Scorer {
+	if s.norm != nil {
+		return s.norm
+	}
 	return &eval.Scorer{Metric: s.m, Emb: s.x, Dim: s.dim, Backend: s.be}
 }
 
@@ -134,6 +155,9 @@ func (s *space) scorer() *eval.Scorer {
 func (s *space) pairTrials(labels []int, maxPairs int) ([]float64, []bool) {
 	n := len(labels)
 	if maxPairs <= 0 || n*(n-1)/2 <= maxPairs {
+		if s.norm != nil {
+			return s.norm.PairScores(labels)
+		}
 		if s.be != nil {
 			return s.be.PairScores(s.y, labels)
 		}

@@ -98,7 +98,7 @@ func Cluster(cfg ClusterConfig) (*ClusterResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp, err := newSpace(x, dim, cfg.Metric, be, cfg.Embeddings)
+	sp, err := newSpace(x, dim, cfg.Metric, be, nil, cfg.Embeddings)
 	if err != nil {
 		return nil, err
 	}

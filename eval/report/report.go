@@ -23,6 +23,12 @@ type Config struct {
 	// embeddings); it scores the test, dev and all-pairs trials and gives
 	// the clustering distances.
 	Backend BackendConfig
+	// ASNorm normalises the verification scores (test trials or all
+	// pairs, and the dev set's, so its thresholds carry over) against a
+	// cohort, on top of the back-end (default none). Clustering keeps the
+	// back-end's distances: an AS-norm score is a z-score against the
+	// cohort, not a dissimilarity.
+	ASNorm ASNormConfig
 	// MaxPairs caps the all-pairs trials (random pairs, fixed seed, beyond
 	// it); 0 means 500000.
 	MaxPairs int
@@ -41,6 +47,7 @@ type Report struct {
 	Dim          int                 `json:"dim"`
 	Metric       string              `json:"metric"`
 	Backend      string              `json:"backend,omitempty"` // norm or plda when a trained back-end scored
+	ASNorm       *ASNormReport       `json:"as_norm,omitempty"` // AS-norm of the verification scores
 	Method       string              `json:"method"`
 	Clustering   *ClusteringReport   `json:"clustering,omitempty"`
 	Verification *VerificationReport `json:"verification,omitempty"`
@@ -113,11 +120,15 @@ func Build(cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	coh, err := loadCohort(cfg.ASNorm, cfg.Metric, dim, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
 	be, err := LoadBackend(cfg.Backend, cfg.Log)
 	if err != nil {
 		return nil, err
 	}
-	sp, err := newSpace(x, dim, cfg.Metric, be, cfg.Embeddings)
+	sp, err := newSpace(x, dim, cfg.Metric, be, coh, cfg.Embeddings)
 	if err != nil {
 		return nil, err
 	}
@@ -126,11 +137,14 @@ func Build(cfg Config) (*Report, error) {
 	if be != nil {
 		r.Backend = string(be.Kind)
 	}
+	if coh != nil {
+		r.ASNorm = &coh.ASNormReport
+	}
 	labels, names, known := Speakers(set)
 	r.Speakers = len(names)
 	var dev *devResult
 	if cfg.Dev != "" {
-		if dev, err = tuneOnDev(cfg, be); err != nil {
+		if dev, err = tuneOnDev(cfg, be, coh); err != nil {
 			return nil, err
 		}
 	}
@@ -166,8 +180,9 @@ type devResult struct {
 }
 
 // loadDev reads a development set whose utterances all have speakers, in
-// the space of the back-end be (nil: none).
-func loadDev(dir string, m eval.Metric, be *eval.Backend) (*space, []int, error) {
+// the space of the back-end be (nil: none), its scores AS-normed against
+// coh (nil: none).
+func loadDev(dir string, m eval.Metric, be *eval.Backend, coh *cohort) (*space, []int, error) {
 	set, err := LoadSet(dir, "")
 	if err != nil {
 		return nil, nil, err
@@ -180,14 +195,14 @@ func loadDev(dir string, m eval.Metric, be *eval.Backend) (*space, []int, error)
 	if !ok || set.Len() < 2 {
 		return nil, nil, errs.BadData("report: dev set %s needs two utterances and the speaker of each (%s)", dir, vecio.Utt2SpkFile)
 	}
-	sp, err := newSpace(x, dim, m, be, dir)
+	sp, err := newSpace(x, dim, m, be, coh, dir)
 	return sp, labels, err
 }
 
 // devCutThreshold tunes the dendrogram cut on a development set: the
 // threshold of its oracle level, and the dev MR there.
 func devCutThreshold(dir string, method eval.Method, m eval.Metric, be *eval.Backend) (thr, mr float64, err error) {
-	sp, labels, err := loadDev(dir, m, be)
+	sp, labels, err := loadDev(dir, m, be, nil)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -196,14 +211,14 @@ func devCutThreshold(dir string, method eval.Method, m eval.Metric, be *eval.Bac
 	return thr, mr, nil
 }
 
-func tuneOnDev(cfg Config, be *eval.Backend) (*devResult, error) {
+func tuneOnDev(cfg Config, be *eval.Backend, coh *cohort) (*devResult, error) {
 	cfg.logf("tuning thresholds on the dev set %s", cfg.Dev)
 	d := &devResult{}
 	var err error
 	if d.cutThreshold, d.cutMR, err = devCutThreshold(cfg.Dev, cfg.Method, cfg.Metric, be); err != nil {
 		return nil, err
 	}
-	sp, labels, err := loadDev(cfg.Dev, cfg.Metric, be)
+	sp, labels, err := loadDev(cfg.Dev, cfg.Metric, be, coh)
 	if err != nil {
 		return nil, err
 	}

@@ -207,7 +207,7 @@ func TestBackends(t *testing.T) {
 	}
 	trials := filepath.Join(root, "trials")
 	os.WriteFile(trials, []byte("1 id00/v/00000.wav id00/v/00001.wav\n0 id00/v/00000.wav id01/v/00001.wav\n1 id02/v/00003.wav id02/v/00004.wav\n0 id03/v/00000.wav id05/v/00002.wav\n"), 0o644)
-	s, err := Score(ScoreConfig{Embeddings: test, Trials: trials, Cohort: dev, TopK: 10, Backend: plda})
+	s, err := Score(ScoreConfig{Embeddings: test, Trials: trials, ASNorm: ASNormConfig{Cohort: dev, TopK: 10}, Backend: plda})
 	if err != nil || !s.ASNorm || s.Backend != "plda" || *s.EER != 0 {
 		t.Fatalf("score with plda and AS-norm: %v %+v", err, s)
 	}

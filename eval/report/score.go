@@ -13,10 +13,8 @@ type ScoreConfig struct {
 	Embeddings string
 	Trials     string
 	Metric     eval.Metric
-	// Cohort is an embeddings directory for AS-norm ("" for none); TopK
-	// its top-k (0: all).
-	Cohort string
-	TopK   int
+	// ASNorm normalises the scores against a cohort (default none).
+	ASNorm ASNormConfig
 	// MeanSubtract removes the mean of the cohort (or, without one, of the
 	// scored set) before cosine/Euclidean scoring; not with a trained
 	// back-end, which subtracts its training-set mean itself.
@@ -58,6 +56,10 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 	if cfg.MeanSubtract && cfg.Backend.Trained() {
 		return nil, fmt.Errorf("report: mean subtraction is part of the %s back-end; do not ask for both", cfg.Backend.Kind)
 	}
+	coh, err := loadCohort(cfg.ASNorm, cfg.Metric, dim, cfg.Embeddings)
+	if err != nil {
+		return nil, err
+	}
 	be, err := LoadBackend(cfg.Backend, nil)
 	if err != nil {
 		return nil, err
@@ -65,21 +67,7 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 	if be != nil && be.Dim != dim {
 		return nil, errs.BadData("report: the back-end has dimension %d, the embeddings %s %d", be.Dim, cfg.Embeddings, dim)
 	}
-	sc := &eval.Scorer{Metric: cfg.Metric, Emb: x, Dim: dim, TopK: cfg.TopK, Backend: be}
-	if cfg.Cohort != "" {
-		cset, err := LoadSet(cfg.Cohort, "")
-		if err != nil {
-			return nil, err
-		}
-		cx, cdim, err := Vectors(cset, cfg.Metric, cfg.Cohort)
-		if err != nil {
-			return nil, err
-		}
-		if cdim != dim {
-			return nil, fmt.Errorf("report: cohort %s has dimension %d, embeddings %d", cfg.Cohort, cdim, dim)
-		}
-		sc.Cohort = cx
-	}
+	sc := coh.scorer(x, dim, cfg.Metric, be)
 	if cfg.MeanSubtract {
 		src := x
 		if sc.Cohort != nil {

@@ -67,7 +67,7 @@ func verifyReport(cfg Config, set *vecio.Set, sp *space, labels []int, dev *devR
 	lines = append(lines, plot.Threshold{Name: "oracle accuracy threshold", Value: best})
 	det := eval.DET(scores, target)
 	v.DET = thin(det, 200)
-	if err := fig.verification(det, v.EER, scores, target, lines, sp.name()); err != nil {
+	if err := fig.verification(det, v.EER, scores, target, lines, sp.scoreName()); err != nil {
 		return nil, err
 	}
 	return v, nil

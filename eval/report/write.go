@@ -93,6 +93,9 @@ func Markdown(r *Report) string {
 	} else {
 		fmt.Fprintf(&b, "%d utterances, %d speakers, %d dimensions; %s distance, %s linkage.\n\n", r.Utterances, r.Speakers, r.Dim, r.Metric, r.Method)
 	}
+	if a := r.ASNorm; a != nil {
+		fmt.Fprintf(&b, "Verification scores AS-normed: %s; clustering uses the unnormalised distances.\n\n", a)
+	}
 	if c := r.Clustering; c != nil {
 		b.WriteString("## Clustering\n\n| cut | threshold | clusters | MR | MR (ZHAW mr.py) | ACP | ASP | ARI | NMI | purity | coverage |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, k := range c.Cuts {

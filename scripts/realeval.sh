@@ -49,11 +49,8 @@ evaluate() { # name backend: cosine, or norm/plda trained on the real training s
     bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
   fi
   if [ "$2" != "$be" ]; then
-    local k=$ASNORM_TOPK n
-    n=$(wc -l < "$OUT/$name/single-train/utt.list")
-    if [ "$n" -lt "$k" ]; then k=$n; fi
     tag="$tag + AS-norm"
-    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$k")
+    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$ASNORM_TOPK")
   fi
   r="$OUT/$name/$2"
   mkdir -p "$r"

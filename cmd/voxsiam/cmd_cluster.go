@@ -94,7 +94,7 @@ func (o backendOptions) config(distance string) (report.BackendConfig, error) {
 func asnormFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "asnorm-cohort", Usage: "embeddings directory of the AS-norm cohort (e.g. the --backend-train set)", Category: clusterCategory},
-		&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0: all; at most the cohort's size)", Category: clusterCategory},
+		&cli.IntFlag{Name: "topk", Value: 300, Usage: "AS-norm: cohort scores kept per side (0, or more than the cohort holds: all)", Category: clusterCategory},
 	}
 }
 

@@ -33,7 +33,7 @@ func newScoreCommand() *cli.Command {
 Scores are cosine similarities, or negated distances (euclidean, kl). --mean-subtract removes
 the cohort's (or else the scored set's) mean first; --asnorm-cohort applies adaptive s-norm
 with the --topk best cohort scores (also on top of a trained back-end's scores, the cohort
-projected by the same back-end; a --topk above the cohort's size is a usage error). With
+projected by the same back-end; a --topk above the cohort's size keeps the whole cohort). With
 labelled trials the EER and minDCF are printed.
 
 ` + backendHelp + exitStatusHelp,

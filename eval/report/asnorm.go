@@ -17,7 +17,8 @@ type ASNormConfig struct {
 	// embeddings the back-end is trained on ("" for no AS-norm).
 	Cohort string
 	// TopK is the number of cohort scores kept per side (0: all of them);
-	// more than the cohort has is a usage error.
+	// more than the cohort holds keeps all of it (as WeSpeaker's top-n
+	// slice does), and the report gives the number used.
 	TopK int
 }
 
@@ -28,7 +29,7 @@ func (c ASNormConfig) On() bool { return c.Cohort != "" }
 type ASNormReport struct {
 	Cohort     string `json:"cohort"`
 	Utterances int    `json:"utterances"`
-	TopK       int    `json:"top_k"` // cohort scores kept per side (0: all)
+	TopK       int    `json:"top_k"` // cohort scores kept per side (0: all; at most the cohort's size)
 }
 
 // String is "cohort DIR (N utterances), top K per side" (K "all" for 0).
@@ -49,8 +50,9 @@ type cohort struct {
 
 // loadCohort reads the cohort c selects (nil when none) and checks it
 // against the scored embeddings (dimension dim, directory dir): an empty
-// cohort and a dimension mismatch are data errors, a TopK outside
-// [0, cohort size] a usage error, each naming the cohort directory.
+// cohort and a dimension mismatch are data errors and a negative TopK a usage
+// error, each naming the cohort directory; a TopK above the cohort's size
+// becomes its size.
 func loadCohort(c ASNormConfig, m eval.Metric, dim int, dir string) (*cohort, error) {
 	if !c.On() {
 		return nil, nil
@@ -73,7 +75,7 @@ func loadCohort(c ASNormConfig, m eval.Metric, dim int, dir string) (*cohort, er
 		return nil, errs.BadData("report: AS-norm cohort %s has dimension %d, the embeddings %s %d", c.Cohort, cdim, dir, dim)
 	}
 	if c.TopK > set.Len() {
-		return nil, errs.Usage("report: AS-norm top-k %d is more than the cohort %s holds (%d utterances); use at most %d, or 0 for all", c.TopK, c.Cohort, set.Len(), set.Len())
+		c.TopK = set.Len()
 	}
 	return &cohort{ASNormReport: ASNormReport{Cohort: c.Cohort, Utterances: set.Len(), TopK: c.TopK}, x: x}, nil
 }

@@ -8,11 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/voxsiam/voxsiam/internal/errs"
-	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/baseline"
 	"github.com/voxsiam/voxsiam/tools/feature"
-	"github.com/voxsiam/voxsiam/tools/source"
 )
 
 // baselineOptions are the flags of `voxsiam baseline`.
@@ -63,23 +60,6 @@ func newBaselineCommand() *cli.Command {
 	}
 }
 
-// baselineSummary is the --json output of baseline.
-type baselineSummary struct {
-	Out                string             `json:"out"`
-	Utterances         int                `json:"utterances"`
-	Dim                int                `json:"dim"`
-	Features           string             `json:"features"` // kind of the frames: logmel or fbank
-	NMels              int                `json:"n_mels"`
-	Options            baseline.Options   `json:"options"`
-	Frames             int64              `json:"frames"`
-	FramesKept         int64              `json:"frames_kept"` // after the VAD
-	Skipped            []baseline.Problem `json:"skipped"`
-	AudioSeconds       float64            `json:"audio_seconds"`
-	Seconds            float64            `json:"seconds"`
-	CPUSeconds         float64            `json:"cpu_seconds"`
-	AudioSecondsPerSec float64            `json:"audio_seconds_per_second"`
-}
-
 func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 	switch {
 	case len(o.In) == 0 || o.Out == "":
@@ -91,53 +71,22 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 	case o.VADThresholdDB <= 0:
 		return usagef("baseline: --vad-db %g: want > 0", o.VADThresholdDB)
 	}
-	keep, err := speakerSet(o.Speakers)
-	if err != nil {
-		return err
-	}
-	src, err := source.Open(o.In, o.Layout, feature.DefaultConfig(), keep)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	if o.NCeps > src.Features.NMels {
-		return usagef("baseline: --mfcc %d: the inputs have %d mel bands", o.NCeps, src.Features.NMels)
-	}
-	out := w
+	bar := w
 	if o.JSON {
-		out = nil
+		bar = nil
 	}
-	bar := progress.New(out, int64(len(src.Inputs)), "baseline")
-	work := progress.StartPhase()
-	res, err := baseline.Run(ctx, src, baseline.RunOptions{Options: o.Options, Workers: o.Workers, Strict: o.Strict,
-		Progress: func(source.Input) { bar.Add(1) }})
-	bar.Finish()
+	sum, err := baseline.RunJob(ctx, baseline.Job{Options: o.Options, In: o.In, Layout: o.Layout, Speakers: o.Speakers,
+		Out: o.Out, Kaldi: o.Format == "kaldi", Workers: o.Workers, Strict: o.Strict, Progress: bar})
 	if err != nil {
 		return err
-	}
-	sec, cpu := work.Since()
-	if len(res.IDs) == 0 {
-		return errs.BadData("baseline: no utterance could be embedded (%d skipped)", len(res.Skipped))
-	}
-	if err := baseline.Write(o.Out, res, o.Format == "kaldi"); err != nil {
-		return err
-	}
-	sum := baselineSummary{Out: o.Out, Utterances: len(res.IDs), Dim: res.Dim, Features: src.Features.Kind,
-		NMels: src.Features.NMels, Options: res.Options, Frames: res.Frames, FramesKept: res.Kept,
-		Skipped: res.Skipped, AudioSeconds: res.Seconds, Seconds: sec, CPUSeconds: cpu}
-	if sec > 0 {
-		sum.AudioSecondsPerSec = res.Seconds / sec
-	}
-	if sum.Skipped == nil {
-		sum.Skipped = []baseline.Problem{}
 	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
-	for _, p := range res.Skipped {
+	for _, p := range sum.Skipped {
 		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
 	}
 	fmt.Fprintf(w, "baseline: %d utterances (%.1f s of audio, %d of %d frames kept) in %.1f s: %d-d vectors in %s\n",
-		len(res.IDs), res.Seconds, res.Kept, res.Frames, sec, res.Dim, o.Out)
+		sum.Utterances, sum.AudioSeconds, sum.FramesKept, sum.Frames, sum.Seconds, sum.Dim, o.Out)
 	return nil
 }

@@ -71,7 +71,7 @@ func TestBaselineEvalCLI(t *testing.T) {
 	must("split", "--store", st, "--out", splits, "--val", "2", "--test", "3", "--seed", "1", "--zhaw")
 	test, dev := filepath.Join(root, "bl-test"), filepath.Join(root, "bl-dev")
 	so := must("baseline", "--in", filepath.Join(splits, "test-zhaw"), "--out", test, "--json")
-	var sum baselineSummary
+	var sum baseline.Summary
 	if err := json.Unmarshal([]byte(so), &sum); err != nil {
 		t.Fatalf("--json: %v\n%s", err, so)
 	}

@@ -5,15 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/voxsiam/voxsiam/embed"
 	"github.com/voxsiam/voxsiam/embed/defaultmodel"
-	"github.com/voxsiam/voxsiam/internal/errs"
-	"github.com/voxsiam/voxsiam/internal/progress"
-	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/shard"
 )
 
@@ -81,36 +77,10 @@ func newEmbedCommand() *cli.Command {
 	}
 }
 
-// embedSummary is the --json output of embed (bench/ reads it).
-type embedSummary struct {
-	Model              string          `json:"model"`
-	Out                string          `json:"out"`
-	Shard              string          `json:"shard,omitempty"` // k/n of a sharded run
-	Utterances         int             `json:"utterances"`
-	Rows               int             `json:"rows"`
-	Segments           int             `json:"segments"`
-	Dim                int             `json:"dim"`
-	Skipped            []embed.Problem `json:"skipped"`
-	PaddedUtterances   int             `json:"padded_utterances"` // shorter than one segment, repeat-padded
-	Padded             []embed.Problem `json:"padded"`
-	AudioSeconds       float64         `json:"audio_seconds"`
-	LoadSeconds        float64         `json:"load_seconds"`
-	Seconds            float64         `json:"seconds"`
-	UtterancesPerSec   float64         `json:"utterances_per_second"`
-	AudioSecondsPerSec float64         `json:"audio_seconds_per_second"`
-	CPUSeconds         float64         `json:"cpu_seconds"` // process CPU time of the extraction (Seconds' phase)
-	AudioSecondsPerCPU float64         `json:"audio_seconds_per_cpu_second"`
-	Batch              int             `json:"batch"`
-	IntraOp            int             `json:"intra_op"`
-	InterOp            int             `json:"inter_op"`
-	Precision          string          `json:"precision"` // of the model's products (assets/voxsiam.json), "" for foreign models
-}
-
 func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if err := checkEmbedOptions(o); err != nil {
 		return err
 	}
-	t0 := time.Now()
 	if o.Model == "" {
 		d, err := defaultmodel.Dir()
 		if err != nil {
@@ -118,80 +88,32 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		}
 		o.Model = d
 	}
-	m, err := embed.LoadModel(o.Model, embed.Options{SignatureKey: o.Signature, InputName: o.InputName,
-		OutputName: o.OutputName, IntraOp: o.IntraOp, InterOp: o.InterOp, Device: o.Device, Batch: o.Batch})
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	cfg, err := m.FeatureConfig()
-	if err != nil {
-		return err
-	}
-	keep, err := speakerSet(o.Speakers)
-	if err != nil {
-		return err
-	}
-	inputs, closeSrc, err := embed.Sources(o.In, o.Layout, cfg, keep)
-	if err != nil {
-		return err
-	}
-	defer closeSrc()
-	if inputs = shard.Filter(o.Shard, inputs, func(in embed.Input) string { return in.ID }); len(inputs) == 0 {
-		return errs.BadData("embed: shard %s holds no utterance of %v (fewer utterances than shards?)", o.Shard, o.In)
-	}
-	loadSec := time.Since(t0).Seconds()
-	out := w
+	bar := w
 	if o.JSON {
-		out = nil
+		bar = nil
 	}
-	bar := progress.New(out, int64(len(inputs)), "embed")
-	work := progress.StartPhase()
-	eo := o.extractOptions()
-	eo.Progress = func(embed.Input, int) { bar.Add(1) }
-	res, err := embed.Extract(ctx, m, inputs, eo)
-	bar.Finish()
+	sum, err := embed.RunJob(ctx, embed.Job{Model: o.Model, In: o.In, Layout: o.Layout, Speakers: o.Speakers,
+		Shard: o.Shard, Out: o.Out, Format: o.Format, Progress: bar,
+		Load: embed.Options{SignatureKey: o.Signature, InputName: o.InputName, OutputName: o.OutputName,
+			IntraOp: o.IntraOp, InterOp: o.InterOp, Device: o.Device, Batch: o.Batch},
+		Extract: o.extractOptions()})
 	if err != nil {
 		return err
-	}
-	sec, cpu := work.Since()
-	if len(res.IDs) == 0 {
-		return errs.BadData("embed: no utterance could be embedded (%d skipped)", len(res.Skipped))
-	}
-	if err := embed.Write(o.Out, res, o.Format); err != nil {
-		return err
-	}
-	n := len(inputs) - len(res.Skipped)
-	sum := embedSummary{Model: o.Model, Out: o.Out, Shard: o.Shard.String(), Utterances: n, Rows: len(res.IDs), Segments: res.Segments,
-		Dim: res.Dim, Skipped: res.Skipped, PaddedUtterances: len(res.Padded), Padded: res.Padded, AudioSeconds: res.Seconds, LoadSeconds: loadSec, Seconds: sec,
-		UtterancesPerSec: float64(n) / sec, AudioSecondsPerSec: res.Seconds / sec, CPUSeconds: cpu,
-		Batch: o.Batch, IntraOp: o.IntraOp, InterOp: o.InterOp}
-	if m.Meta != nil {
-		sum.Precision = m.Meta.ModelPrecision()
-	}
-	if cpu > 0 {
-		sum.AudioSecondsPerCPU = res.Seconds / cpu
-	}
-	if sum.Skipped == nil {
-		sum.Skipped = []embed.Problem{}
-	}
-	if sum.Padded == nil {
-		sum.Padded = []embed.Problem{}
 	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
-	for _, p := range res.Skipped {
+	for _, p := range sum.Skipped {
 		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
 	}
-	for _, p := range res.Padded {
+	for _, p := range sum.Padded {
 		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Defect)
 	}
-	if len(res.Padded) > 0 {
-		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(res.Padded))
+	if len(sum.Padded) > 0 {
+		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(sum.Padded))
 	}
 	fmt.Fprintf(w, "embedded %d utterances%s (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
-		n, shardNote(o.Shard), res.Segments, res.Seconds, sec, res.Dim, o.Out)
+		sum.Utterances, shardNote(o.Shard), sum.Segments, sum.AudioSeconds, sum.Seconds, sum.Dim, o.Out)
 	return nil
 }
 
@@ -210,20 +132,4 @@ func checkEmbedOptions(o *embedOptions) error {
 func (o *embedOptions) extractOptions() embed.ExtractOptions {
 	return embed.ExtractOptions{Short: o.Short, MinDuration: o.MinDuration, Pooling: o.Pooling, Workers: o.Workers,
 		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch}
-}
-
-// speakerSet reads a speaker list; nil when path is empty.
-func speakerSet(path string) (map[string]bool, error) {
-	if path == "" {
-		return nil, nil
-	}
-	ids, err := vecio.ReadList(path)
-	if err != nil {
-		return nil, err
-	}
-	keep := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		keep[id] = true
-	}
-	return keep, nil
 }

@@ -68,7 +68,7 @@ func TestRunEmbed(t *testing.T) {
 	if err := runEmbed(context.Background(), o, &buf); err != nil {
 		t.Fatal(err)
 	}
-	var sum embedSummary
+	var sum embed.Summary
 	if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestRunEmbed(t *testing.T) {
 	if err := runEmbed(context.Background(), o, &buf); err != nil {
 		t.Fatal(err)
 	}
-	sum = embedSummary{}
+	sum = embed.Summary{}
 	if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
 		t.Fatal(err)
 	}

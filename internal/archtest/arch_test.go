@@ -46,7 +46,7 @@ var layering = []struct {
 	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},
 	{pkg: "train/tbevent"},
 	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/tfserver", "internal/vecio"}},
-	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/vecio"},
+	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/shard", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"},
 		testOnly: []string{"internal/modeltest", "tools/store"}},
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
 	{pkg: "internal/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}},

@@ -56,6 +56,22 @@ func ReadList(path string) ([]string, error) {
 	return ids, err
 }
 
+// ReadSet reads a list (ReadList) as a set; "" is no list: nil, no error.
+func ReadSet(path string) (map[string]bool, error) {
+	if path == "" {
+		return nil, nil
+	}
+	ids, err := ReadList(path)
+	if err != nil {
+		return nil, err
+	}
+	set := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, nil
+}
+
 // WriteList writes ids one a line, atomically.
 func WriteList(path string, ids []string) error {
 	return atomicfile.Write(path, func(w io.Writer) error {

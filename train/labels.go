@@ -18,27 +18,40 @@ import (
 // Speakers the map does not name keep their own name as label.
 func ReadLabelMap(path string) (map[string]string, error) {
 	m := map[string]string{}
+	err := readPairs(path, "label map", "speaker", "label", func(n int, sp, lab string) error {
+		m[sp] = lab
+		return nil
+	})
+	return m, err
+}
+
+// readPairs reads the two-column files of train (label map, class weights):
+// "key<TAB>value" per line (any whitespace; vecio.ScanFields), '#' comments
+// and blank lines skipped, an optional "<key><TAB><value>" header line; set
+// takes each pair. A line of another width, a repeated key and a file
+// without entries are data errors naming the file (what) and line.
+func readPairs(path, what, key, value string, set func(line int, k, v string) error) error {
 	line := map[string]int{}
 	err := vecio.ScanFields(path, func(n int, f []string) error {
 		if len(f) != 2 {
-			return errs.BadData("train: label map %s line %d: want \"speaker<TAB>label\", got %d fields", path, n, len(f))
+			return errs.BadData("train: %s %s line %d: want \"%s<TAB>%s\", got %d fields", what, path, n, key, value, len(f))
 		}
-		if len(m) == 0 && f[0] == "speaker" && f[1] == "label" {
+		if len(line) == 0 && f[0] == key && f[1] == value {
 			return nil // header
 		}
 		if prev, dup := line[f[0]]; dup {
-			return errs.BadData("train: label map %s line %d: speaker %q repeats line %d", path, n, f[0], prev)
+			return errs.BadData("train: %s %s line %d: %s %q repeats line %d", what, path, n, key, f[0], prev)
 		}
-		line[f[0]], m[f[0]] = n, f[1]
-		return nil
+		line[f[0]] = n
+		return set(n, f[0], f[1])
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if len(m) == 0 {
-		return nil, errs.BadData("train: label map %s: no entries", path)
+	if len(line) == 0 {
+		return errs.BadData("train: %s %s: no entries", what, path)
 	}
-	return m, nil
+	return nil
 }
 
 // classes groups speakers by label: the sorted distinct labels, and for each
@@ -79,29 +92,13 @@ func classes(speakers []string, label map[string]string) (names []string, member
 // file does not name weigh 1. Weights are finite and > 0.
 func ReadClassWeights(path string) (map[string]float64, error) {
 	m := map[string]float64{}
-	line := map[string]int{}
-	err := vecio.ScanFields(path, func(n int, f []string) error {
-		if len(f) != 2 {
-			return errs.BadData("train: class weights %s line %d: want \"class<TAB>weight\", got %d fields", path, n, len(f))
-		}
-		if len(m) == 0 && f[0] == "class" && f[1] == "weight" {
-			return nil // header
-		}
-		w, err := strconv.ParseFloat(f[1], 64)
+	err := readPairs(path, "class weights", "class", "weight", func(n int, c, v string) error {
+		w, err := strconv.ParseFloat(v, 64)
 		if err != nil || !(w > 0) || math.IsInf(w, 0) {
-			return errs.BadData("train: class weights %s line %d: weight %q of %q is not a finite number > 0", path, n, f[1], f[0])
+			return errs.BadData("train: class weights %s line %d: weight %q of %q is not a finite number > 0", path, n, v, c)
 		}
-		if prev, dup := line[f[0]]; dup {
-			return errs.BadData("train: class weights %s line %d: class %q repeats line %d", path, n, f[0], prev)
-		}
-		line[f[0]], m[f[0]] = n, w
+		m[c] = w
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(m) == 0 {
-		return nil, errs.BadData("train: class weights %s: no entries", path)
-	}
-	return m, nil
+	return m, err
 }

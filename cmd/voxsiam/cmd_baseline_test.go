@@ -50,14 +50,7 @@ func baselineCorpus(t *testing.T) string {
 func TestBaselineEvalCLI(t *testing.T) {
 	corpus := baselineCorpus(t)
 	root := t.TempDir()
-	run := func(args ...string) (string, string, int) {
-		var so, se bytes.Buffer
-		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
-		if err != nil {
-			fmt.Fprintln(&se, err)
-		}
-		return so.String(), se.String(), exitCode(context.Background(), err)
-	}
+	run := runCLI3
 	must := func(args ...string) string {
 		t.Helper()
 		so, se, code := run(args...)

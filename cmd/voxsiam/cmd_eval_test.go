@@ -145,15 +145,7 @@ func TestBackendCLI(t *testing.T) {
 	train := backendTrainSet(t)
 	out := t.TempDir()
 	model := filepath.Join(out, "plda.json")
-	// stderr as main prints it: the command's own notes, then the error
-	run := func(args ...string) (string, string, int) {
-		var so, se bytes.Buffer
-		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
-		if err != nil {
-			fmt.Fprintln(&se, "voxsiam:", err)
-		}
-		return so.String(), se.String(), exitCode(context.Background(), err)
-	}
+	run := runCLI3
 	so, se, code := run("score", "--embeddings", dir, "--trials", trials, "--out", filepath.Join(out, "scores"),
 		"--backend", "plda", "--backend-train", train, "--backend-model", model, "--asnorm-cohort", train, "--topk", "10")
 	if code != 0 || !strings.Contains(so, "EER 0.00%") {
@@ -195,14 +187,7 @@ func TestEvalASNormCLI(t *testing.T) {
 	dir, trials := evalFixture(t)
 	train := backendTrainSet(t)
 	out := t.TempDir()
-	run := func(args ...string) (string, string, int) {
-		var so, se bytes.Buffer
-		err := newApp(&so, &se).RunContext(context.Background(), append([]string{"voxsiam"}, args...))
-		if err != nil {
-			fmt.Fprintln(&se, "voxsiam:", err)
-		}
-		return so.String(), se.String(), exitCode(context.Background(), err)
-	}
+	run := runCLI3
 	evalArgs := func(extra ...string) []string {
 		return append([]string{"eval", "--embeddings", dir, "--dev", dir, "--out", filepath.Join(out, "report"),
 			"--backend", "norm", "--backend-train", train, "--asnorm-cohort", train}, extra...)

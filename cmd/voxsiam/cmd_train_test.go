@@ -54,6 +54,18 @@ func runCLI(args ...string) (string, int) {
 	return out.String(), exitCode(ctx, err)
 }
 
+// runCLI3 runs the app with args and returns stdout, stderr as main prints it
+// (the command's own notes, then "voxsiam: <error>") and the exit code.
+func runCLI3(args ...string) (string, string, int) {
+	var so, se bytes.Buffer
+	ctx := context.Background()
+	err := newApp(&so, &se).RunContext(ctx, append([]string{"voxsiam"}, args...))
+	if err != nil {
+		fmt.Fprintln(&se, "voxsiam:", err)
+	}
+	return so.String(), se.String(), exitCode(ctx, err)
+}
+
 const tinyTOML = `
 [model]
 lstm1 = 4

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // metric reads step -> value of key from a run's metrics.jsonl.
@@ -89,4 +90,43 @@ func TestDistLocalDevicesUsage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDistClusterLocalDevices: `train --cluster --device cpu
+// --local-devices 2` on a loopback cluster of a chief and 2 workers
+// started with `server --cpu-devices 2` (four towers of 2 rows) gives the
+// losses of one process with the batch of 8; with workers started without
+// --cpu-devices the chief stops before training, naming the missing device.
+func TestDistClusterLocalDevices(t *testing.T) {
+	dir := t.TempDir()
+	feats := trainTestStore(t, dir)
+	cfg := filepath.Join(dir, "train.toml")
+	os.WriteFile(cfg, []byte(distTOML), 0o644)
+	ref := filepath.Join(dir, "ref")
+	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref, "--steps", "3"); code != 0 {
+		t.Fatalf("one-process run: %s", out)
+	}
+	cluster, _, workers := localCluster(t, dir, 2)
+	args := []string{"train", "--cluster", cluster, "--config", cfg, "--data", feats, "--steps", "3", "--device", "cpu", "--local-devices", "2"}
+	chief := startVoxsiam(t, append(args, "--out", filepath.Join(dir, "missing"))...)
+	code := chief.wait(t, 10*time.Minute)
+	msg := chief.err.String()
+	for _, l := range strings.Split(msg, "\n") {
+		if strings.HasPrefix(l, "voxsiam:") {
+			t.Logf("workers without --cpu-devices: exit %d: %s", code, l)
+		}
+	}
+	if code != exitFailure || !strings.Contains(msg, "tower device /job:worker/replica:0/task:0/device:CPU:1 does not exist") {
+		t.Fatalf("workers without --cpu-devices: exit %d, stderr %q", code, msg)
+	}
+	for i, w := range workers {
+		w.kill()
+		workers[i] = startVoxsiam(t, "server", "--cluster", cluster, "--task", "worker:"+itoa(i), "--intra-op", "1", "--inter-op", "1", "--cpu-devices", "2")
+	}
+	run := filepath.Join(dir, "run")
+	chief = startVoxsiam(t, append(args, "--out", run)...)
+	if code := chief.wait(t, 10*time.Minute); code != 0 {
+		t.Fatalf("cluster run with 2 devices per worker: exit %d\n%s\n%s", code, chief.out.String(), chief.err.String())
+	}
+	sameLosses(t, "2 workers x 2 CPU devices", losses(t, ref), losses(t, run), 1, 3)
 }

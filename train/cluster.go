@@ -80,16 +80,17 @@ func clusterNetFactory(co ClusterOptions) netFactory {
 func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	c := co.Cluster
 	workers := c.Tasks("worker")
+	perTask := max(cfg.Train.LocalDevices, 1)
 	switch {
 	case c.Task != (tfserver.Task{Type: "chief", Index: 0}):
 		return nil, fmt.Errorf("train: %s: this process runs task %s; `train --cluster` runs the chief (task chief:0), the workers run `voxsiam server`", c.Source, c.Task)
 	case len(workers) == 0:
 		return nil, fmt.Errorf("train: %s: no \"worker\" job: the towers run on worker tasks", c.Source)
-	case cfg.Train.Batch%(len(workers)*max(cfg.Train.LocalDevices, 1)) != 0:
+	case cfg.Train.Batch%(len(workers)*perTask) != 0:
 		return nil, fmt.Errorf("train: batch %d is not a multiple of the %d towers (%d workers x %d local devices; each tower takes an equal share)",
-			cfg.Train.Batch, len(workers)*max(cfg.Train.LocalDevices, 1), len(workers), max(cfg.Train.LocalDevices, 1))
+			cfg.Train.Batch, len(workers)*perTask, len(workers), perTask)
 	}
-	devs, err := clusterTowers(workers, cfg.Model.Device, max(cfg.Train.LocalDevices, 1))
+	devs, err := clusterTowers(workers, cfg.Model.Device, perTask)
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,7 @@ shared host, keep the ports closed by a firewall.
 			&cli.BoolFlag{Name: "allow-remote", Usage: "allow cluster addresses off the loopback (TensorFlow's gRPC has no authentication: private networks only)", Destination: &o.AllowRemote},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads of this task (0 = one per core)", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads of this task (0 = one per core)", Destination: &o.InterOp},
-			&cli.IntFlag{Name: "cpu-devices", Usage: "CPU devices of this task (/device:CPU:0..N-1), for `train --cluster --device cpu --local-devices N`", Value: 1, Destination: &o.CPUDevices},
+			&cli.IntFlag{Name: "cpu-devices", Usage: "`N` CPU devices of this task (/device:CPU:0..N-1), for train --cluster --device cpu --local-devices N", Value: 1, Destination: &o.CPUDevices},
 		},
 		Action: func(c *cli.Context) error { return runServer(c.Context, o, c.App.Writer) },
 	}

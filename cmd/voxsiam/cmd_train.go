@@ -74,7 +74,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
-			&cli.IntFlag{Name: "local-devices", Usage: "towers per process (per worker with --cluster), one per device from --device on: gpu:K uses GPUs K..K+N-1, cpu N CPU devices; the batch is split, the loss stays over the whole batch ([train] local_devices)", Value: def.Train.LocalDevices, Category: "Runtime", Destination: &o.LocalDevices},
+			&cli.IntFlag{Name: "local-devices", Usage: "`N` towers per process (per worker with --cluster), one per device from --device on: gpu:K uses GPUs K..K+N-1, cpu N CPU devices; the batch is split, the loss stays over the whole batch ([train] local_devices)", Value: def.Train.LocalDevices, Category: "Runtime", Destination: &o.LocalDevices},
 			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
 		}, o.Dist.flags()...),
 		Action: func(c *cli.Context) error {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
@@ -56,5 +58,72 @@ func TestParseDevice(t *testing.T) {
 				t.Errorf("DeviceName(%q) = %q, %v; want %q, usage error %v", c.in, name, err, c.name, c.usage)
 			}
 		})
+	}
+}
+
+// TestTowerDevices: the device names of local towers and of towers on a
+// cluster task, for GPUs and CPUs; a device without type and index is an
+// error.
+func TestTowerDevices(t *testing.T) {
+	for _, c := range []struct {
+		name, task, device string
+		n                  int
+		want               []string
+	}{
+		{"local gpus", "", "/device:GPU:0", 2, []string{"/device:GPU:0", "/device:GPU:1"}},
+		{"local gpus from 2", "", "/device:GPU:2", 3, []string{"/device:GPU:2", "/device:GPU:3", "/device:GPU:4"}},
+		{"local cpus", "", "/device:CPU:0", 2, []string{"/device:CPU:0", "/device:CPU:1"}},
+		{"worker gpus", "/job:worker/replica:0/task:1", "/device:GPU:0", 2,
+			[]string{"/job:worker/replica:0/task:1/device:GPU:0", "/job:worker/replica:0/task:1/device:GPU:1"}},
+		{"one tower", "/job:worker/replica:0/task:0", "/device:CPU:0", 1, []string{"/job:worker/replica:0/task:0/device:CPU:0"}},
+		{"no device", "", "", 2, nil},
+		{"no index", "", "/device:GPU", 2, nil},
+		{"tpu", "", "/device:TPU:0", 2, nil},
+		{"no towers", "", "/device:GPU:0", 0, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := TowerDevices(c.task, c.device, c.n)
+			if (err != nil) != (c.want == nil) || !slices.Equal(got, c.want) {
+				t.Errorf("TowerDevices(%q, %q, %d) = %q, %v; want %q", c.task, c.device, c.n, got, err, c.want)
+			}
+		})
+	}
+}
+
+// TestTowerGPUPlacement builds (does not run: no GPU here) a graph with
+// towers on a worker's GPU:0 and GPU:1 and the variables on the chief, and
+// checks the device every op asks for: each tower's forward ops carry its
+// GPU, the variables and the loss the chief's device.
+func TestTowerGPUPlacement(t *testing.T) {
+	cfg := tinyConfig("float32")
+	cfg.Device = "/job:chief/replica:0/task:0/device:CPU:0"
+	devs, err := TowerDevices("/job:worker/replica:0/task:1", "/device:GPU:0", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := BuildTowers(cfg, devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, op := range m.Graph.Operations() {
+		name := op.Name()
+		switch {
+		case strings.HasPrefix(name, "tower0/"), strings.HasPrefix(name, "tower1/"):
+			want := devs[name[len("tower")]-'0']
+			if op.Device() != want {
+				t.Fatalf("op %s on %q, want %q", name, op.Device(), want)
+			}
+			count[want]++
+		case name == "loss" || op.Type() == "VarHandleOp":
+			if op.Device() != cfg.Device {
+				t.Fatalf("op %s on %q, want %q", name, op.Device(), cfg.Device)
+			}
+			count[cfg.Device]++
+		}
+	}
+	t.Logf("ops per requested device: %v", count)
+	if len(count) != 3 || count[devs[0]] != count[devs[1]] {
+		t.Errorf("ops per device %v: want both towers alike and the chief", count)
 	}
 }

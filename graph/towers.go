@@ -15,8 +15,10 @@ type towerSlot struct {
 
 // towers builds the network once per device of devices (Train mode,
 // synchronous data parallelism in one graph): "spectrogram" [batch, Frames,
-// Bins] is split into len(Towers) equal row blocks (batch must be a
-// multiple of the tower count), block i runs on devices[i] with the shared
+// Bins] is split into len(devices) row blocks (towerRows: equal when batch
+// is a multiple of the tower count, as training needs for dropout masks
+// that do not depend on the tower count; any batch runs, so validation
+// can use the same graph), block i runs on devices[i] with the shared
 // weights (their reads live on Config.Device, the chief), and every layer
 // output is concatenated back on Config.Device in row order. The loss is
 // then computed there on the concatenated distribution [batch, S]: the
@@ -27,7 +29,7 @@ type towerSlot struct {
 func (b *builder) towers(w netWeights, devices []string, x, training, seed tf.Output) map[string]tf.Output {
 	n := len(devices)
 	s := b.root.SubScope("towers")
-	parts := op.Split(s.SubScope("split"), op.Const(s.SubScope("axis"), int32(0)), x, int64(n))
+	parts := op.SplitV(s.SubScope("split"), x, towerRows(s.SubScope("rows"), x, n), op.Const(s.SubScope("axis"), int32(0)), int64(n))
 	outs := make([]map[string]tf.Output, n)
 	root := b.root
 	for i, dev := range devices {
@@ -44,6 +46,20 @@ func (b *builder) towers(w netWeights, devices []string, x, training, seed tf.Ou
 		joined[k] = op.ConcatV2(s.SubScope("concat_"+k), xs, op.Const(s.SubScope("concat_axis_"+k), int32(0)))
 	}
 	return joined
+}
+
+// towerRows returns the rows of each of n towers for x: [batch, ...]:
+// [n] int32, q = ceil(batch/n) for the first towers, the remainder for the
+// next and 0 for any after it (batch 5 on 2 towers: [3 2]; batch 1: [1 0]).
+func towerRows(s *op.Scope, x tf.Output, n int) tf.Output {
+	batch := op.Slice(s.SubScope("batch"), op.Shape(s.SubScope("shape"), x), op.Const(s.SubScope("zero"), []int32{0}), op.Const(s.SubScope("one"), []int32{1})) // [1]
+	q := op.FloorDiv(s.SubScope("q"), add(s, batch, i32(s.SubScope("n_minus_1"), int32(n-1))), i32(s.SubScope("n"), int32(n)))
+	index := make([]int32, n)
+	for i := range index {
+		index[i] = int32(i)
+	}
+	left := op.Sub(s.SubScope("left"), batch, op.Mul(s.SubScope("starts"), op.Const(s.SubScope("index"), index), q))
+	return op.Minimum(s.SubScope("rows"), op.Maximum(s.SubScope("nonneg"), left, i32(s.SubScope("zero_rows"), 0)), q)
 }
 
 // towerMask returns the tower's rows of a uniform mask drawn for the whole

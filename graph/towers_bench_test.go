@@ -16,9 +16,9 @@ import (
 // 50 segments, each worker 1 intra- and 1 inter-op thread; the one process
 // gets 2 + 2), alternating the two, and reports seconds per step of each,
 // and their ratio (cluster / one process: the runtime's overhead on one
-// host). Bytes per step are not measured: gRPC moves them with
-// sendmsg/recvmsg, which /proc/<pid>/io's rchar/wchar do not count (a
-// first version read them and got 0); README gives them by arithmetic.
+// host). Bytes per step: BenchmarkClusterBytes (a counting proxy; gRPC
+// moves them with sendmsg/recvmsg, which /proc/<pid>/io's rchar/wchar do
+// not count: a first version read them and got 0).
 //
 //	go test ./graph/ -run '^$' -bench ClusterStep -benchtime=3x
 func BenchmarkClusterStep(b *testing.B) {

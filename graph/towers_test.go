@@ -9,6 +9,8 @@ import (
 	"time"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/voxsiam/voxsiam/internal/tfserver"
 )
@@ -40,10 +42,13 @@ func towerLosses(t *testing.T, m *Model, s *tf.Session, steps, n int) []float64 
 // TestTowersMatchOneProcess: a graph with two towers, each on half of the
 // mini-batch, the PKLD loss over all pairs of the concatenated outputs,
 // gives the losses of the one-tower graph on the whole batch, step after
-// step (Adam updates included), same seed: on two local CPU devices and
-// on a loopback cluster of a chief and two workers (child processes on
-// free ports). Tolerance 1e-5 relative: the towers' MatMuls have half the
-// rows, and TensorFlow's CPU kernels round a row by its place in the run.
+// step (Adam updates included), same seed: on two local CPU devices, on a
+// loopback cluster of a chief and two workers (child processes on free
+// ports), and on the same cluster with two CPU devices per worker (four
+// towers of 2 rows). Tolerance 1e-5 relative: the towers' MatMuls have
+// fewer rows, and TensorFlow's CPU kernels round a row by its place in the
+// run. The local towers also run batches that do not divide (3 and 1 rows
+// on 2 towers, dropout off), as validation does.
 func TestTowersMatchOneProcess(t *testing.T) {
 	cfg := Config{Frames: 8, Bins: 6, LSTM1: 4, LSTM2: 4, Speakers: 3, Seed: 11}
 	const steps, batch = 4, 8
@@ -51,12 +56,25 @@ func TestTowersMatchOneProcess(t *testing.T) {
 	want := towerLosses(t, m1, s1, steps, batch)
 
 	t.Run("local devices", func(t *testing.T) {
-		m, err := BuildTowers(cfg, []string{"/device:CPU:0", "/device:CPU:1"})
+		devs, err := TowerDevices("", "/device:CPU:0", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := BuildTowers(cfg, devs)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s := initSession(t, m, SessionOptions{IntraOp: 1, InterOp: 2, CPUDevices: 2})
+		hasDevices(t, s, "/job:localhost/replica:0/task:0/device:CPU:1")
 		compareLosses(t, want, towerLosses(t, m, s, steps, batch))
+		for _, n := range []int{3, 1} {
+			x, _ := randomBatch(t, cfg, n, rand.New(rand.NewPCG(8, uint64(n))))
+			d1 := run(t, s1, map[tf.Output]*tf.Tensor{m1.Input: x}, []tf.Output{m1.Distribution})[0].Value().([][]float32)
+			d2 := run(t, s, map[tf.Output]*tf.Tensor{m.Input: x}, []tf.Output{m.Distribution})[0].Value().([][]float32)
+			if diff := cmp.Diff(d1, d2, cmpopts.EquateApprox(1e-5, 1e-7)); diff != "" {
+				t.Errorf("%d rows on 2 towers: distribution differs from one tower (-want +got):\n%s", n, diff)
+			}
+		}
 	})
 	t.Run("loopback cluster", func(t *testing.T) {
 		addrs, err := tfserver.FreeLoopbackAddrs(3)
@@ -66,7 +84,7 @@ func TestTowersMatchOneProcess(t *testing.T) {
 		tasks := []tfserver.Task{{Type: "chief", Index: 0}, {Type: "worker", Index: 0}, {Type: "worker", Index: 1}}
 		var procs []*exec.Cmd
 		for _, task := range tasks {
-			cmd, err := tfserver.StartChild(addrs, task, 2*time.Minute)
+			cmd, err := tfserver.StartChildJSON(tfserver.LocalConfig(addrs, task), 2, 2*time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,6 +99,25 @@ func TestTowersMatchOneProcess(t *testing.T) {
 		}
 		s := initSession(t, m, SessionOptions{Target: "grpc://" + addrs[0], OperationTimeout: 2 * time.Minute})
 		compareLosses(t, want, towerLosses(t, m, s, steps, batch))
+
+		// Two towers per worker, on its CPU:0 and CPU:1. The variables are
+		// the chief's, shared by name with m's session: init resets them.
+		var devs4 []string
+		for _, w := range tasks[1:] {
+			d, err := TowerDevices(w.Device(), "/device:CPU:0", 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			devs4 = append(devs4, d...)
+		}
+		m4, err := BuildTowers(c, devs4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s4 := initSession(t, m4, SessionOptions{Target: "grpc://" + addrs[0], OperationTimeout: 2 * time.Minute})
+		hasDevices(t, s4, devs4...)
+		compareLosses(t, want, towerLosses(t, m4, s4, steps, batch))
+
 		// The towers run on the workers: with worker 1 gone, a step fails.
 		procs[2].Process.Kill()
 		procs[2].Wait()
@@ -91,6 +128,26 @@ func TestTowersMatchOneProcess(t *testing.T) {
 			t.Error("a step ran with worker 1 killed: its tower is not on worker 1")
 		}
 	})
+}
+
+// hasDevices fails t unless the session's devices include every one of
+// want (soft placement would otherwise move a tower of a missing device
+// silently).
+func hasDevices(t *testing.T, s *tf.Session, want ...string) {
+	t.Helper()
+	list, err := s.ListDevices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, d := range list {
+		have[d.Name] = true
+	}
+	for _, w := range want {
+		if !have[w] {
+			t.Errorf("device %s missing from the session's devices %v", w, list)
+		}
+	}
 }
 
 func initSession(t *testing.T, m *Model, o SessionOptions) *tf.Session {
@@ -110,7 +167,7 @@ func compareLosses(t *testing.T, want, got []float64) {
 	for i := range want {
 		worst = math.Max(worst, math.Abs(got[i]-want[i])/math.Abs(want[i]))
 	}
-	t.Logf("one tower %v\ntwo towers %v\nlargest relative difference %.3g", want, got, worst)
+	t.Logf("one tower %v\ntowers    %v\nlargest relative difference %.3g", want, got, worst)
 	if worst > 1e-5 {
 		t.Errorf("losses differ by up to %.3g relative (> 1e-5)", worst)
 	}

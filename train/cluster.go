@@ -80,13 +80,19 @@ func clusterNetFactory(co ClusterOptions) netFactory {
 func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	c := co.Cluster
 	workers := c.Tasks("worker")
+	perTask := max(cfg.Train.LocalDevices, 1)
 	switch {
 	case c.Task != (tfserver.Task{Type: "chief", Index: 0}):
 		return nil, fmt.Errorf("train: %s: this process runs task %s; `train --cluster` runs the chief (task chief:0), the workers run `voxsiam server`", c.Source, c.Task)
 	case len(workers) == 0:
 		return nil, fmt.Errorf("train: %s: no \"worker\" job: the towers run on worker tasks", c.Source)
-	case cfg.Train.Batch%len(workers) != 0:
-		return nil, fmt.Errorf("train: batch %d is not a multiple of the %d workers (each tower takes an equal share)", cfg.Train.Batch, len(workers))
+	case cfg.Train.Batch%(len(workers)*perTask) != 0:
+		return nil, fmt.Errorf("train: batch %d is not a multiple of the %d towers (%d workers x %d local devices; each tower takes an equal share)",
+			cfg.Train.Batch, len(workers)*perTask, len(workers), perTask)
+	}
+	devs, err := clusterTowers(workers, cfg.Model.Device, perTask)
+	if err != nil {
+		return nil, err
 	}
 	srv, err := tfserver.New(c, tfserver.Options{IntraOp: cfg.Train.IntraOp, InterOp: cfg.Train.InterOp})
 	if err != nil {
@@ -100,10 +106,6 @@ func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	}
 	mc := cfg.Model
 	mc.Device = c.Task.Device() + "/device:CPU:0"
-	devs := make([]string, len(workers))
-	for i, w := range workers {
-		devs[i] = w.Device() + "/device:CPU:0"
-	}
 	so := graph.SessionOptions{Target: srv.Target(), OperationTimeout: co.OpTimeout}
 	m, err := graph.BuildTowers(mc, devs)
 	if err != nil {
@@ -112,6 +114,10 @@ func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	sess, err := m.NewSession(so)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
+	}
+	if err := checkDevices(sess, devs, "the cluster"); err != nil {
+		sess.Close()
+		return nil, err
 	}
 	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
 		sess.Close()
@@ -129,6 +135,24 @@ func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	}
 	seed := m.Config.Loss == "seed"
 	return &clusterNet{tfNet: &tfNet{m: m, sess: sess, seed: seed}, infer: &tfNet{m: im, sess: isess, seed: seed}, co: co}, nil
+}
+
+// clusterTowers lists the tower devices of a cluster run: n per worker
+// task, on its devices of device's type from its index (graph.TowerDevices;
+// "" means "/device:CPU:0", one tower per worker on its CPU).
+func clusterTowers(workers []tfserver.Task, device string, n int) ([]string, error) {
+	if device == "" {
+		device = "/device:CPU:0"
+	}
+	var devs []string
+	for _, w := range workers {
+		d, err := graph.TowerDevices(w.Device(), device, n)
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		devs = append(devs, d...)
+	}
+	return devs, nil
 }
 
 // waitForTasks waits until every task accepts TCP connections at its

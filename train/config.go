@@ -38,6 +38,13 @@ type Options struct {
 	InterOp    int    `toml:"inter_op_threads"`        // TF inter-op threads; 0 = TF default
 	HistEvery  int64  `toml:"histogram_every"`         // steps between embedding-norm histograms; 0 = at validation
 
+	// LocalDevices is the number of towers per process (or per worker task
+	// with a cluster), one per local device: GPU:K..K+n-1 with [model]
+	// device "/device:GPU:K", CPU:0..n-1 (that many CPU devices) with
+	// "/device:CPU:0"; each takes batch/(n x tasks) rows, the loss stays
+	// over the whole batch (graph.BuildTowers). 1 (0 means 1): one tower.
+	LocalDevices int `toml:"local_devices"`
+
 	SpecAugment // spec_* keys: time and frequency masks on the fly (specaug.go)
 }
 
@@ -62,7 +69,7 @@ func DefaultConfig() Config {
 		Model: model, // Speakers, Frames, Bins are set from the data
 		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random", PerSpeaker: 4,
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
-			Keep: 5, BestMetric: "val_eer", SpecAugment: DefaultSpecAugment()},
+			Keep: 5, BestMetric: "val_eer", LocalDevices: 1, SpecAugment: DefaultSpecAugment()},
 		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
 	}
 }
@@ -105,8 +112,19 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train: keep %d: must be at least 1", t.Keep)
 	case t.Patience < 0:
 		return fmt.Errorf("train: early_stopping_patience %d: must be >= 0", t.Patience)
+	case t.LocalDevices < 0:
+		return fmt.Errorf("train: local_devices %d: must be >= 1 (0 means 1)", t.LocalDevices)
+	case t.LocalDevices > 1 && t.Batch%t.LocalDevices != 0:
+		return fmt.Errorf("train: batch %d is not a multiple of local_devices %d (each tower takes an equal share)", t.Batch, t.LocalDevices)
+	case t.LocalDevices > 1 && c.Model.Device == "":
+		return fmt.Errorf("train: local_devices %d needs [model] device: --device gpu:K for GPUs K..K+%d, or --device cpu for %d CPU devices", t.LocalDevices, t.LocalDevices-1, t.LocalDevices)
 	case c.Data.ValFraction < 0 || c.Data.ValFraction >= 1:
 		return fmt.Errorf("train: val_fraction %g: want [0, 1)", c.Data.ValFraction)
+	}
+	if t.LocalDevices > 1 {
+		if _, err := graph.TowerDevices("", c.Model.Device, t.LocalDevices); err != nil {
+			return fmt.Errorf("train: local_devices %d: %w", t.LocalDevices, err)
+		}
 	}
 	if err := t.SpecAugment.validate(); err != nil {
 		return err

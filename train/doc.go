@@ -86,7 +86,10 @@
 // # Devices
 //
 // [model] device (--device gpu:0 sets it to "/device:GPU:0"; DeviceName) places every op graph.Build creates, e.g.
-// "/device:GPU:0"; gradient ops follow by colocation. Op types of a Train
+// "/device:GPU:0"; gradient ops (unplaced, from TF_AddGradients) go to the
+// default device, which with one pinned device is that device. With
+// Train.LocalDevices the towers get devices of their own (graph.TowerDevices)
+// while most gradient ops stay on [model] device (measured, graph/doc.go). Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:
 //
@@ -116,7 +119,8 @@
 // RunCluster and ResumeCluster train on a TensorFlow cluster (TF_CONFIG,
 // internal/tfserver): this process is the chief; it serves its own task,
 // waits for the workers' ports (ClusterOptions.Wait), builds
-// graph.BuildTowers with one tower per worker task and steps it through
+// graph.BuildTowers with Train.LocalDevices towers per worker task (one by
+// default; clusterTowers) and steps it through
 // its server, while validation runs on a one-tower graph on the chief that
 // shares the variables (resource variables with the same shared_name on
 // the chief's device). Batches are sampled on the chief exactly as in one

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"strings"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/voxsiam/voxsiam/graph"
@@ -15,21 +16,73 @@ type tfNet struct {
 }
 
 // newTFNet builds the training graph of cfg.Model, opens a session with the
-// configured thread pools and initialises the variables.
+// configured thread pools and initialises the variables. With
+// Train.LocalDevices n > 1 the graph has a tower on each of n local
+// devices (graph.TowerDevices from [model] device; the variables and the
+// loss stay on [model] device, the first tower's) and validation runs on
+// the same graph, its batches split across the towers.
 func newTFNet(cfg Config) (Net, error) {
-	m, err := graph.Build(cfg.Model, graph.Train)
+	so := graph.SessionOptions{IntraOp: cfg.Train.IntraOp, InterOp: cfg.Train.InterOp}
+	var m *graph.Model
+	var devs []string
+	var err error
+	if n := cfg.Train.LocalDevices; n > 1 {
+		if devs, err = graph.TowerDevices("", cfg.Model.Device, n); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		if strings.HasPrefix(cfg.Model.Device, "/device:CPU:") {
+			so.CPUDevices = n
+		}
+		m, err = graph.BuildTowers(cfg.Model, devs)
+	} else {
+		m, err = graph.Build(cfg.Model, graph.Train)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("train: build graph: %w", err)
 	}
-	sess, err := m.NewSession(graph.SessionOptions{IntraOp: cfg.Train.IntraOp, InterOp: cfg.Train.InterOp})
+	sess, err := m.NewSession(so)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
+	}
+	if err := checkDevices(sess, devs, "this machine"); err != nil {
+		sess.Close()
+		return nil, err
 	}
 	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
 		sess.Close()
 		return nil, fmt.Errorf("train: init variables: %w", err)
 	}
 	return &tfNet{m: m, sess: sess, seed: m.Config.Loss == "seed"}, nil
+}
+
+// checkDevices returns an error naming the first tower device the
+// session does not have: with soft placement TensorFlow would otherwise
+// run that tower on another device without a word. A local device
+// ("/device:GPU:1") matches the session's own ("/job:localhost/replica:0/
+// task:0/device:GPU:1").
+func checkDevices(sess *tf.Session, devs []string, where string) error {
+	if len(devs) == 0 {
+		return nil
+	}
+	list, err := sess.ListDevices()
+	if err != nil {
+		return fmt.Errorf("train: list devices: %w", err)
+	}
+	names := make([]string, len(list))
+	for i, d := range list {
+		names[i] = d.Name
+	}
+	for _, want := range devs {
+		found := false
+		for _, n := range names {
+			found = found || n == want || (strings.HasPrefix(want, "/device:") && strings.HasSuffix(n, want))
+		}
+		if !found {
+			return fmt.Errorf("train: tower device %s does not exist on %s (devices: %s): fewer GPUs than local_devices, or a worker started without `voxsiam server --cpu-devices N` for CPU towers",
+				want, where, strings.Join(names, ", "))
+		}
+	}
+	return nil
 }
 
 // feeds builds the feed map of x: [n, Frames, Bins] and labels: [n]; pairs

@@ -21,6 +21,7 @@ type serverOptions struct {
 	Task             string // "job:index", overriding the config's task
 	AllowRemote      bool
 	IntraOp, InterOp int
+	CPUDevices       int
 }
 
 func newServerCommand() *cli.Command {
@@ -46,6 +47,7 @@ shared host, keep the ports closed by a firewall.
 			&cli.BoolFlag{Name: "allow-remote", Usage: "allow cluster addresses off the loopback (TensorFlow's gRPC has no authentication: private networks only)", Destination: &o.AllowRemote},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads of this task (0 = one per core)", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads of this task (0 = one per core)", Destination: &o.InterOp},
+			&cli.IntFlag{Name: "cpu-devices", Usage: "`N` CPU devices of this task (/device:CPU:0..N-1), for train --cluster --device cpu --local-devices N", Value: 1, Destination: &o.CPUDevices},
 		},
 		Action: func(c *cli.Context) error { return runServer(c.Context, o, c.App.Writer) },
 	}
@@ -56,7 +58,7 @@ func runServer(ctx context.Context, o *serverOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return tfserver.Serve(ctx, cfg, tfserver.Options{IntraOp: o.IntraOp, InterOp: o.InterOp}, w)
+	return tfserver.Serve(ctx, cfg, tfserver.Options{IntraOp: o.IntraOp, InterOp: o.InterOp, CPUDevices: o.CPUDevices}, w)
 }
 
 // clusterConfig loads TF_CONFIG (spec: file, JSON or "" for $TF_CONFIG),

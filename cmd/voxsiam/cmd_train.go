@@ -23,6 +23,7 @@ type trainOptions struct {
 	Resume                     string
 	Steps                      int64
 	Batch, IntraOp, InterOp    int
+	LocalDevices               int
 	PerSpeaker                 int
 	Seed                       uint64
 	Loss, Sampling, Device     string
@@ -48,7 +49,9 @@ func newTrainCommand() *cli.Command {
 			"config.toml, checkpoints/, metrics.jsonl, events/ (TensorBoard) and summary.json.\n" +
 			"Ctrl-C saves a checkpoint; --resume continues it exactly.\n" +
 			"--cluster trains on a TensorFlow cluster (TF_CONFIG; see `voxsiam server`): this process is the\n" +
-			"chief, one tower per worker task on its share of each mini-batch, the loss over the whole batch.\n" + exitStatusHelp,
+			"chief, one tower per worker task on its share of each mini-batch, the loss over the whole batch.\n" +
+			"--local-devices N puts N towers on each process's (or worker's) devices: --device gpu:0 --local-devices 4\n" +
+			"trains on GPUs 0-3 of one machine; --device cpu gives N CPU devices (for tests).\n" + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", Category: cat, Destination: &o.Data},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", Category: cat, Destination: &o.Out},
@@ -72,6 +75,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
+			&cli.IntFlag{Name: "local-devices", Usage: "`N` towers per process (per worker with --cluster), one per device from --device on: gpu:K uses GPUs K..K+N-1, cpu N CPU devices; the batch is split, the loss stays over the whole batch ([train] local_devices)", Value: def.Train.LocalDevices, Category: "Runtime", Destination: &o.LocalDevices},
 			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
 		}, o.Dist.flags()...),
 		Action: func(c *cli.Context) error {
@@ -181,6 +185,7 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("segments-per-speaker", func() { t.PerSpeaker = o.PerSpeaker })
 	setIf("intra-op", func() { t.IntraOp = o.IntraOp })
 	setIf("inter-op", func() { t.InterOp = o.InterOp })
+	setIf("local-devices", func() { t.LocalDevices = o.LocalDevices })
 	setIf("loss", func() { m.Loss = o.Loss })
 	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -13,6 +14,10 @@ import (
 // task: test binaries call RunChildIfAsked first in TestMain, and
 // StartChild re-runs the test binary with it to get a server process.
 const ChildEnv = "VOXSIAM_TFSERVER_CHILD"
+
+// ChildCPUsEnv, set to n > 1, gives a child server n CPU devices
+// (Options.CPUDevices).
+const ChildCPUsEnv = "VOXSIAM_TFSERVER_CHILD_CPUS"
 
 // RunChildIfAsked serves the task of $ChildEnv until the process is killed
 // and never returns; without $ChildEnv it returns at once.
@@ -24,7 +29,8 @@ func RunChildIfAsked() {
 	c, err := Parse([]byte(cfg), ChildEnv)
 	if err == nil {
 		var s *Server
-		if s, err = New(c, Options{IntraOp: 1, InterOp: 1}); err == nil {
+		cpus, _ := strconv.Atoi(os.Getenv(ChildCPUsEnv))
+		if s, err = New(c, Options{IntraOp: 1, InterOp: 1, CPUDevices: cpus}); err == nil {
 			if err = s.Start(); err == nil {
 				fmt.Println("serving", s.Target())
 				err = s.Join()
@@ -40,8 +46,20 @@ func RunChildIfAsked() {
 // TestMain calls RunChildIfAsked) and waits up to timeout for it to
 // serve. The caller kills the returned process (Process.Kill + Wait).
 func StartChild(addrs []string, task Task, timeout time.Duration) (*exec.Cmd, error) {
+	return StartChildJSON(LocalConfig(addrs, task), 1, timeout)
+}
+
+// StartChildJSON is StartChild for any TF_CONFIG JSON (its task is served;
+// each process of a cluster may get its own, e.g. other tasks' addresses
+// behind a proxy) and cpus CPU devices in the child (Options.CPUDevices).
+func StartChildJSON(tfConfig string, cpus int, timeout time.Duration) (*exec.Cmd, error) {
+	c, err := Parse([]byte(tfConfig), ChildEnv)
+	if err != nil {
+		return nil, err
+	}
+	task := c.Task
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), ChildEnv+"="+LocalConfig(addrs, task))
+	cmd.Env = append(os.Environ(), ChildEnv+"="+tfConfig, ChildCPUsEnv+"="+strconv.Itoa(cpus))
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

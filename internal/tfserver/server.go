@@ -17,6 +17,11 @@ import (
 // Options configure a server.
 type Options struct {
 	IntraOp, InterOp int // threads of the sessions the server runs for its task (0: TensorFlow's default, one per core)
+	// CPUDevices, when > 1, gives the task that many CPU devices
+	// (/device:CPU:0..n-1; ConfigProto device_count in the ServerDef's
+	// default_session_config, from which the server creates its devices),
+	// so several towers can run on one task as they would on its GPUs.
+	CPUDevices int
 }
 
 // Server is a running (or created) TensorFlow gRPC server of one task.
@@ -39,8 +44,11 @@ func ServerDef(c Config, opts Options) ([]byte, error) {
 		}
 		cl.Job = append(cl.Job, jd)
 	}
-	def := &pb.ServerDef{Cluster: cl, JobName: c.Task.Type, TaskIndex: int32(c.Task.Index), Protocol: "grpc",
-		DefaultSessionConfig: &pb.ConfigProto{IntraOpParallelismThreads: int32(opts.IntraOp), InterOpParallelismThreads: int32(opts.InterOp)}}
+	sc := &pb.ConfigProto{IntraOpParallelismThreads: int32(opts.IntraOp), InterOpParallelismThreads: int32(opts.InterOp)}
+	if opts.CPUDevices > 1 {
+		sc.DeviceCount = map[string]int32{"CPU": int32(opts.CPUDevices)}
+	}
+	def := &pb.ServerDef{Cluster: cl, JobName: c.Task.Type, TaskIndex: int32(c.Task.Index), Protocol: "grpc", DefaultSessionConfig: sc}
 	b, err := proto.Marshal(def)
 	if err != nil {
 		return nil, fmt.Errorf("tfserver: ServerDef: %w", err)

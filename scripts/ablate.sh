@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Ablations of the shipped model on the real-voice protocol (scripts/realeval.sh):
-# each arm continues the shipped run from its best checkpoint for ABL_STEPS
+# each arm continues the stage-1 run (model.sh) from its best checkpoint for ABL_STEPS
 # more mini-batches with one thing changed, and every arm is evaluated at its
 # last step next to the baseline, in one realeval run.
 #

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -111,26 +109,7 @@ func startWorker(t *testing.T, cluster string, i int) *child {
 }
 
 // losses reads step -> loss from a run's metrics.jsonl.
-func losses(t *testing.T, run string) map[int]float64 {
-	t.Helper()
-	f, err := os.Open(filepath.Join(run, "metrics.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[int]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var row map[string]float64
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatal(err)
-		}
-		if l, ok := row["loss"]; ok {
-			out[int(row["step"])] = l
-		}
-	}
-	return out
-}
+func losses(t *testing.T, run string) map[int]float64 { return metric(t, run, "loss") }
 
 // sameLosses compares the losses of steps from..to of two runs (relative
 // tolerance 1e-5: the towers' MatMuls have half the rows; measured 0).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -17,12 +18,15 @@ import (
 // 'hann', htk=False, norm='slaney')) on the float32 samples
 // clips[clip][from:to] and prints them as JSON, {name: [frames*n_mels]},
 // rounded to 1e-6 (the tolerance is 1e-4); with "trim" it applies
-// librosa.effects.trim first. argv: clips (JSON), cases (JSON).
+// librosa.effects.trim first. argv: clips (JSON, or @file holding it),
+// cases (JSON).
 const librosaScript = `
 import json, sys
 import numpy as np
 import librosa
-clips, cases = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+a = sys.argv[1]
+clips = json.load(open(a[1:])) if a.startswith("@") else json.loads(a)
+cases = json.loads(sys.argv[2])
 out = {}
 for c in cases:
     y = np.array(clips[c["clip"]], dtype=np.float32)[c["from"]:c["to"]]
@@ -127,10 +131,14 @@ func TestLogMelMatchesLibrosaEspeak(t *testing.T) {
 	testenv.Python(t)
 	x := espeakUtterance(t, testenv.Require(t, "espeak-ng"))
 	c := librosaCase{Name: "espeak", Clip: "espeak", To: len(x), SR: 16000, NFFT: 1024, Hop: 160, Win: 1024, Center: true, Pad: "reflect", NMels: 128, FMax: 8000}
-	clipArg, _ := json.Marshal(map[string][]float32{"espeak": x})
+	clips := filepath.Join(t.TempDir(), "clips.json")
+	b, _ := json.Marshal(map[string][]float32{"espeak": x})
+	if err := os.WriteFile(clips, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	caseArg, _ := json.Marshal([]librosaCase{c})
 	var want map[string][]float64
-	if err := json.Unmarshal(testenv.RunPython(t, librosaScript, string(clipArg), string(caseArg)), &want); err != nil {
+	if err := json.Unmarshal(testenv.RunPython(t, librosaScript, "@"+clips, string(caseArg)), &want); err != nil {
 		t.Fatal(err)
 	}
 	checkLibrosaCase(t, c, x, want[c.Name])

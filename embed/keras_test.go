@@ -34,6 +34,9 @@ else:
 model(x).numpy().astype("<f4").tofile(yout)
 `
 
+// TestLoadModelKeras: a SavedModel exported by Keras loads in Go and
+// reproduces Keras' own forward pass.
+// Live only, no stored reference: the model under test is built and exported by Keras in Python at run time.
 func TestLoadModelKeras(t *testing.T) {
 	x := make([]float32, 4*40*16)
 	for i := range x {

@@ -252,7 +252,9 @@ func windowMeans(x []float64, win int) []float64 {
 // TestReducedPrecisionSavedModelPython: bf16 and int8 exports load in
 // Python (tf.saved_model.load) and reproduce the Go session's embedding,
 // distribution and pair distance (max abs diff < 1e-4; same kernels, so
-// only thread-order rounding separates them).
+// only thread-order rounding separates them). The Go side alone is
+// TestReducedPrecisionEmbeddings, so without the venv nothing is built.
+// Live only, no stored reference: the check is that Python TF loads the SavedModel this run writes.
 func TestReducedPrecisionSavedModelPython(t *testing.T) {
 	testenv.Python(t)
 	cfg := precisionConfig()

@@ -171,6 +171,9 @@ with tf.compat.v1.Session(graph=tf.Graph()) as s:
 print(json.dumps(out))
 `
 
+// TestWriteSavedModelPython: TF2's tf.saved_model.load and the TF1 loader
+// reproduce the Go session's outputs of the toy SavedModel.
+// Live only, no stored reference: the check is that Python TF loads the SavedModel this run writes.
 func TestWriteSavedModelPython(t *testing.T) {
 	dir, toy, sess := smWriteToy(t)
 	x := [][]float32{{0.5, -1, 2, 0.25}, {1, 1, 1, 1}, {-3, 0.1, 0, 2}}
@@ -198,10 +201,11 @@ func TestWriteSavedModelPython(t *testing.T) {
 	}
 }
 
+// TestWriteSavedModelCLI: saved_model_cli shows the toy's signatures.
+// Live only, no stored reference: the check is that the venv's saved_model_cli reads the SavedModel this run writes.
 func TestWriteSavedModelCLI(t *testing.T) {
 	dir, _, _ := smWriteToy(t)
-	testenv.Python(t)
-	cli := filepath.Join(testenv.ModuleRoot(), ".venv", "bin", "saved_model_cli")
+	cli := filepath.Join(filepath.Dir(testenv.Python(t)), "saved_model_cli")
 	out, err := exec.Command(cli, "show", "--all", "--dir", dir).CombinedOutput()
 	if err != nil {
 		t.Fatalf("saved_model_cli: %v\n%s", err, out)

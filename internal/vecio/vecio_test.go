@@ -2,6 +2,7 @@ package vecio
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -28,9 +29,12 @@ func randomSet(n, dim int, seed uint64) ([]string, []float32) {
 	return ids, emb
 }
 
-// TestDirRoundTripNumpy writes a directory in Go and checks it with numpy
-// (reference: numpy.load and Kaldi's binary vector layout parsed in Python),
-// then reads numpy-written float32 and float64 files back in Go.
+// TestDirRoundTripNumpy writes a directory in Go, reads it back in Go, and
+// checks it with numpy (reference: numpy.load and Kaldi's binary vector
+// layout parsed in Python), then reads numpy-written float32 and float64
+// files in Go. The directory's bytes are the reference script's input, so
+// the stored reference (the verdict and numpy's files) holds while the
+// writer's output is unchanged; the live run is on top.
 func TestDirRoundTripNumpy(t *testing.T) {
 	dir := t.TempDir()
 	ids, emb := randomSet(7, 5, 1)
@@ -41,9 +45,35 @@ func TestDirRoundTripNumpy(t *testing.T) {
 	if err := WriteDir(dir, ids, emb, 5, WriteOptions{Utt2Spk: u2s, Kaldi: true, Dist: emb, DistDim: 5}); err != nil {
 		t.Fatal(err)
 	}
+	got, err := ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Set{IDs: ids, Dim: 5, Emb: emb, Dist: emb, DistDim: 5, Utt2Spk: u2s}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadDir mismatch (-want +got):\n%s", diff)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The scp names the ark by its path; the temporary directory
+		// would make every run's input differ (the script reads offsets only).
+		files[e.Name()] = bytes.ReplaceAll(b, []byte(dir), []byte("DIR"))
+	}
+	arg, _ := json.Marshal(files)
 	script := `
-import sys, struct, numpy as np
-d = sys.argv[1]
+import base64, json, os, struct, sys, tempfile, numpy as np
+d = tempfile.mkdtemp()
+for name, b in json.loads(sys.argv[1]).items():
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(base64.b64decode(b))
 e = np.load(d + "/embeddings.npy")
 assert e.dtype == np.float32 and e.shape == (7, 5), (e.dtype, e.shape)
 ark = open(d + "/embeddings.ark", "rb").read()
@@ -57,30 +87,38 @@ for line, row in zip(open(d + "/embeddings.scp"), e):
     assert np.array_equal(v, row)
 np.save(d + "/f32.npy", (e * 2).astype(np.float32))
 np.save(d + "/f64.npy", (e * 3).astype(np.float64))
-print("ok")
+print(json.dumps({"ok": True, "f32.npy": base64.b64encode(open(d + "/f32.npy", "rb").read()).decode(),
+                  "f64.npy": base64.b64encode(open(d + "/f64.npy", "rb").read()).decode()}))
 `
-	if out := testenv.RunPython(t, script, dir); strings.TrimSpace(string(out)) != "ok" {
-		t.Fatalf("python check: %s", out)
-	}
-	got, err := ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := &Set{IDs: ids, Dim: 5, Emb: emb, Dist: emb, DistDim: 5, Utt2Spk: u2s}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ReadDir mismatch (-want +got):\n%s", diff)
-	}
-	for name, scale := range map[string]float32{"f32.npy": 2, "f64.npy": 3} {
-		d, r, c, err := ReadNpy(filepath.Join(dir, name))
-		if err != nil || r != 7 || c != 5 {
-			t.Fatalf("%s: %v [%d,%d]", name, err, r, c)
+	testenv.Reference(t, "numpy-dir", script, []string{string(arg)}, func(t *testing.T, out []byte) {
+		var ref struct {
+			OK  bool   `json:"ok"`
+			F32 []byte `json:"f32.npy"`
+			F64 []byte `json:"f64.npy"`
 		}
-		for i := range d {
-			if d[i] != emb[i]*scale {
-				t.Fatalf("%s[%d] = %v, want %v", name, i, d[i], emb[i]*scale)
+		if err := json.Unmarshal(out, &ref); err != nil || !ref.OK {
+			t.Fatalf("python check: %s (%v)", out, err)
+		}
+		tmp := t.TempDir()
+		for name, c := range map[string]struct {
+			data  []byte
+			scale float32
+		}{"f32.npy": {ref.F32, 2}, "f64.npy": {ref.F64, 3}} {
+			path := filepath.Join(tmp, name)
+			if err := os.WriteFile(path, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d, r, cols, err := ReadNpy(path)
+			if err != nil || r != 7 || cols != 5 {
+				t.Fatalf("%s: %v [%d,%d]", name, err, r, cols)
+			}
+			for i := range d {
+				if d[i] != emb[i]*c.scale {
+					t.Fatalf("%s[%d] = %v, want %v", name, i, d[i], emb[i]*c.scale)
+				}
 			}
 		}
-	}
+	})
 }
 
 // TestArkTextAndBinary reads hand-built archives (layout from Kaldi's

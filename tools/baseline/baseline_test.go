@@ -118,37 +118,42 @@ func checkClose(t *testing.T, got []float32, want []float64, tol float64) {
 	}
 }
 
-// numpyStatsScript computes the baseline embedding in numpy/scipy of the
-// float32 frames [n, n_mels] in argv[1] with argv[3..6] = n_ceps, cmn,
-// vad, vad_db, and writes it (float64) followed by the kept frame count to
-// argv[2].
+// numpyStatsScript computes, for each case of argv[3] (JSON: n_ceps, cmn,
+// vad, vad_db), the baseline embedding in numpy/scipy of the float32
+// frames [n, n_mels] of argv[1] (JSON) with n_mels argv[2], and prints
+// them as JSON [{"embedding": values rounded to 1e-7, "kept": frames}].
 const numpyStatsScript = `
-import sys
+import json, sys
 import numpy as np
 import scipy.fft
-path, out, n_mels, n_ceps, cmn, vad, vad_db = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "true", sys.argv[6] == "true", float(sys.argv[7])
-X = np.fromfile(path, dtype="<f4").reshape(-1, n_mels).astype(np.float64)
-if vad:
-    db = 10 * np.log10(np.maximum((np.expm1(np.maximum(X, 0) * np.log(10)) / 10000).sum(axis=1), 1e-10))
-    X = X[db > db.max() - vad_db]
-C = scipy.fft.dct(X, type=2, norm="ortho", axis=1)[:, :n_ceps]
-if cmn:
-    C = C - C.mean(axis=0)
-v = np.concatenate([X.mean(axis=0), X.std(axis=0), C.mean(axis=0), C.std(axis=0), [len(X)]])
-v.astype("<f8").tofile(out)
+n_mels, cases = int(sys.argv[2]), json.loads(sys.argv[3])
+X0 = np.array(json.loads(sys.argv[1]), dtype=np.float32).reshape(-1, n_mels).astype(np.float64)
+out = []
+for c in cases:
+    X = X0
+    if c["vad"]:
+        db = 10 * np.log10(np.maximum((np.expm1(np.maximum(X, 0) * np.log(10)) / 10000).sum(axis=1), 1e-10))
+        X = X[db > db.max() - c["vad_db"]]
+    C = scipy.fft.dct(X, type=2, norm="ortho", axis=1)[:, :c["n_ceps"]]
+    if c["cmn"]:
+        C = C - C.mean(axis=0)
+    v = np.concatenate([X.mean(axis=0), X.std(axis=0), C.mean(axis=0), C.std(axis=0)])
+    out.append({"embedding": np.round(v, 7).tolist(), "kept": len(X)})
+print(json.dumps(out))
 `
 
 // TestEmbedMatchesNumpy runs the numpy transcription on voxsiam's own
-// log-mel frames of a 2 s speech-like signal with pauses.
+// log-mel frames (32 bands, so the stored reference stays small) of a 0.8 s
+// speech-like signal with a 0.2 s pause: the stored values, then the live
+// run where the venv exists.
 func TestEmbedMatchesNumpy(t *testing.T) {
-	ext, err := feature.NewExtractor(feature.DefaultConfig())
+	cfg := feature.DefaultConfig()
+	cfg.NMels = 32
+	ext, err := feature.NewExtractor(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	frames, n := ext.Compute(nil, pausedTone(2, 16000))
-	dir := t.TempDir()
-	in := filepath.Join(dir, "frames.f32")
-	writeF32(t, in, frames)
+	frames, n := ext.Compute(nil, pausedTone(0.8, 16000))
 	cases := []struct {
 		name string
 		opts Options
@@ -158,24 +163,37 @@ func TestEmbedMatchesNumpy(t *testing.T) {
 		{"vad30", Options{VAD: true}},
 		{"mfcc30_vad12", Options{NCeps: 30, VAD: true, VADThresholdDB: 12}},
 	}
+	var args []map[string]any
 	for _, c := range cases {
 		o := c.opts.withDefaults()
-		t.Run(c.name, func(t *testing.T) {
-			out := filepath.Join(dir, "emb.f64")
-			testenv.RunPython(t, numpyStatsScript, in, out, "128", itoa(o.NCeps), btoa(o.CMN), btoa(o.VAD), ftoa(o.VADThresholdDB))
-			want := readF64(t, out)
-			e, err := NewEmbedder(128, feature.KindLogMel, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, kept := e.Embed(nil, frames, n)
-			if float64(kept) != want[len(want)-1] {
-				t.Errorf("kept %d of %d frames, numpy %g", kept, n, want[len(want)-1])
-			}
-			if o.VAD == (kept == n) {
-				t.Errorf("VAD %v kept %d of %d frames (the signal has 0.2 s pauses)", o.VAD, kept, n)
-			}
-			checkClose(t, got, want[:len(want)-1], 1e-5)
-		})
+		args = append(args, map[string]any{"n_ceps": o.NCeps, "cmn": o.CMN, "vad": o.VAD, "vad_db": o.VADThresholdDB})
 	}
+	in, _ := json.Marshal(frames)
+	arg, _ := json.Marshal(args)
+	testenv.Reference(t, "numpy-stats", numpyStatsScript, []string{string(in), "32", string(arg)}, func(t *testing.T, out []byte) {
+		var want []struct {
+			Embedding []float64
+			Kept      int
+		}
+		if err := json.Unmarshal(out, &want); err != nil || len(want) != len(cases) {
+			t.Fatalf("%d results for %d cases: %v", len(want), len(cases), err)
+		}
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				o := c.opts.withDefaults()
+				e, err := NewEmbedder(32, feature.KindLogMel, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, kept := e.Embed(nil, frames, n)
+				if kept != want[i].Kept {
+					t.Errorf("kept %d of %d frames, numpy %d", kept, n, want[i].Kept)
+				}
+				if o.VAD == (kept == n) {
+					t.Errorf("VAD %v kept %d of %d frames (the signal has a 0.2 s pause)", o.VAD, kept, n)
+				}
+				checkClose(t, got, want[i].Embedding, 1e-5)
+			})
+		}
+	})
 }

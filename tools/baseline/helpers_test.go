@@ -1,12 +1,8 @@
 package baseline
 
 import (
-	"encoding/binary"
 	"math"
 	"math/rand/v2"
-	"os"
-	"strconv"
-	"testing"
 )
 
 // pausedTone is seconds of a harmonic tone at rate Hz whose pitch depends
@@ -34,31 +30,3 @@ func pausedTone(seconds float64, rate int, seed ...uint64) []float32 {
 	}
 	return x
 }
-
-func writeF32(t *testing.T, path string, x []float32) {
-	t.Helper()
-	b := make([]byte, 4*len(x))
-	for i, v := range x {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(v))
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readF64(t *testing.T, path string) []float64 {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := make([]float64, len(b)/8)
-	for i := range v {
-		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
-	}
-	return v
-}
-
-func itoa(i int) string     { return strconv.Itoa(i) }
-func btoa(b bool) string    { return strconv.FormatBool(b) }
-func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }

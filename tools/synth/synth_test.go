@@ -136,6 +136,7 @@ print(json.dumps(out))
 
 // TestPerturbationChangesPitch synthesizes one sentence per speaker variant
 // and compares the median F0 that librosa.yin measures.
+// Live only, no stored reference: the audio comes from the installed speech synthesizers at run time.
 func TestPerturbationChangesPitch(t *testing.T) {
 	requireEngines(t)
 	text := []string{"The old farmer carried the heavy basket across the quiet river."}

@@ -30,7 +30,7 @@ func Create(dir string) (*Writer, error) {
 	if err != nil || host == "" {
 		host = "localhost"
 	}
-	now := time.Now()
+	now := clock()
 	path := filepath.Join(dir, fmt.Sprintf("events.out.tfevents.%d.%s", now.Unix(), host))
 	// A resumed run started in the same second must not clobber the old file.
 	for i := 1; fileExists(path); i++ {
@@ -40,13 +40,17 @@ func Create(dir string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tbevent: %w", err)
 	}
-	w := &Writer{f: f, bw: bufio.NewWriter(f), path: path, now: time.Now}
+	w := &Writer{f: f, bw: bufio.NewWriter(f), path: path, now: clock}
 	if err := writeRecord(w.bw, versionEvent(wallTime(now))); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("tbevent: %s: %w", path, err)
 	}
 	return w, w.Flush()
 }
+
+// clock is the time source of event names and wall times; tests fix it so
+// that event files are reproducible.
+var clock = time.Now
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 

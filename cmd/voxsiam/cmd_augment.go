@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/augment"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
@@ -139,44 +137,17 @@ func parseRange(s string) (augment.Range, error) {
 	return augment.Range{Lo: a, Hi: b}, nil
 }
 
-// augmentSummary is what runAugment reports.
-type augmentSummary struct {
-	Out    string `json:"out"`
-	Layout string `json:"layout"`
-	augment.CorpusSummary
-	Seconds            float64 `json:"seconds"`     // wall time of the scan and augmentation
-	CPUSeconds         float64 `json:"cpu_seconds"` // process CPU time of the same
-	AudioSecondsPerSec float64 `json:"audio_seconds_per_second"`
-}
-
 // runAugment scans the corpus and writes its augmented copy.
 func runAugment(ctx context.Context, opts augmentOptions, w io.Writer) error {
 	stderr := opts.Stderr
 	if stderr == nil || opts.JSON {
 		stderr = io.Discard
 	}
-	if inside(opts.Out, opts.In) {
-		return usagef("augment: --out %s must not lie inside --in %s (the copies would be read back as corpus files)", opts.Out, opts.In)
-	}
-	work := progress.StartPhase()
-	items, err := dataset.ScanWith(opts.In, opts.Layout, dataset.Options{AllowPipes: opts.KaldiPipes})
-	if err != nil {
-		return err
-	}
-	layout := opts.Layout
-	if layout == dataset.Auto || layout == "" {
-		layout, _ = dataset.Detect(opts.In)
-	}
 	o := opts.Corpus
 	o.Warn = stderr
-	res, err := augment.Corpus(ctx, items, opts.Out, o)
+	sum, err := augment.Run(ctx, opts.In, opts.Out, augment.RunOptions{CorpusOptions: o, Layout: opts.Layout, AllowPipes: opts.KaldiPipes})
 	if err != nil {
 		return err
-	}
-	sum := augmentSummary{Out: opts.Out, Layout: string(layout), CorpusSummary: *res}
-	sum.Seconds, sum.CPUSeconds = work.Since()
-	if sum.Seconds > 0 {
-		sum.AudioSecondsPerSec = sum.AudioSeconds / sum.Seconds
 	}
 	if opts.JSON {
 		return json.NewEncoder(w).Encode(sum)
@@ -198,15 +169,4 @@ func runAugment(ctx context.Context, opts augmentOptions, w io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// inside reports whether path is dir or lies under it.
-func inside(path, dir string) bool {
-	p, err1 := filepath.Abs(path)
-	d, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	rel, err := filepath.Rel(d, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/voxsiam/voxsiam/internal/testenv"
+	"github.com/voxsiam/voxsiam/tools/augment"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
@@ -32,7 +33,7 @@ func TestAugmentCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, se)
 	}
-	var sum augmentSummary
+	var sum augment.RunSummary
 	if err := json.Unmarshal([]byte(so), &sum); err != nil {
 		t.Fatal(err, so)
 	}

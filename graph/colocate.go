@@ -46,12 +46,12 @@ func colocateGradients(m *Model, towers []string) (*Model, error) {
 // ops already placed there, in topological order. Every other gradient op
 // (the loss's gradient, the sums over towers) gets chief, Config.Device,
 // where the variables and the rest of the graph are. An AddN that sums
-// inputs from several towers (a shared weight's gradient) is split: each
-// tower first sums its own inputs on its device (a new AddN
-// "<name>/tower_<k>"), and the original AddN sums the partial sums on the
-// chief, so each tower sends one gradient per weight, not one per use
-// (the recurrent kernels are used once per time step). It returns the
-// number of gradient ops per device ("" = none).
+// inputs from several towers (a shared weight's gradient) is split
+// (splitAddN): each tower sums its own inputs, the towers of one task sum
+// theirs, and the original AddN sums the tasks' sums on the chief, so each
+// task sends one gradient per weight, not one per tower and use (the
+// recurrent kernels are used once per time step). It returns the number
+// of gradient ops per device ("" = none).
 func placeGradients(gd *graphpb.GraphDef, chief string, towers []string) map[string]int {
 	isTower := map[string]bool{}
 	for _, d := range towers {
@@ -132,42 +132,70 @@ func (p *placer) place(n *nodepb.NodeDef) []*nodepb.NodeDef {
 	return added
 }
 
-// splitAddN replaces the inputs of n that come from one tower by their sum
-// on that tower (when there are two or more).
+// splitAddN sums n's inputs on the towers before n sums them on the
+// chief: first the inputs from each tower device on that device
+// ("<name>/tower_<k>", when there are two or more), then the partial sums
+// of the towers of each task other than the chief's on its first tower
+// ("<name>/task_<k>"; a task is the device name before "/device:", "" for
+// this process), so that a task sends one tensor to the chief.
 func (p *placer) splitAddN(n *nodepb.NodeDef) []*nodepb.NodeDef {
+	ins, added := p.sumBy(n, n.Input, "/tower_", func(d string) string { return d })
+	ins, more := p.sumBy(n, ins, "/task_", func(d string) string {
+		if task := taskOf(d); task != taskOf(p.chief) {
+			return task
+		}
+		return d
+	})
+	n.Input = ins
+	n.Attr["N"] = &attrpb.AttrValue{Value: &attrpb.AttrValue_I{I: int64(countData(ins))}}
+	return append(added, more...)
+}
+
+// sumBy groups the inputs of ins that come from a tower by key(device) and
+// replaces each group of two or more by its AddN, named n.Name + suffix +
+// the group's index and placed on the device of the group's first input.
+// It returns the new inputs of n (sums first, then the other inputs in
+// their order) and the AddN ops added.
+func (p *placer) sumBy(n *nodepb.NodeDef, ins []string, suffix string, key func(string) string) ([]string, []*nodepb.NodeDef) {
 	var order []string
 	groups := map[string][]string{}
 	var rest []string
-	for _, in := range n.Input {
+	for _, in := range ins {
 		d := p.byName[inputNode(in)].Device
 		if !p.isTower[d] || strings.HasPrefix(in, "^") {
 			rest = append(rest, in)
 			continue
 		}
-		if groups[d] == nil {
-			order = append(order, d)
+		if groups[key(d)] == nil {
+			order = append(order, key(d))
 		}
-		groups[d] = append(groups[d], in)
+		groups[key(d)] = append(groups[key(d)], in)
 	}
+	var out []string
 	var added []*nodepb.NodeDef
-	var inputs []string
-	for k, d := range order {
-		ins := groups[d]
-		if len(ins) == 1 {
-			inputs = append(inputs, ins[0])
+	for k, g := range order {
+		group := groups[g]
+		if len(group) == 1 {
+			out = append(out, group[0])
 			continue
 		}
 		sum := &nodepb.NodeDef{
-			Name: n.Name + "/tower_" + strconv.Itoa(k), Op: "AddN", Device: d, Input: ins,
-			Attr: map[string]*attrpb.AttrValue{"N": {Value: &attrpb.AttrValue_I{I: int64(len(ins))}}, "T": n.Attr["T"]},
+			Name: n.Name + suffix + strconv.Itoa(k), Op: "AddN", Input: group,
+			Device: p.byName[inputNode(group[0])].Device,
+			Attr:   map[string]*attrpb.AttrValue{"N": {Value: &attrpb.AttrValue_I{I: int64(len(group))}}, "T": n.Attr["T"]},
 		}
 		p.byName[sum.Name], p.done[sum.Name] = sum, true
 		added = append(added, sum)
-		inputs = append(inputs, sum.Name)
+		out = append(out, sum.Name)
 	}
-	n.Input = append(inputs, rest...)
-	n.Attr["N"] = &attrpb.AttrValue{Value: &attrpb.AttrValue_I{I: int64(countData(n.Input))}}
-	return added
+	return append(out, rest...), added
+}
+
+// taskOf is the task part of a device name: "/job:worker/replica:0/task:1"
+// of "/job:worker/replica:0/task:1/device:CPU:0", "" of "/device:CPU:0".
+func taskOf(device string) string {
+	task, _, _ := strings.Cut(device, "/device:")
+	return task
 }
 
 // inputNode is the node name of a GraphDef input ("name:1", "^name").

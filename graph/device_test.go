@@ -94,7 +94,8 @@ func TestTowerDevices(t *testing.T) {
 // towers on a worker's GPU:0 and GPU:1 and the variables on the chief, and
 // checks the device every op asks for: each tower's forward and gradient
 // ops carry its GPU, the variables, the loss and the other gradient ops
-// (the loss's, the sums over towers) the chief's device.
+// (the loss's, the sums over tasks) the chief's device; the sums of the
+// two towers' weight gradients ("/task_") are on the worker's first GPU.
 func TestTowerGPUPlacement(t *testing.T) {
 	cfg := tinyConfig("float32")
 	cfg.Device = "/job:chief/replica:0/task:0/device:CPU:0"
@@ -121,6 +122,8 @@ func TestTowerGPUPlacement(t *testing.T) {
 				t.Fatalf("op %s on %q, want %q", name, op.Device(), cfg.Device)
 			}
 			count[cfg.Device]++
+		case strings.HasPrefix(name, "gradients/") && strings.Contains(name, "/task_"):
+			grads["task sums on "+op.Device()]++
 		case strings.HasPrefix(name, "gradients/"):
 			grads[op.Device()]++
 		}
@@ -129,7 +132,7 @@ func TestTowerGPUPlacement(t *testing.T) {
 	if len(count) != 3 || count[devs[0]] != count[devs[1]] {
 		t.Errorf("ops per device %v: want both towers alike and the chief", count)
 	}
-	if len(grads) != 3 || grads[devs[0]] == 0 || grads[devs[0]] != grads[devs[1]] || grads[cfg.Device] == 0 {
-		t.Errorf("gradient ops per device %v: want both towers alike and the chief", grads)
+	if len(grads) != 4 || grads[devs[0]] == 0 || grads[devs[0]] != grads[devs[1]] || grads[cfg.Device] == 0 || grads["task sums on "+devs[0]] == 0 {
+		t.Errorf("gradient ops per device %v: want both towers alike, the chief and the task sums on the first tower", grads)
 	}
 }

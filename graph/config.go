@@ -67,7 +67,9 @@ type Config struct {
 	// (L1, L2 are sequences [batch, Frames, 2*LSTM1]).
 	EmbeddingLayer string `toml:"embedding_layer" json:"embedding_layer"`
 	// Device is applied to every op built by Build ("" = default placement,
-	// e.g. "/device:GPU:0"). Gradient ops added by AddGradients are unplaced.
+	// e.g. "/device:GPU:0"). Gradient ops added by AddGradients are unplaced
+	// in Build's graphs; BuildTowers puts them on the towers' devices and
+	// this one (colocateGradients).
 	Device string `toml:"device" json:"device"`
 	// DType of inputs, variables and activations: "float32" (default) or
 	// "float64" (gradient checks).

@@ -92,8 +92,10 @@ func TestTowerDevices(t *testing.T) {
 
 // TestTowerGPUPlacement builds (does not run: no GPU here) a graph with
 // towers on a worker's GPU:0 and GPU:1 and the variables on the chief, and
-// checks the device every op asks for: each tower's forward ops carry its
-// GPU, the variables and the loss the chief's device.
+// checks the device every op asks for: each tower's forward and gradient
+// ops carry its GPU, the variables, the loss and the other gradient ops
+// (the loss's, the sums over tasks) the chief's device; the sums of the
+// two towers' weight gradients ("/task_") are on the worker's first GPU.
 func TestTowerGPUPlacement(t *testing.T) {
 	cfg := tinyConfig("float32")
 	cfg.Device = "/job:chief/replica:0/task:0/device:CPU:0"
@@ -105,7 +107,7 @@ func TestTowerGPUPlacement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := map[string]int{}
+	count, grads := map[string]int{}, map[string]int{}
 	for _, op := range m.Graph.Operations() {
 		name := op.Name()
 		switch {
@@ -120,10 +122,17 @@ func TestTowerGPUPlacement(t *testing.T) {
 				t.Fatalf("op %s on %q, want %q", name, op.Device(), cfg.Device)
 			}
 			count[cfg.Device]++
+		case strings.HasPrefix(name, "gradients/") && strings.Contains(name, "/task_"):
+			grads["task sums on "+op.Device()]++
+		case strings.HasPrefix(name, "gradients/"):
+			grads[op.Device()]++
 		}
 	}
-	t.Logf("ops per requested device: %v", count)
+	t.Logf("ops per requested device: %v; gradient ops: %v", count, grads)
 	if len(count) != 3 || count[devs[0]] != count[devs[1]] {
 		t.Errorf("ops per device %v: want both towers alike and the chief", count)
+	}
+	if len(grads) != 4 || grads[devs[0]] == 0 || grads[devs[0]] != grads[devs[1]] || grads[cfg.Device] == 0 || grads["task sums on "+devs[0]] == 0 {
+		t.Errorf("gradient ops per device %v: want both towers alike, the chief and the task sums on the first tower", grads)
 	}
 }

@@ -113,6 +113,9 @@ func build(cfg Config, mode Mode, towers []string) (m *Model, err error) {
 	if err := b.root.Err(); err != nil {
 		return nil, fmt.Errorf("graph: build: %w", err)
 	}
+	if len(towers) > 0 && mode == Train {
+		return colocateGradients(m, towers)
+	}
 	return m, nil
 }
 

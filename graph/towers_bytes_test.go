@@ -26,9 +26,10 @@ import (
 // step: "MB/step-tasks" (both directions through the tasks' proxies, i.e.
 // what the chief's link carries), "MB/step-client" (client <-> chief; in
 // `train --cluster` the client is the chief's own process) and
-// "MB/step-computed" (2 x 4 bytes x weights per tower device, weights out
-// and gradients back, plus the fed inputs and the towers' outputs and
-// their gradients, README "Measured and projected scale").
+// "MB/step-computed" (2 x 4 bytes x weights per worker task, weights out
+// and the task's summed gradients back, plus the fed inputs and the
+// towers' outputs and their gradients, README "Measured and projected
+// scale").
 //
 //	go test ./graph/ -run '^$' -bench ClusterBytes -benchtime=3x
 func BenchmarkClusterBytes(b *testing.B) {
@@ -108,7 +109,7 @@ func BenchmarkClusterBytes(b *testing.B) {
 				weights += k
 			}
 		}
-		computed := 2*4*weights*len(devs) + 4*batch*cfg.Frames*cfg.Bins + 2*4*batch*cfg.Speakers
+		computed := 2*4*weights*(len(tasks)-1) + 4*batch*cfg.Frames*cfg.Bins + 2*4*batch*cfg.Speakers
 		n := float64(b.N)
 		tag := fmt.Sprintf("-%dx%d", len(tasks)-1, perTask)
 		b.ReportMetric(float64(tasks1-tasks0)/n/1e6, "MB/step-tasks"+tag)

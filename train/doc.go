@@ -88,8 +88,9 @@
 // [model] device (--device gpu:0 sets it to "/device:GPU:0"; DeviceName) places every op graph.Build creates, e.g.
 // "/device:GPU:0"; gradient ops (unplaced, from TF_AddGradients) go to the
 // default device, which with one pinned device is that device. With
-// Train.LocalDevices the towers get devices of their own (graph.TowerDevices)
-// while most gradient ops stay on [model] device (measured, graph/doc.go). Op types of a Train
+// Train.LocalDevices the towers get devices of their own (graph.TowerDevices),
+// and graph.BuildTowers puts each tower's gradient ops on its device and the
+// rest on [model] device (measured, graph/doc.go "Towers"). Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:
 //

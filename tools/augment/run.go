@@ -36,13 +36,9 @@ func Run(ctx context.Context, in, out string, o RunOptions) (*RunSummary, error)
 		return nil, errs.Usage("augment: output %s must not lie inside the corpus %s (the copies would be read back as corpus files)", out, in)
 	}
 	work := progress.StartPhase()
-	items, err := dataset.ScanWith(in, o.Layout, dataset.Options{AllowPipes: o.AllowPipes})
+	items, layout, err := dataset.ScanLayout(in, o.Layout, dataset.Options{AllowPipes: o.AllowPipes})
 	if err != nil {
 		return nil, err
-	}
-	layout := o.Layout
-	if layout == dataset.Auto || layout == "" {
-		layout, _ = dataset.Detect(in)
 	}
 	res, err := Corpus(ctx, items, out, o.CorpusOptions)
 	if err != nil {

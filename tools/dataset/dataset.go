@@ -62,13 +62,20 @@ func Scan(root string, layout Layout) ([]Item, error) {
 
 // ScanWith is Scan with options.
 func ScanWith(root string, layout Layout, opts Options) ([]Item, error) {
+	items, _, err := ScanLayout(root, layout, opts)
+	return items, err
+}
+
+// ScanLayout is ScanWith that also returns the layout it read: layout, or
+// the detected one for Auto.
+func ScanLayout(root string, layout Layout, opts Options) ([]Item, Layout, error) {
 	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("dataset: %s is not a directory", root)
+		return nil, layout, fmt.Errorf("dataset: %s is not a directory", root)
 	}
 	if layout == Auto || layout == "" {
 		var err error
 		if layout, err = Detect(root); err != nil {
-			return nil, err
+			return nil, layout, err
 		}
 	}
 	var items []Item
@@ -79,24 +86,24 @@ func ScanWith(root string, layout Layout, opts Options) ([]Item, error) {
 	case VoxCeleb, TIMIT, LibriSpeech, Plain:
 		items, err = scanTree(root, layout)
 	default:
-		return nil, errs.Usage("dataset: unknown layout %q (known: auto %v)", layout, Layouts)
+		return nil, layout, errs.Usage("dataset: unknown layout %q (known: auto %v)", layout, Layouts)
 	}
 	if err != nil {
-		return nil, err
+		return nil, layout, err
 	}
 	if len(items) == 0 {
-		return nil, errs.BadData("dataset: %s: no audio files in the %s layout", root, layout)
+		return nil, layout, errs.BadData("dataset: %s: no audio files in the %s layout", root, layout)
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].UttID < items[j].UttID })
 	for i, it := range items {
 		if bad := strings.ContainsAny(it.UttID+it.Speaker+it.Group, "\t\n\r"); bad || it.UttID == "" || it.Speaker == "" {
-			return nil, errs.BadData("dataset: %s: utterance %q (speaker %q) has an empty id or one with a tab or newline", it.Path, it.UttID, it.Speaker)
+			return nil, layout, errs.BadData("dataset: %s: utterance %q (speaker %q) has an empty id or one with a tab or newline", it.Path, it.UttID, it.Speaker)
 		}
 		if i > 0 && it.UttID == items[i-1].UttID {
-			return nil, errs.BadData("dataset: %s: utterance id %q twice (%s and %s)", root, items[i].UttID, items[i-1].Path, items[i].Path)
+			return nil, layout, errs.BadData("dataset: %s: utterance id %q twice (%s and %s)", root, items[i].UttID, items[i-1].Path, items[i].Path)
 		}
 	}
-	return items, nil
+	return items, layout, nil
 }
 
 var (

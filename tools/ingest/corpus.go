@@ -45,16 +45,12 @@ func RunCorpus(ctx context.Context, in, out string, o CorpusOptions) (*CorpusSum
 		return nil, errs.Usage("features: %v", err)
 	}
 	work := progress.StartPhase()
-	items, err := dataset.ScanWith(in, o.Layout, dataset.Options{AllowPipes: o.AllowPipes})
+	items, layout, err := dataset.ScanLayout(in, o.Layout, dataset.Options{AllowPipes: o.AllowPipes})
 	if err != nil {
 		return nil, err
 	}
 	if items = shard.Filter(o.Shard, items, func(it dataset.Item) string { return it.UttID }); len(items) == 0 {
 		return nil, errs.BadData("features: shard %s of %s holds no utterance (fewer utterances than shards?)", o.Shard, in)
-	}
-	layout := o.Layout
-	if layout == dataset.Auto || layout == "" {
-		layout, _ = dataset.Detect(in)
 	}
 	res, err := Run(ctx, items, out, o.Options)
 	if errors.Is(err, store.ErrExists) {

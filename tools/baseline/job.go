@@ -43,16 +43,12 @@ type Summary struct {
 }
 
 // RunJob opens the inputs (source.Open, audio with the reference log-mel),
-// embeds them (Run) and writes the directory (Write). Bad options are usage
-// errors; no embeddable utterance is a data error.
+// embeds them (Run) and writes the directory (Write). Missing inputs or
+// output and more MFCCs than mel bands are usage errors (NewEmbedder checks
+// the other options); no embeddable utterance is a data error.
 func RunJob(ctx context.Context, j Job) (*Summary, error) {
-	switch {
-	case len(j.In) == 0 || j.Out == "":
+	if len(j.In) == 0 || j.Out == "" {
 		return nil, errs.Usage("baseline: inputs and an output directory are required")
-	case j.NCeps <= 0:
-		return nil, errs.Usage("baseline: %d MFCCs: want > 0", j.NCeps)
-	case j.VADThresholdDB <= 0:
-		return nil, errs.Usage("baseline: VAD threshold %g dB: want > 0", j.VADThresholdDB)
 	}
 	keep, err := vecio.ReadSet(j.Speakers)
 	if err != nil {

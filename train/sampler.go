@@ -219,9 +219,6 @@ func (s *Sampler) makePK(r *rand.Rand, b *Batch) {
 	for i := range perm {
 		perm[i] = i
 	}
-	if s.logw != nil {
-		s.weightedOrder(r, perm)
-	}
 	next := 0
 	for j := 0; j < s.batch; {
 		if next == n {
@@ -231,8 +228,8 @@ func (s *Sampler) makePK(r *rand.Rand, b *Batch) {
 			// partial Fisher-Yates: perm[next] becomes a speaker not yet drawn
 			k := next + r.IntN(n-next)
 			perm[next], perm[k] = perm[k], perm[next]
-		} else if next == 0 && j > 0 {
-			s.weightedOrder(r, perm) // every class drawn: a new weighted order
+		} else if next == 0 {
+			s.weightedOrder(r, perm) // a weighted order of all classes, again when all were drawn
 		}
 		spk := perm[next]
 		next++

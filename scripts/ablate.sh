@@ -20,6 +20,12 @@
 #            often as a synthetic class (--class-weights): 42 real classes x 3
 #            against 127 synthetic ones, so half of every batch is real speech
 #            in expectation instead of a quarter
+#   realw-FAMILY  labels-realw, plus one FAMILY copy (noise, babble, reverb,
+#            telephone or gaineq) of every training recording: each family
+#            alone, at Kaldi's rate (the data doubled)
+#   realw-all     labels-realw, plus one copy per recording with the five
+#            families in turn (store-aug1): all families at the same rate
+#   realw-spec    labels-realw, plus SpecAugment on the fly
 #
 # Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
 # synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
@@ -61,29 +67,37 @@ if [[ " $ARMS " == *" aug "* || " $ARMS " == *" both "* ]] && [ ! -f "$DATA/stor
   step "features of the augmented tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug" --out "$DATA/store-aug"
 fi
 
-# The one-copy store: hard links to aug/'s clean recordings and to one copy of
-# each (noise, babble, reverb, telephone, gaineq in turn over the speaker's
-# sorted recordings), features as for store-aug.
-if [[ " $ARMS " == *" labels-aug1 "* ]] && [ ! -f "$DATA/store-aug1/manifest.tsv" ]; then
-  [ -f "$DATA/aug/speakers.tsv" ] || { echo "ablate: labels-aug1 needs the aug arm's $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
-  if [ ! -f "$DATA/aug1/speakers.tsv" ]; then
-    rm -rf "$DATA/aug1.partial" && mkdir -p "$DATA/aug1.partial"
+# copies_tree DIR FAMILIES: hard links to aug/'s clean recordings and to one
+# augmented copy of each, the FAMILIES taken in turn over the speaker's sorted
+# recordings (one family: that family's copy of every recording), and the
+# features of that tree into store-DIR as for store-aug.
+copies_tree() { # dir families
+  local dir=$1 fams=$2
+  [ ! -f "$DATA/store-$dir/manifest.tsv" ] || return 0
+  [ -f "$DATA/aug/speakers.tsv" ] || { echo "ablate: $dir needs the aug arm's $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
+  if [ ! -f "$DATA/$dir/speakers.tsv" ]; then
+    rm -rf "$DATA/$dir.partial" && mkdir -p "$DATA/$dir.partial"
     for d in "$DATA"/aug/*/; do
-      s=$(basename "$d"); mkdir -p "$DATA/aug1.partial/$s"
-      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort | awk '
-        BEGIN { split("noise babble reverb telephone gaineq", f, " ") }
-        { print $0; c = $0; sub(/\.wav$/, "-" f[(NR - 1) % 5 + 1] ".wav", c); print c }' |
-        while read -r w; do [ ! -f "$d/$w" ] || ln "$d/$w" "$DATA/aug1.partial/$s/$w"; done
+      s=$(basename "$d"); mkdir -p "$DATA/$dir.partial/$s"
+      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort | awk -v fams="$fams" '
+        BEGIN { n = split(fams, f, " ") }
+        { print $0; c = $0; sub(/\.wav$/, "-" f[(NR - 1) % n + 1] ".wav", c); print c }' |
+        while read -r w; do [ ! -f "$d/$w" ] || ln "$d/$w" "$DATA/$dir.partial/$s/$w"; done
     done
-    cp "$DATA/aug/speakers.tsv" "$DATA/aug1.partial/"
-    mv "$DATA/aug1.partial" "$DATA/aug1"
+    cp "$DATA/aug/speakers.tsv" "$DATA/$dir.partial/"
+    mv "$DATA/$dir.partial" "$DATA/$dir"
   fi
-  step "features of the one-copy tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug1" --out "$DATA/store-aug1"
-fi
+  step "features of $dir ($fams)" "$VOXSIAM" features --vad --layout plain --in "$DATA/$dir" --out "$DATA/store-$dir"
+}
+FAMILIES="noise babble reverb telephone gaineq"
+# The one-copy store (labels-aug1, realw-all): the five families in turn.
+[[ " $ARMS " != *" labels-aug1 "* && " $ARMS " != *" realw-all "* ]] || copies_tree aug1 "$FAMILIES"
+# One family's store (realw-FAMILY): clean + that family's copy of every recording.
+for f in $FAMILIES; do [[ " $ARMS " != *" realw-$f "* ]] || copies_tree "aug-$f" "$f"; done
 
 # Class weights of labels-realw: the real training speakers (every training
 # speaker that is not a synthetic spkNNN) weigh 3.
-if [[ " $ARMS " == *" labels-realw "* ]]; then
+if [[ " $ARMS " == *" labels-realw "* || " $ARMS " == *" realw-"* ]]; then
   { printf 'class\tweight\n'; grep -v '^spk' "$DATA/train.list" | awk '{print $1 "\t3"}'; } > "$DATA/real-x3.tsv"
 fi
 
@@ -122,6 +136,7 @@ arm() { # name [table key value]...
     step "export $name" "$VOXSIAM" export --run "$dir" --checkpoint "$END" --out "$dir/model"
 }
 models=""
+realw=(data label_map "\"$DATA/base-voice.tsv\"" data class_weights "\"$DATA/real-x3.tsv\"")
 for a in $ARMS; do
   case $a in
   control) arm control ;;
@@ -129,8 +144,12 @@ for a in $ARMS; do
   aug) arm aug data store "\"$DATA/store-aug\"" train spec_augment true ;;
   both) arm both data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug\"" train spec_augment true ;;
   labels-aug1) arm labels-aug1 data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug1\"" ;;
-  labels-realw) arm labels-realw data label_map "\"$DATA/base-voice.tsv\"" data class_weights "\"$DATA/real-x3.tsv\"" ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw)" >&2; exit 2 ;;
+  labels-realw) arm labels-realw "${realw[@]}" ;;
+  realw-all) arm realw-all "${realw[@]}" data store "\"$DATA/store-aug1\"" ;;
+  realw-noise | realw-babble | realw-reverb | realw-telephone | realw-gaineq)
+    arm "$a" "${realw[@]}" data store "\"$DATA/store-aug-${a#realw-}\"" ;;
+  realw-spec) arm realw-spec "${realw[@]}" train spec_augment true ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,all,spec})" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done

@@ -227,6 +227,7 @@ func (m *Model) rebind(g *tf.Graph) (*Model, error) {
 		*o = r.output(*o)
 	}
 	n.Init, n.TrainOp, n.saver.restoreAll = r.op(m.Init), r.op(m.TrainOp), r.op(m.saver.restoreAll)
+	n.TowerRows, n.TowerInputs = r.outputs(m.TowerRows), r.outputs(m.TowerInputs)
 	n.Layers = make(map[string]tf.Output, len(m.Layers))
 	for k, o := range m.Layers {
 		n.Layers[k] = r.output(o)
@@ -262,6 +263,18 @@ func (r *rebinder) op(o *tf.Operation) *tf.Operation {
 		r.missing = o.Name()
 	}
 	return p
+}
+
+// outputs rebinds each of os (nil stays nil).
+func (r *rebinder) outputs(os []tf.Output) []tf.Output {
+	if os == nil {
+		return nil
+	}
+	out := make([]tf.Output, len(os))
+	for i, o := range os {
+		out[i] = r.output(o)
+	}
+	return out
 }
 
 func (r *rebinder) output(o tf.Output) tf.Output {

@@ -34,6 +34,13 @@ type Model struct {
 	Embedding    tf.Output            // Identity "embedding" of Layers[Config.EmbeddingLayer]
 	Distribution tf.Output            // Identity "distribution" [batch, S]
 
+	// BuildWorkerInputTowers: tower i's "towers/tower<i>/rows" [b_i]
+	// int64 placeholder (the store rows of its segments, fed instead of
+	// "spectrogram") and "towers/tower<i>/input" [b_i, Frames, Bins], the
+	// frames read from them (feed it to run the tower on given frames).
+	// nil in other graphs.
+	TowerRows, TowerInputs []tf.Output
+
 	InputB       tf.Output // Inference: "spectrogram_b", same shape as Input
 	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
 
@@ -55,7 +62,7 @@ type Model struct {
 // and pair distance. Both have "init" and the save/restore ops. Every
 // panic raised while building becomes the returned error.
 func Build(cfg Config, mode Mode) (m *Model, err error) {
-	return build(cfg, mode, nil)
+	return build(cfg, mode, nil, nil)
 }
 
 // BuildTowers builds a Train graph with one tower of the network per
@@ -69,10 +76,12 @@ func BuildTowers(cfg Config, towers []string) (*Model, error) {
 	if len(towers) == 0 {
 		return nil, fmt.Errorf("graph: BuildTowers: no tower devices")
 	}
-	return build(cfg, Train, towers)
+	return build(cfg, Train, towers, nil)
 }
 
-func build(cfg Config, mode Mode, towers []string) (m *Model, err error) {
+// build builds cfg in mode; towers (Train only) are BuildTowers' devices
+// and ws, when not nil, their worker store (BuildWorkerInputTowers).
+func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, err error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -82,12 +91,12 @@ func build(cfg Config, mode Mode, towers []string) (m *Model, err error) {
 	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
-	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype(), inference: mode == Inference}
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype(), inference: mode == Inference, ws: ws}
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()
 	if len(towers) > 0 {
-		m.Layers = b.towers(w, towers, m.Input, m.Training, m.DropoutSeed)
+		m.Layers = b.towers(m, w, towers)
 	} else {
 		m.Layers = b.tower("model", w, m.Input, m.Training, m.DropoutSeed)
 	}

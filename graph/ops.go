@@ -22,6 +22,8 @@ type builder struct {
 	inference bool
 	// slot is set while a tower of BuildTowers is built (towers.go).
 	slot *towerSlot
+	// ws is the towers' worker store (BuildWorkerInputTowers), else nil.
+	ws *WorkerStore
 }
 
 // named adds an op with an exact name (no scope prefix) to the graph.

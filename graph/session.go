@@ -36,6 +36,11 @@ type SessionOptions struct {
 // NewSession opens a session on the model's graph with o serialized as a
 // ConfigProto. Run m.Init (or Restore) before using it.
 func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
+	return newSession(m.Graph, o)
+}
+
+// newSession opens a session on g with o (NewSession).
+func newSession(g *tf.Graph, o SessionOptions) (*tf.Session, error) {
 	cp := &for_core_protos_go_proto.ConfigProto{
 		IntraOpParallelismThreads: int32(o.IntraOp),
 		InterOpParallelismThreads: int32(o.InterOp),
@@ -59,7 +64,7 @@ func (m *Model) NewSession(o SessionOptions) (*tf.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("graph: session config: %w", err)
 	}
-	s, err := tf.NewSession(m.Graph, &tf.SessionOptions{Target: o.Target, Config: buf})
+	s, err := tf.NewSession(g, &tf.SessionOptions{Target: o.Target, Config: buf})
 	if err != nil {
 		return nil, fmt.Errorf("graph: new session: %w", err)
 	}

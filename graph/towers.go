@@ -26,15 +26,29 @@ type towerSlot struct {
 // process. Its gradient flows back through the concatenation into each
 // tower, and the gradient of a weight read is the sum over towers, so one
 // Adam update sees the gradient of the global loss.
-func (b *builder) towers(w netWeights, devices []string, x, training, seed tf.Output) map[string]tf.Output {
+//
+// With a worker store (BuildWorkerInputTowers) tower i takes its input
+// from its rows of the store instead of the split (storeInput), and m's
+// TowerRows and TowerInputs are set.
+func (b *builder) towers(m *Model, w netWeights, devices []string) map[string]tf.Output {
 	n := len(devices)
 	s := b.root.SubScope("towers")
-	parts := op.SplitV(s.SubScope("split"), x, towerRows(s.SubScope("rows"), x, n), op.Const(s.SubScope("axis"), int32(0)), int64(n))
+	var parts []tf.Output
+	if b.ws == nil {
+		x := m.Input
+		parts = op.SplitV(s.SubScope("split"), x, towerRows(s.SubScope("rows"), x, n), op.Const(s.SubScope("axis"), int32(0)), int64(n))
+	} else {
+		m.TowerRows, m.TowerInputs = make([]tf.Output, n), make([]tf.Output, n)
+		for i, dev := range devices {
+			m.TowerRows[i], m.TowerInputs[i] = b.storeInput(s.SubScope(fmt.Sprintf("tower%d", i)).WithDevice(InputDevice(dev)))
+		}
+		parts = m.TowerInputs
+	}
 	outs := make([]map[string]tf.Output, n)
 	root := b.root
 	for i, dev := range devices {
 		b.root, b.slot = root.WithDevice(dev), &towerSlot{i, n}
-		outs[i] = b.tower(fmt.Sprintf("tower%d", i), w, parts[i], training, seed)
+		outs[i] = b.tower(fmt.Sprintf("tower%d", i), w, parts[i], m.Training, m.DropoutSeed)
 	}
 	b.root, b.slot = root, nil
 	joined := map[string]tf.Output{}

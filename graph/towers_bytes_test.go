@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/voxsiam/voxsiam/internal/tfserver"
+	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // BenchmarkClusterBytes measures the bytes a training step of the
@@ -22,19 +24,23 @@ import (
 // task's proxy, so all traffic between processes passes a proxy; the
 // session's client (this process) reaches the chief through one more. It
 // runs b.N steps after a warm-up step (graph registration) with one tower
-// per worker, then with two per worker (CPU:0 and CPU:1), and reports per
-// step: "MB/step-tasks" (both directions through the tasks' proxies, i.e.
-// what the chief's link carries), "MB/step-client" (client <-> chief; in
-// `train --cluster` the client is the chief's own process) and
-// "MB/step-computed" (2 x 4 bytes x weights per worker task, weights out
-// and the task's summed gradients back, plus the fed inputs and the
-// towers' outputs and their gradients, README "Measured and projected
-// scale").
+// per worker, then with two per worker (CPU:0 and CPU:1), each with the
+// frames fed by the client and with worker input (BuildWorkerInputTowers:
+// the client feeds each tower its store rows, "-winput" below, and every
+// worker maps a float32 store of 20,000 frames written by the benchmark),
+// and reports per step: "MB/step-tasks" (both directions through the
+// tasks' proxies, i.e. what the chief's link carries), "MB/step-client"
+// (client <-> chief; in `train --cluster` the client is the chief's own
+// process) and "MB/step-computed" (2 x 4 bytes x weights per worker task,
+// weights out and the task's summed gradients back, plus the fed inputs
+// (frames, or 8 bytes a row with worker input) and the towers' outputs
+// and their gradients, README "Measured and projected scale").
 //
 //	go test ./graph/ -run '^$' -bench ClusterBytes -benchtime=3x
 func BenchmarkClusterBytes(b *testing.B) {
 	cfg := Config{Frames: 40, Bins: 128, LSTM1: 256, LSTM2: 256, Speakers: 100, Seed: 1}
 	const batch = 100
+	ws := benchStore(b, cfg.Bins)
 	tasks := []tfserver.Task{{Type: "chief"}, {Type: "worker", Index: 0}, {Type: "worker", Index: 1}}
 	real, err := tfserver.FreeLoopbackAddrs(len(tasks))
 	if err != nil {
@@ -66,7 +72,11 @@ func BenchmarkClusterBytes(b *testing.B) {
 	}
 	c := cfg
 	c.Device = tasks[0].Device() + "/device:CPU:0"
-	for _, perTask := range []int{1, 2} {
+	for _, v := range []struct {
+		perTask int
+		winput  bool
+	}{{1, false}, {2, false}, {1, true}, {2, true}} {
+		perTask := v.perTask
 		var devs []string
 		for _, w := range tasks[1:] {
 			d, err := TowerDevices(w.Device(), "/device:CPU:0", perTask)
@@ -75,7 +85,12 @@ func BenchmarkClusterBytes(b *testing.B) {
 			}
 			devs = append(devs, d...)
 		}
-		m, err := BuildTowers(c, devs)
+		var m *Model
+		if v.winput {
+			m, err = BuildWorkerInputTowers(c, devs, ws)
+		} else {
+			m, err = BuildTowers(c, devs)
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -87,8 +102,19 @@ func BenchmarkClusterBytes(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		step := func(i int) {
 			x, labels := randomBatch(b, m.Config, batch, rng)
-			run(b, s, map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: labels, m.Training: mustTensor(b, true),
-				m.DropoutSeed: mustTensor(b, []int64{1, int64(i)})}, []tf.Output{m.Loss}, m.TrainOp)
+			f := map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: labels, m.Training: mustTensor(b, true),
+				m.DropoutSeed: mustTensor(b, []int64{1, int64(i)})}
+			if v.winput {
+				delete(f, m.Input)
+				for _, r := range m.TowerRows {
+					rows := make([]int64, batch/len(devs))
+					for j := range rows {
+						rows[j] = rng.Int64N(ws.Rows - int64(cfg.Frames) + 1)
+					}
+					f[r] = mustTensor(b, rows)
+				}
+			}
+			run(b, s, f, []tf.Output{m.Loss}, m.TrainOp)
 		}
 		step(0) // warm-up: RegisterGraph sends the partitions' GraphDefs
 		tasks0, client0 := proxyBytes(proxies)
@@ -109,15 +135,51 @@ func BenchmarkClusterBytes(b *testing.B) {
 				weights += k
 			}
 		}
-		computed := 2*4*weights*(len(tasks)-1) + 4*batch*cfg.Frames*cfg.Bins + 2*4*batch*cfg.Speakers
-		n := float64(b.N)
+		inputs := 4 * batch * cfg.Frames * cfg.Bins
 		tag := fmt.Sprintf("-%dx%d", len(tasks)-1, perTask)
+		if v.winput {
+			inputs, tag = 8*batch, tag+"-winput"
+		}
+		computed := 2*4*weights*(len(tasks)-1) + inputs + 2*4*batch*cfg.Speakers
+		n := float64(b.N)
 		b.ReportMetric(float64(tasks1-tasks0)/n/1e6, "MB/step-tasks"+tag)
 		b.ReportMetric(float64(client1-client0)/n/1e6, "MB/step-client"+tag)
 		b.ReportMetric(float64(computed)/1e6, "MB/step-computed"+tag)
-		b.Logf("%d workers x %d towers, %d weights: %.0f bytes/step between tasks (%.0f chief -> workers, %.0f workers -> chief), %.0f client <-> chief, computed %d",
-			len(tasks)-1, perTask, weights, float64(tasks1-tasks0)/n, float64(out1-out0)/n, float64(in1-in0)/n, float64(client1-client0)/n, computed)
+		b.Logf("%d workers x %d towers (worker input %v), %d weights: %.0f bytes/step between tasks (%.0f chief -> workers, %.0f workers -> chief), %.0f client <-> chief, computed %d",
+			len(tasks)-1, perTask, v.winput, weights, float64(tasks1-tasks0)/n, float64(out1-out0)/n, float64(in1-in0)/n, float64(client1-client0)/n, computed)
 	}
+}
+
+// benchStore writes a float32 feature store of 100 utterances of 200
+// frames of bins N(0,1) values for BenchmarkClusterBytes and returns its
+// WorkerStore (the workers, on this machine, map the same file).
+func benchStore(b *testing.B, bins int) WorkerStore {
+	dir := filepath.Join(b.TempDir(), "feats")
+	w, err := store.Create(dir, store.Options{NMels: bins})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	fr := make([]float32, 200*bins)
+	for u := 0; u < 100; u++ {
+		sp := fmt.Sprintf("s%02d", u%10)
+		w.SetGroup(sp, sp)
+		for i := range fr {
+			fr[i] = float32(rng.NormFloat64())
+		}
+		if err := w.Add(store.Utterance{ID: fmt.Sprintf("u%03d", u), Speaker: sp, Source: "x.wav", Duration: 2}, fr); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	return WorkerStore{Frames: filepath.Join(dir, store.FramesFile), Rows: st.NumFrames(), Header: st.DataOffset()}
 }
 
 // proxyBytes sums both directions of the tasks' proxies (all but the

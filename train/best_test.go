@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train/metrics"
 )
 
@@ -46,7 +47,7 @@ func TestEarlyStoppingAndBest(t *testing.T) {
 	cfg.Train.Steps, cfg.Train.ValEvery, cfg.Train.MREvery, cfg.Train.CkptEvery = 100, 2, 0, 1
 	cfg.Train.Patience, cfg.Train.Keep = 2, 1
 	run := filepath.Join(dir, "run")
-	mk := func(Config) (Net, error) { return &constNet{}, nil }
+	mk := func(Config, *store.Store) (Net, error) { return &constNet{}, nil }
 	if err := run_(t, cfg, run, mk); err != nil {
 		t.Fatal(err)
 	}

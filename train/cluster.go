@@ -13,6 +13,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/tfserver"
+	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // ClusterOptions run training on a TensorFlow cluster (synchronous data
@@ -74,13 +75,21 @@ type clusterNet struct {
 
 func clusterNetFactory(co ClusterOptions) netFactory {
 	co = co.withDefaults()
-	return func(cfg Config) (Net, error) { return newClusterNet(cfg, co) }
+	return func(cfg Config, st *store.Store) (Net, error) { return newClusterNet(cfg, st, co) }
 }
 
-func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
+// newClusterNet starts the chief's server, waits for the workers, builds
+// the towers (reading their rows on the workers with worker input, after
+// checking every worker's copy of the store against st) and the one-tower
+// validation graph, and initialises the variables.
+func newClusterNet(cfg Config, st *store.Store, co ClusterOptions) (Net, error) {
 	c := co.Cluster
 	workers := c.Tasks("worker")
 	perTask := max(cfg.Train.LocalDevices, 1)
+	winput, err := cfg.WorkerInput(true)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case c.Task != (tfserver.Task{Type: "chief", Index: 0}):
 		return nil, fmt.Errorf("train: %s: this process runs task %s; `train --cluster` runs the chief (task chief:0), the workers run `voxsiam server`", c.Source, c.Task)
@@ -107,7 +116,17 @@ func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	mc := cfg.Model
 	mc.Device = c.Task.Device() + "/device:CPU:0"
 	so := graph.SessionOptions{Target: srv.Target(), OperationTimeout: co.OpTimeout}
-	m, err := graph.BuildTowers(mc, devs)
+	var m *graph.Model
+	var ws graph.WorkerStore
+	var wsDir string
+	if winput {
+		if ws, wsDir, err = workerStore(cfg, st); err != nil {
+			return nil, err
+		}
+		m, err = graph.BuildWorkerInputTowers(mc, devs, ws)
+	} else {
+		m, err = graph.BuildTowers(mc, devs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("train: build graph: %w", err)
 	}
@@ -118,6 +137,16 @@ func newClusterNet(cfg Config, co ClusterOptions) (Net, error) {
 	if err := checkDevices(sess, devs, "the cluster"); err != nil {
 		sess.Close()
 		return nil, err
+	}
+	if winput {
+		copies := make([]storeCopy, len(workers))
+		for i, w := range workers {
+			copies[i] = storeCopy{w.String(), w.Device() + "/device:CPU:0", wsDir}
+		}
+		if err := checkStoreCopies(so, ws, mc.Bins, storeCopy{c.Task.String(), mc.Device, cfg.Data.Store}, copies); err != nil {
+			sess.Close()
+			return nil, err
+		}
 	}
 	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
 		sess.Close()

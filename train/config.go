@@ -3,6 +3,7 @@ package train
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -44,6 +45,18 @@ type Options struct {
 	// "/device:CPU:0"; each takes batch/(n x tasks) rows, the loss stays
 	// over the whole batch (graph.BuildTowers). 1 (0 means 1): one tower.
 	LocalDevices int `toml:"local_devices"`
+
+	// WorkerStore is the feature store's directory as the towers' tasks
+	// see it (an absolute path: a copy on every worker, or a shared file
+	// system), or "same" for [data] store's own path (made absolute on the
+	// chief). When set, and the run has towers (a cluster, or
+	// local_devices > 1), the chief feeds each tower the store rows of its
+	// segments and the tower's task reads the frames from its own copy
+	// (graph.BuildWorkerInputTowers); every copy is checked against the
+	// chief's store before the first step (winput.go). "" (default): the
+	// chief feeds the frames. One tower in one process reads [data] store
+	// and ignores it.
+	WorkerStore string `toml:"worker_store"`
 
 	SpecAugment // spec_* keys: time and frequency masks on the fly (specaug.go)
 }
@@ -118,6 +131,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("train: batch %d is not a multiple of local_devices %d (each tower takes an equal share)", t.Batch, t.LocalDevices)
 	case t.LocalDevices > 1 && c.Model.Device == "":
 		return fmt.Errorf("train: local_devices %d needs [model] device: --device gpu:K for GPUs K..K+%d, or --device cpu for %d CPU devices", t.LocalDevices, t.LocalDevices-1, t.LocalDevices)
+	case t.WorkerStore != "" && t.WorkerStore != "same" && !filepath.IsAbs(t.WorkerStore):
+		return fmt.Errorf("train: worker_store %q: want the store's absolute path on the workers (a task does not share the chief's working directory), \"same\" for [data] store's path, or \"\" (off)", t.WorkerStore)
 	case c.Data.ValFraction < 0 || c.Data.ValFraction >= 1:
 		return fmt.Errorf("train: val_fraction %g: want [0, 1)", c.Data.ValFraction)
 	}

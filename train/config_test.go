@@ -67,6 +67,7 @@ func TestValidate(t *testing.T) {
 		{"int8 training", func(c *Config) { c.Model.Precision = "int8" }},
 		{"unknown loss", func(c *Config) { c.Model.Loss = "triplet" }},
 		{"unknown activation", func(c *Config) { c.Model.DenseActivation = "gelu" }},
+		{"relative worker store", func(c *Config) { c.Train.WorkerStore = "feats" }},
 	}
 	def := DefaultConfig()
 	if err := def.Validate(); err != nil {

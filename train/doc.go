@@ -108,7 +108,13 @@
 //     OnesLike.
 //   - Qr (orthogonal initialiser, runs once in "init"): its float GPU kernel
 //     keeps input and outputs in host memory, i.e. it computes on the CPU.
-//   - CPU only: SaveV2 and RestoreV2 (file I/O, host ops by nature).
+//   - CPU only: SaveV2 and RestoreV2 (file I/O, host ops by nature);
+//     ImmutableConst (worker input: it maps frames.npy; its kernel is
+//     registered for DEVICE_CPU only, core/kernels/immutable_constant_op.cc),
+//     which graph.BuildWorkerInputTowers places with the GatherV2 that
+//     reads the rows on the CPU of the tower's task (graph.InputDevice).
+//     The store check's ReadFile and Fingerprint run in a graph of their
+//     own on each task's CPU.
 //
 // So a GPU run keeps the whole training step on the device; only
 // checkpointing touches the host. The op list was checked on a CPU build
@@ -126,7 +132,11 @@
 // shares the variables (resource variables with the same shared_name on
 // the chief's device). Batches are sampled on the chief exactly as in one
 // process and split by rows across the towers; the loss over the whole
-// batch is computed on the chief. Every run is bounded
+// batch is computed on the chief. With worker input ([train]
+// worker_store, winput.go) the chief feeds each tower the store rows of
+// its segments instead, and the towers read the frames from the workers'
+// copies of the store, checked against the chief's before the first
+// step. Every run is bounded
 // (ClusterOptions.OpTimeout); a failed run is reported with the worker
 // task whose port no longer answers, or the task TensorFlow's message
 // names. Run directories and checkpoints are those of Run: either kind of

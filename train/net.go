@@ -1,5 +1,7 @@
 package train
 
+import "github.com/voxsiam/voxsiam/tools/store"
+
 // Net is the trainable network as the loop sees it. The TensorFlow-backed
 // implementation (tfnet.go) wraps package graph; tests may substitute a
 // deterministic stand-in to exercise the loop's bookkeeping.
@@ -31,5 +33,6 @@ type InferOut struct {
 }
 
 // netFactory builds a freshly initialised Net for cfg (cfg.Model complete:
-// Speakers, Frames and Bins set).
-type netFactory func(cfg Config) (Net, error)
+// Speakers, Frames and Bins set); st is the run's store (worker input
+// checks the workers' copies against it).
+type netFactory func(cfg Config, st *store.Store) (Net, error)

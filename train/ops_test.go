@@ -22,6 +22,7 @@ func init() {
 		"ReadVariableOp", "AssignVariableOp", "AssignAddVariableOp", "ResourceApplyAdam",
 		"Shape", "ShapeN", "Size", "Rank", "Range", "Fill", "Mod", "BroadcastGradientArgs",
 		"ConcatOffset", "InvertPermutation", "OnesLike", "Qr", "SaveV2", "RestoreV2",
+		"ImmutableConst", "GatherV2", // worker input (graph.BuildWorkerInputTowers)
 		// no kernels to place
 		"Const", "Identity", "NoOp", "Placeholder", "PlaceholderWithDefault",
 	} {
@@ -30,10 +31,17 @@ func init() {
 }
 
 func TestGraphOpsDocumented(t *testing.T) {
-	for _, loss := range []string{"pkld", "symmetric", "seed"} {
+	for _, loss := range []string{"pkld", "symmetric", "seed", "worker input"} {
 		cfg := graph.DefaultConfig(5)
 		cfg.LSTM1, cfg.LSTM2, cfg.Loss, cfg.Device = 4, 4, loss, "/device:CPU:0"
-		m, err := graph.Build(cfg, graph.Train)
+		var m *graph.Model
+		var err error
+		if loss == "worker input" { // towers reading a float16 store; built only, the file is not read
+			cfg.Loss = "pkld"
+			m, err = graph.BuildWorkerInputTowers(cfg, []string{"/device:GPU:0", "/device:GPU:1"}, graph.WorkerStore{Frames: "/feats/frames.npy", Rows: 100, Float16: true, Header: 128})
+		} else {
+			m, err = graph.Build(cfg, graph.Train)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

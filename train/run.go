@@ -72,7 +72,7 @@ func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume b
 	if err != nil {
 		return err
 	}
-	if l.net, err = mk(l.cfg); err != nil {
+	if l.net, err = mk(l.cfg, st); err != nil {
 		return err
 	}
 	defer l.net.Close()

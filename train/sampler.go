@@ -23,6 +23,7 @@ type Source interface {
 type Batch struct {
 	Step     int64
 	X        []float32 // spectrogram: [Size, Segment, NMels] float32, log-mel
+	Rows     []int64   // [Size] segment j is rows [Rows[j], Rows[j]+Segment) of the store's frames (what worker input feeds instead of X)
 	Labels   []int32   // labels: [Size] class index into the sampler's Speakers()
 	PairI    []int32   // balanced mode: pair_i [Size/2] segment indices
 	PairJ    []int32   // balanced mode: pair_j [Size/2]
@@ -165,6 +166,7 @@ func (s *Sampler) Make(step int64, b *Batch) {
 	nm := s.src.NMels()
 	b.Step, b.Size = step, s.batch
 	b.X = grow(b.X, s.batch*s.seg*nm)
+	b.Rows = growRows(b.Rows, s.batch)
 	b.Labels = b.Labels[:0]
 	r := s.rngFor(step)
 	if s.pk > 0 {
@@ -255,19 +257,28 @@ func (s *Sampler) weightedOrder(r *rand.Rand, perm []int) {
 	})
 }
 
-// crop writes a random crop of a random utterance of speaker k as segment j.
+// crop writes a random crop of a random utterance of speaker k as segment j
+// and its first row in the store as b.Rows[j].
 func (s *Sampler) crop(r *rand.Rand, k int, b *Batch, j int) {
 	us := s.utts[k]
 	u := us[r.IntN(len(us))]
 	start := r.IntN(int(u.Rows) - s.seg + 1)
 	n := s.seg * s.src.NMels()
 	s.src.Crop(b.X[j*n:(j+1)*n], u, start, s.seg)
+	b.Rows[j] = u.First + int64(start)
 	b.Labels = append(b.Labels, int32(k))
 }
 
 func grow(x []float32, n int) []float32 {
 	if cap(x) < n {
 		return make([]float32, n)
+	}
+	return x[:n]
+}
+
+func growRows(x []int64, n int) []int64 {
+	if cap(x) < n {
+		return make([]int64, n)
 	}
 	return x[:n]
 }

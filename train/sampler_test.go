@@ -77,13 +77,19 @@ func testOptions(batch int, sampling string) Options {
 }
 
 // checkSegments verifies every segment is a contiguous crop of one utterance
-// of the speaker its label names.
+// of the speaker its label names, starting at the store row b.Rows names.
 func checkSegments(t *testing.T, f *fakeSource, s *Sampler, b *Batch) {
 	t.Helper()
 	n := 5 * f.nMels
+	if len(b.Rows) != b.Size {
+		t.Fatalf("%d rows for %d segments", len(b.Rows), b.Size)
+	}
 	for j := 0; j < b.Size; j++ {
 		seg := b.X[j*n : (j+1)*n]
 		r0 := int64(seg[0]) / 1000
+		if b.Rows[j] != r0 {
+			t.Fatalf("segment %d: Rows says row %d, its frames are rows %d..", j, b.Rows[j], r0)
+		}
 		u := f.owner(r0)
 		if u.Speaker != s.Speakers()[b.Labels[j]] {
 			t.Fatalf("segment %d from %s labelled %s", j, u.Speaker, s.Speakers()[b.Labels[j]])
@@ -153,6 +159,40 @@ func TestSamplerBalanced(t *testing.T) {
 			if same != (b.PairSame[p] == 1) || same != (p%2 == 0) {
 				t.Fatalf("step %d pair %d: same=%v flag=%v", step, p, same, b.PairSame[p])
 			}
+		}
+	}
+}
+
+// TestSamplerRows: in every sampling mode (random, balanced pairs, P x K,
+// weighted random and weighted P x K) Batch.Rows names the store row each
+// segment's frames start at (checkSegments), also for batches made into a
+// reused Batch of another size.
+func TestSamplerRows(t *testing.T) {
+	f := newFakeSource(3, map[string][]int64{"a": {50}, "b": {6, 7, 8}, "c": {4, 30}, "d": {12, 9}})
+	speakers := []string{"a", "b", "c", "d"}
+	var b Batch
+	for _, c := range []struct {
+		sampling string
+		batch    int
+		weights  map[string]float64
+	}{
+		{"random", 9, nil}, {"balanced", 11, nil}, {"pk", 10, nil},
+		{"random", 7, map[string]float64{"b": 5, "d": 0.5}}, {"pk", 12, map[string]float64{"a": 3}},
+	} {
+		o := testOptions(c.batch, c.sampling)
+		o.PerSpeaker = 3
+		s, err := NewSampler(f, speakers, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.weights != nil {
+			if err := s.SetWeights(c.weights, "w.tsv"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for step := int64(0); step < 20; step++ {
+			s.Make(step, &b)
+			checkSegments(t, f, s, &b)
 		}
 	}
 }

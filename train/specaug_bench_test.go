@@ -28,7 +28,7 @@ func BenchmarkSpecAugmentTrain(b *testing.B) {
 	const block = 5
 	cfg := DefaultConfig()
 	cfg.Model.Speakers, cfg.Model.Frames, cfg.Model.Bins = 12, 40, 128
-	net, err := newTFNet(cfg)
+	net, err := newTFNet(cfg, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

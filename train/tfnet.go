@@ -6,6 +6,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/voxsiam/voxsiam/graph"
+	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // tfNet is the TensorFlow-backed Net: a graph.Train model and its session.
@@ -20,12 +21,19 @@ type tfNet struct {
 // Train.LocalDevices n > 1 the graph has a tower on each of n local
 // devices (graph.TowerDevices from [model] device; the variables and the
 // loss stay on [model] device, the first tower's) and validation runs on
-// the same graph, its batches split across the towers.
-func newTFNet(cfg Config) (Net, error) {
+// the same graph, its batches split across the towers. With worker input
+// (Config.WorkerInput) the towers read their rows from [train]
+// worker_store, checked against st, the chief's store, first.
+func newTFNet(cfg Config, st *store.Store) (Net, error) {
+	winput, err := cfg.WorkerInput(false)
+	if err != nil {
+		return nil, err
+	}
 	so := graph.SessionOptions{IntraOp: cfg.Train.IntraOp, InterOp: cfg.Train.InterOp}
 	var m *graph.Model
 	var devs []string
-	var err error
+	var ws graph.WorkerStore
+	var wsDir string
 	if n := cfg.Train.LocalDevices; n > 1 {
 		if devs, err = graph.TowerDevices("", cfg.Model.Device, n); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
@@ -33,7 +41,14 @@ func newTFNet(cfg Config) (Net, error) {
 		if strings.HasPrefix(cfg.Model.Device, "/device:CPU:") {
 			so.CPUDevices = n
 		}
-		m, err = graph.BuildTowers(cfg.Model, devs)
+		if winput {
+			if ws, wsDir, err = workerStore(cfg, st); err != nil {
+				return nil, err
+			}
+			m, err = graph.BuildWorkerInputTowers(cfg.Model, devs, ws)
+		} else {
+			m, err = graph.BuildTowers(cfg.Model, devs)
+		}
 	} else {
 		m, err = graph.Build(cfg.Model, graph.Train)
 	}
@@ -47,6 +62,13 @@ func newTFNet(cfg Config) (Net, error) {
 	if err := checkDevices(sess, devs, "this machine"); err != nil {
 		sess.Close()
 		return nil, err
+	}
+	if winput {
+		here := "/device:CPU:0"
+		if err := checkStoreCopies(so, ws, cfg.Model.Bins, storeCopy{"chief", here, cfg.Data.Store}, []storeCopy{{"this process", here, wsDir}}); err != nil {
+			sess.Close()
+			return nil, err
+		}
 	}
 	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
 		sess.Close()
@@ -85,21 +107,14 @@ func checkDevices(sess *tf.Session, devs []string, where string) error {
 	return nil
 }
 
-// feeds builds the feed map of x: [n, Frames, Bins] and labels: [n]; pairs
-// are fed when the seed loss needs them (b's explicit pairs, or all i<j).
-func (t *tfNet) feeds(x []float32, n int, labels []int32, b *Batch) (map[tf.Output]*tf.Tensor, error) {
-	c := t.m.Config
-	xt, err := tf.NewTensor(x)
-	if err != nil {
-		return nil, err
-	}
-	if err := xt.Reshape([]int64{int64(n), int64(c.Frames), int64(c.Bins)}); err != nil {
-		return nil, err
-	}
-	f := map[tf.Output]*tf.Tensor{t.m.Input: xt}
+// feeds builds the feed map of the labels: [n] (none when nil) and the
+// seed loss's pairs (b's explicit pairs, or all i<j).
+func (t *tfNet) feeds(labels []int32, b *Batch) (map[tf.Output]*tf.Tensor, error) {
+	f := map[tf.Output]*tf.Tensor{}
 	if labels == nil {
 		return f, nil
 	}
+	var err error
 	add := func(o tf.Output, v any) {
 		if err == nil {
 			var tt *tf.Tensor
@@ -120,6 +135,54 @@ func (t *tfNet) feeds(x []float32, n int, labels []int32, b *Batch) (map[tf.Outp
 	return f, err
 }
 
+// feedFrames adds x: [n, Frames, Bins] to f: at "spectrogram", or with
+// worker input at the towers' inputs, tower i taking its block of
+// towerBlocks(n, towers) rows (the split the graph does of "spectrogram").
+func (t *tfNet) feedFrames(f map[tf.Output]*tf.Tensor, x []float32, n int) error {
+	c := t.m.Config
+	size := c.Frames * c.Bins
+	frames := func(x []float32, n int) (*tf.Tensor, error) {
+		xt, err := tf.NewTensor(x)
+		if err == nil {
+			err = xt.Reshape([]int64{int64(n), int64(c.Frames), int64(c.Bins)})
+		}
+		return xt, err
+	}
+	if t.m.TowerInputs == nil {
+		xt, err := frames(x, n)
+		f[t.m.Input] = xt
+		return err
+	}
+	start := 0
+	for i, k := range towerBlocks(n, len(t.m.TowerInputs)) {
+		xt, err := frames(x[start*size:(start+k)*size], k)
+		if err != nil {
+			return err
+		}
+		f[t.m.TowerInputs[i]] = xt
+		start += k
+	}
+	return nil
+}
+
+// feedRows adds each tower's block of rows (worker input: the store rows
+// its segments start at) to f.
+func (t *tfNet) feedRows(f map[tf.Output]*tf.Tensor, rows []int64) error {
+	if len(rows) == 0 {
+		return fmt.Errorf("train: worker input: the batch has no store rows")
+	}
+	start := 0
+	for i, k := range towerBlocks(len(rows), len(t.m.TowerRows)) {
+		rt, err := tf.NewTensor(rows[start : start+k])
+		if err != nil {
+			return err
+		}
+		f[t.m.TowerRows[i]] = rt
+		start += k
+	}
+	return nil
+}
+
 // allPairs lists every pair i<j of the batch with its same-speaker flag
 // (ZHAW create_pairs).
 func allPairs(labels []int32) (pi, pj []int32, same []float32) {
@@ -136,8 +199,15 @@ func allPairs(labels []int32) (pi, pj []int32, same []float32) {
 	return pi, pj, same
 }
 
+// Step feeds b's frames, or with worker input its rows (the towers read
+// the frames themselves), and runs one update.
 func (t *tfNet) Step(b *Batch, seed [2]int64) (float64, error) {
-	f, err := t.feeds(b.X, b.Size, b.Labels, b)
+	f, err := t.feeds(b.Labels, b)
+	if err == nil && t.m.TowerRows != nil {
+		err = t.feedRows(f, b.Rows)
+	} else if err == nil {
+		err = t.feedFrames(f, b.X, b.Size)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -152,7 +222,10 @@ func (t *tfNet) Step(b *Batch, seed [2]int64) (float64, error) {
 }
 
 func (t *tfNet) Infer(x []float32, n int, labels []int32) (InferOut, error) {
-	f, err := t.feeds(x, n, labels, nil)
+	f, err := t.feeds(labels, nil)
+	if err == nil {
+		err = t.feedFrames(f, x, n)
+	}
 	if err != nil {
 		return InferOut{}, err
 	}

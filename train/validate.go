@@ -47,7 +47,7 @@ func newValSet(src Source, speakers []string, cfg Config) (*valSet, error) {
 	v := &valSet{seg: o.Segment, nMels: src.NMels(), n: cfg.Data.ValSegments, speakers: len(speakers)}
 	smp := &Sampler{src: src, speakers: speakers, utts: utts, seed: o.Seed, batch: v.n, seg: o.Segment}
 	r := rand.New(rand.NewPCG(o.Seed, streamValidation))
-	b := &Batch{X: make([]float32, v.n*o.Segment*v.nMels)}
+	b := &Batch{X: make([]float32, v.n*o.Segment*v.nMels), Rows: make([]int64, v.n)}
 	for j := 0; j < v.n; j++ {
 		smp.crop(r, r.IntN(len(utts)), b, j)
 	}

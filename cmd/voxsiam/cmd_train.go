@@ -24,6 +24,7 @@ type trainOptions struct {
 	Steps                      int64
 	Batch, IntraOp, InterOp    int
 	LocalDevices               int
+	WorkerStore                string
 	PerSpeaker                 int
 	Seed                       uint64
 	Loss, Sampling, Device     string
@@ -51,7 +52,9 @@ func newTrainCommand() *cli.Command {
 			"--cluster trains on a TensorFlow cluster (TF_CONFIG; see `voxsiam server`): this process is the\n" +
 			"chief, one tower per worker task on its share of each mini-batch, the loss over the whole batch.\n" +
 			"--local-devices N puts N towers on each process's (or worker's) devices: --device gpu:0 --local-devices 4\n" +
-			"trains on GPUs 0-3 of one machine; --device cpu gives N CPU devices (for tests).\n" + exitStatusHelp,
+			"trains on GPUs 0-3 of one machine; --device cpu gives N CPU devices (for tests).\n" +
+			"--worker-store DIR makes the towers read their segments from the store on their own tasks: the chief\n" +
+			"sends each tower the store rows of its segments instead of the frames (not with --spec-augment).\n" + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "data", Usage: "feature store `DIR` (voxsiam features)", Category: cat, Destination: &o.Data},
 			&cli.StringFlag{Name: "out", Usage: "run `DIR` to create", Category: cat, Destination: &o.Out},
@@ -76,6 +79,7 @@ func newTrainCommand() *cli.Command {
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
 			&cli.IntFlag{Name: "local-devices", Usage: "`N` towers per process (per worker with --cluster), one per device from --device on: gpu:K uses GPUs K..K+N-1, cpu N CPU devices; the batch is split, the loss stays over the whole batch ([train] local_devices)", Value: def.Train.LocalDevices, Category: "Runtime", Destination: &o.LocalDevices},
+			&cli.StringFlag{Name: "worker-store", Usage: "the feature store `DIR` as the towers' tasks see it (absolute; \"same\": --data's path): with --cluster or --local-devices N the chief feeds each tower its segments' store rows and the tower reads the frames there, after a check that every copy is the chief's store; \"\" (default): the chief feeds the frames ([train] worker_store)", Category: "Runtime", Destination: &o.WorkerStore},
 			&cli.BoolFlag{Name: "json", Usage: "print only a JSON summary at the end", Category: "Output", Destination: &o.JSON},
 		}, o.Dist.flags()...),
 		Action: func(c *cli.Context) error {
@@ -162,6 +166,13 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return cfg, errs.AsUsage(err)
 	}
+	winput, err := cfg.WorkerInput(o.Dist.Cluster != "")
+	if err != nil {
+		return cfg, err
+	}
+	if o.set["worker-store"] && o.WorkerStore != "" && !winput {
+		return cfg, usagef("train: --worker-store needs towers: --cluster, or --local-devices N > 1 (one tower in one process reads --data)")
+	}
 	return cfg, nil
 }
 
@@ -186,6 +197,7 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("intra-op", func() { t.IntraOp = o.IntraOp })
 	setIf("inter-op", func() { t.InterOp = o.InterOp })
 	setIf("local-devices", func() { t.LocalDevices = o.LocalDevices })
+	setIf("worker-store", func() { t.WorkerStore = o.WorkerStore })
 	setIf("loss", func() { m.Loss = o.Loss })
 	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })

@@ -172,6 +172,11 @@ func (s *Store) NMels() int { return s.info.cols }
 // NumFrames is the total number of frames (the first dimension of frames.npy).
 func (s *Store) NumFrames() int64 { return s.info.rows }
 
+// DataOffset is the number of bytes of frames.npy before the frames: its
+// .npy header (128 in the stores this package writes). Frame r, bin m is
+// at byte DataOffset() + (r*NMels() + m) * (2 or 4, Float16 or not).
+func (s *Store) DataOffset() int64 { return s.info.dataOffset }
+
 // Float16 reports whether frames are stored as float16 (else float32).
 func (s *Store) Float16() bool { return s.info.dt == float16Type }
 

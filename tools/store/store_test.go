@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -84,7 +85,8 @@ func TestRoundTrip(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			utts := synthUtts(7, 16, 3)
-			s, err := Open(build(t, utts, tc.opts))
+			dir := build(t, utts, tc.opts)
+			s, err := Open(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,6 +111,22 @@ func TestRoundTrip(t *testing.T) {
 				if d := maxDiff(utts[i].frames[16:48], crop); d > tc.tol {
 					t.Errorf("%s: Crop(1,2) max abs diff %g > %g", u.ID, d, tc.tol)
 				}
+			}
+			// DataOffset: the last utterance's frame 1, bin 5, read from the file's bytes
+			raw, err := os.ReadFile(filepath.Join(dir, FramesFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := s.Utterances()[len(s.Utterances())-1]
+			elem := (u.First+1)*16 + 5
+			var got float32
+			if tc.opts.Float16 {
+				got = half2float()[binary.LittleEndian.Uint16(raw[s.DataOffset()+2*elem:])]
+			} else {
+				got = math.Float32frombits(binary.LittleEndian.Uint32(raw[s.DataOffset()+4*elem:]))
+			}
+			if want := s.Crop(nil, u, 1, 1)[5]; s.DataOffset() != 128 || got != want {
+				t.Errorf("DataOffset %d: the bytes there give %v, Crop %v", s.DataOffset(), got, want)
 			}
 			if g := s.Groups(); g["spk0"] != "voiceA" || g["spk1"] != "spk1" || len(g) != 2 {
 				t.Errorf("Groups = %v, want spk0:voiceA spk1:spk1", g)

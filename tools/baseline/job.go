@@ -15,13 +15,13 @@ import (
 // the statistics' options, and the embeddings directory to write.
 type Job struct {
 	Options
-	In       []string // audio files, corpus directories or feature stores
-	Layout   string   // corpus layout (source.Open)
-	Speakers string   // speaker list file: only these speakers; "" = all
-	Out      string   // embeddings directory
-	Kaldi    bool     // also embeddings.ark/scp
-	Workers  int      // goroutines; <= 0: one per core
-	Strict   bool     // fail on the first unreadable input
+	In       []string  // audio files, corpus directories or feature stores
+	Layout   string    // corpus layout (source.Open)
+	Speakers string    // speaker list file: only these speakers; "" = all
+	Out      string    // embeddings directory
+	Kaldi    bool      // also embeddings.ark/scp
+	Workers  int       // goroutines; <= 0: one per core
+	Strict   bool      // fail on the first unreadable input
 	Progress io.Writer // progress bar; nil: none
 }
 

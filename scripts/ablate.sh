@@ -23,6 +23,8 @@
 #   realw-FAMILY  labels-realw, plus one FAMILY copy (noise, babble, reverb,
 #            telephone or gaineq) of every training recording: each family
 #            alone, at Kaldi's rate (the data doubled)
+#   realw-speed   labels-realw, plus one speed copy (0.9 or 1.1, in turn) of
+#            every training recording, kept as its speaker
 #   realw-all     labels-realw, plus one copy per recording with the five
 #            families in turn (store-aug1): all families at the same rate
 #   realw-spec    labels-realw, plus SpecAugment on the fly
@@ -95,6 +97,36 @@ FAMILIES="noise babble reverb telephone gaineq"
 # One family's store (realw-FAMILY): clean + that family's copy of every recording.
 for f in $FAMILIES; do [[ " $ARMS " != *" realw-$f "* ]] || copies_tree "aug-$f" "$f"; done
 
+# Speed perturbation kept as the speaker (realw-speed): every training
+# recording at speed 0.9 and 1.1 (`augment --copies speed`; Kaldi's
+# sp<f>-<spk> speakers), and a tree that puts ONE speed copy of each
+# recording (0.9 and 1.1 in turn over the speaker's sorted recordings) in
+# the source speaker's directory: SpeechBrain's convention (WeSpeaker and
+# Kaldi make each factor a new speaker, which changes the number of output
+# units and cannot continue the stage-1 checkpoint).
+if [[ " $ARMS " == *" realw-speed "* ]] && [ ! -f "$DATA/store-aug-speed/manifest.tsv" ]; then
+  [ -f "$DATA/augsrc/speakers.tsv" ] && [ -f "$DATA/aug/speakers.tsv" ] ||
+    { echo "ablate: realw-speed needs the aug arm's $DATA/augsrc and $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
+  step "speed copies of the training speakers" "$VOXSIAM" augment --in "$DATA/augsrc" --out "$DATA/augspeed" \
+    --layout plain --copies speed --seed 1
+  if [ ! -f "$DATA/aug-speed/speakers.tsv" ]; then
+    rm -rf "$DATA/aug-speed.partial" && mkdir -p "$DATA/aug-speed.partial"
+    for d in "$DATA"/aug/*/; do
+      s=$(basename "$d"); mkdir -p "$DATA/aug-speed.partial/$s"
+      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort |
+        awk '{ print $0 "\t" ((NR % 2) ? "0.9" : "1.1") }' |
+        while IFS=$'\t' read -r w f; do
+          ln "$d/$w" "$DATA/aug-speed.partial/$s/$w"
+          c="$DATA/augspeed/sp$f-$s/$w"
+          [ ! -f "$c" ] || ln "$c" "$DATA/aug-speed.partial/$s/${w%.wav}-sp$f.wav"
+        done
+    done
+    cp "$DATA/aug/speakers.tsv" "$DATA/aug-speed.partial/"
+    mv "$DATA/aug-speed.partial" "$DATA/aug-speed"
+  fi
+  step "features of aug-speed" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug-speed" --out "$DATA/store-aug-speed"
+fi
+
 # Class weights of labels-realw: the real training speakers (every training
 # speaker that is not a synthetic spkNNN) weigh 3.
 if [[ " $ARMS " == *" labels-realw "* || " $ARMS " == *" realw-"* ]]; then
@@ -146,10 +178,10 @@ for a in $ARMS; do
   labels-aug1) arm labels-aug1 data label_map "\"$DATA/base-voice.tsv\"" data store "\"$DATA/store-aug1\"" ;;
   labels-realw) arm labels-realw "${realw[@]}" ;;
   realw-all) arm realw-all "${realw[@]}" data store "\"$DATA/store-aug1\"" ;;
-  realw-noise | realw-babble | realw-reverb | realw-telephone | realw-gaineq)
+  realw-noise | realw-babble | realw-reverb | realw-telephone | realw-gaineq | realw-speed)
     arm "$a" "${realw[@]}" data store "\"$DATA/store-aug-${a#realw-}\"" ;;
   realw-spec) arm realw-spec "${realw[@]}" train spec_augment true ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,all,spec})" >&2; exit 2 ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,speed,all,spec})" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done

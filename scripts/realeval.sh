@@ -39,7 +39,9 @@ embed_all() { # name cmd...
   "$@" --in "$SPL/val-zhaw" --out "$OUT/$name/zhaw-val" >/dev/null
   "$@" --in "$DATA/store-real" --speakers "$SPL/test.list" --out "$OUT/$name/single-test" >/dev/null
   "$@" --in "$DATA/store-real" --speakers "$SPL/val.list" --out "$OUT/$name/single-val" >/dev/null
-  "$@" --in "$DATA/store-real" --speakers "$SPL/train.list" --out "$OUT/$name/single-train" >/dev/null
+  # the training speakers' recordings train the back-ends and are the AS-norm cohort
+  [ "$BACKENDS" = cosine ] ||
+    "$@" --in "$DATA/store-real" --speakers "$SPL/train.list" --out "$OUT/$name/single-train" >/dev/null
 }
 evaluate() { # name backend: cosine, or norm/plda trained on the real training speakers' recordings; +asnorm: AS-norm against them
   local name=$1 be=${2%+asnorm} tag=$1 r

@@ -39,14 +39,8 @@ func metric(t *testing.T, run, key string) map[int]float64 {
 // validation losses (16 validation segments, split across the towers);
 // relative tolerance 1e-5. The run's config.toml records local_devices.
 func TestDistLocalDevices(t *testing.T) {
-	dir := t.TempDir()
-	feats := trainTestStore(t, dir)
-	cfg := filepath.Join(dir, "train.toml")
-	os.WriteFile(cfg, []byte(distTOML), 0o644)
-	ref, two := filepath.Join(dir, "ref"), filepath.Join(dir, "two")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref); code != 0 {
-		t.Fatalf("one tower: %s", out)
-	}
+	dir, feats, cfg, ref := distReference(t)
+	two := filepath.Join(dir, "two")
 	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", two, "--device", "cpu", "--local-devices", "2"); code != 0 {
 		t.Fatalf("two local towers: %s", out)
 	}
@@ -98,14 +92,7 @@ func TestDistLocalDevicesUsage(t *testing.T) {
 // losses of one process with the batch of 8; with workers started without
 // --cpu-devices the chief stops before training, naming the missing device.
 func TestDistClusterLocalDevices(t *testing.T) {
-	dir := t.TempDir()
-	feats := trainTestStore(t, dir)
-	cfg := filepath.Join(dir, "train.toml")
-	os.WriteFile(cfg, []byte(distTOML), 0o644)
-	ref := filepath.Join(dir, "ref")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref, "--steps", "3"); code != 0 {
-		t.Fatalf("one-process run: %s", out)
-	}
+	dir, feats, cfg, ref := distReference(t, "--steps", "3")
 	cluster, _, workers := localCluster(t, dir, 2)
 	args := []string{"train", "--cluster", cluster, "--config", cfg, "--data", feats, "--steps", "3", "--device", "cpu", "--local-devices", "2"}
 	chief := startVoxsiam(t, append(args, "--out", filepath.Join(dir, "missing"))...)

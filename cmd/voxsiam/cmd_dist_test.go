@@ -86,6 +86,24 @@ func (c *child) wait(t *testing.T, limit time.Duration) int {
 	return -1
 }
 
+// distReference makes a test store and distTOML in a temporary directory
+// and trains the one-process reference run dir/ref on them (args added to
+// `train`), for the tower and cluster tests to compare their losses with.
+func distReference(t *testing.T, args ...string) (dir, feats, cfg, ref string) {
+	t.Helper()
+	dir = t.TempDir()
+	feats = trainTestStore(t, dir)
+	cfg = filepath.Join(dir, "train.toml")
+	if err := os.WriteFile(cfg, []byte(distTOML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ref = filepath.Join(dir, "ref")
+	if out, code := runCLI(append([]string{"train", "--config", cfg, "--data", feats, "--out", ref}, args...)...); code != 0 {
+		t.Fatalf("one-process reference run: %s", out)
+	}
+	return dir, feats, cfg, ref
+}
+
 // localCluster writes cluster.json for a chief and n workers on free
 // loopback ports and starts the workers (`voxsiam server`).
 func localCluster(t *testing.T, dir string, n int) (path string, addrs []string, workers []*child) {
@@ -136,14 +154,7 @@ func sameLosses(t *testing.T, what string, want, got map[int]float64, from, to i
 // process and a one-process run resumes on the cluster, both continuing
 // the one-process losses; the cluster run's checkpoint exports.
 func TestClusterTraining(t *testing.T) {
-	dir := t.TempDir()
-	feats := trainTestStore(t, dir)
-	cfg := filepath.Join(dir, "train.toml")
-	os.WriteFile(cfg, []byte(distTOML), 0o644)
-	ref := filepath.Join(dir, "ref")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref); code != 0 {
-		t.Fatalf("one-process run: %s", out)
-	}
+	dir, feats, cfg, ref := distReference(t)
 	want := losses(t, ref)
 	cluster, _, _ := localCluster(t, dir, 2)
 

@@ -41,14 +41,8 @@ func copyStore(t *testing.T, src, dst string) string {
 // run with the same seed (relative tolerance 1e-5), and records
 // worker_store in config.toml.
 func TestDistWorkerStoreLocal(t *testing.T) {
-	dir := t.TempDir()
-	feats := trainTestStore(t, dir)
-	cfg := filepath.Join(dir, "train.toml")
-	os.WriteFile(cfg, []byte(distTOML), 0o644)
-	ref, two := filepath.Join(dir, "ref"), filepath.Join(dir, "two")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref); code != 0 {
-		t.Fatalf("one tower: %s", out)
-	}
+	dir, feats, cfg, ref := distReference(t)
+	two := filepath.Join(dir, "two")
 	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", two, "--device", "cpu", "--local-devices", "2", "--worker-store", "same"); code != 0 {
 		t.Fatalf("two local towers with worker input: %s", out)
 	}
@@ -95,14 +89,7 @@ func TestDistWorkerStoreUsage(t *testing.T) {
 // not exist, stop the chief before the first step (exit 3) with an error
 // naming the task and the path; the run has no loss row.
 func TestClusterWorkerStore(t *testing.T) {
-	dir := t.TempDir()
-	feats := trainTestStore(t, dir)
-	cfg := filepath.Join(dir, "train.toml")
-	os.WriteFile(cfg, []byte(distTOML), 0o644)
-	ref := filepath.Join(dir, "ref")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", ref); code != 0 {
-		t.Fatalf("one-process run: %s", out)
-	}
+	dir, feats, cfg, ref := distReference(t)
 	cluster, _, _ := localCluster(t, dir, 2)
 	args := []string{"train", "--cluster", cluster, "--config", cfg, "--data", feats, "--worker-store"}
 

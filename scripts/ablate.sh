@@ -28,6 +28,8 @@
 #   realw-all     labels-realw, plus one copy per recording with the five
 #            families in turn (store-aug1): all families at the same rate
 #   realw-spec    labels-realw, plus SpecAugment on the fly
+#   realw-noise-lr  realw-noise continued at learning rate 0.0003 instead of
+#            0.001 (realw-noise collapsed within 200 steps)
 #
 # Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
 # synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
@@ -96,6 +98,7 @@ FAMILIES="noise babble reverb telephone gaineq"
 [[ " $ARMS " != *" labels-aug1 "* && " $ARMS " != *" realw-all "* ]] || copies_tree aug1 "$FAMILIES"
 # One family's store (realw-FAMILY): clean + that family's copy of every recording.
 for f in $FAMILIES; do [[ " $ARMS " != *" realw-$f "* ]] || copies_tree "aug-$f" "$f"; done
+[[ " $ARMS " != *" realw-noise-lr "* ]] || copies_tree aug-noise noise
 
 # Speed perturbation kept as the speaker (realw-speed): every training
 # recording at speed 0.9 and 1.1 (`augment --copies speed`; Kaldi's
@@ -181,7 +184,8 @@ for a in $ARMS; do
   realw-noise | realw-babble | realw-reverb | realw-telephone | realw-gaineq | realw-speed)
     arm "$a" "${realw[@]}" data store "\"$DATA/store-aug-${a#realw-}\"" ;;
   realw-spec) arm realw-spec "${realw[@]}" train spec_augment true ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,speed,all,spec})" >&2; exit 2 ;;
+  realw-noise-lr) arm realw-noise-lr "${realw[@]}" data store "\"$DATA/store-aug-noise\"" model learning_rate 0.0003 ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,speed,all,spec,noise-lr})" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done

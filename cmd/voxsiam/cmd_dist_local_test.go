@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,33 +33,43 @@ func metric(t *testing.T, run, key string) map[int]float64 {
 }
 
 // TestDistLocalDevices: `train --device cpu --local-devices 2` (two towers
-// on two CPU devices of one process, 4 segments each) gives the losses of
-// the one-tower run with the batch of 8 and the same seed, and the same
-// validation losses (16 validation segments, split across the towers);
-// relative tolerance 1e-5. The run's config.toml records local_devices.
+// on two CPU devices of one process, 4 segments each), with the frames fed
+// and with `--worker-store same` (each tower reading its rows from the
+// store), gives the losses of the one-tower run with the batch of 8 and the
+// same seed, and the same validation losses (16 validation segments, split
+// across the towers); relative tolerance 1e-5. The run's config.toml
+// records local_devices and worker_store.
 func TestDistLocalDevices(t *testing.T) {
 	dir, feats, cfg, ref := distReference(t)
-	two := filepath.Join(dir, "two")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", two, "--device", "cpu", "--local-devices", "2"); code != 0 {
-		t.Fatalf("two local towers: %s", out)
-	}
-	sameLosses(t, "2 local towers", losses(t, ref), losses(t, two), 1, 6)
-	want, got := metric(t, ref, "val_loss"), metric(t, two, "val_loss")
-	if len(want) != 2 || len(got) != len(want) {
-		t.Fatalf("validation rows: one tower %v, two towers %v", want, got)
-	}
-	worst := 0.0
-	for step, w := range want {
-		d := math.Abs(got[step]-w) / math.Abs(w)
-		worst = math.Max(worst, d)
-		if d > 1e-5 {
-			t.Errorf("step %d: val_loss %g, one tower %g (relative %.3g > 1e-5)", step, got[step], w, d)
-		}
-	}
-	t.Logf("2 local towers: val_loss at steps 3 and 6, largest relative difference %.3g", worst)
-	b, err := os.ReadFile(filepath.Join(two, "config.toml"))
-	if err != nil || !strings.Contains(string(b), "local_devices = 2") || !strings.Contains(string(b), `device = "/device:CPU:0"`) {
-		t.Errorf("config.toml of the two-tower run (%v):\n%s", err, b)
+	for _, c := range []struct {
+		name string
+		args []string
+		conf []string // lines config.toml must hold
+	}{
+		{"fed", nil, []string{"local_devices = 2", `device = "/device:CPU:0"`}},
+		{"worker-input", []string{"--worker-store", "same"}, []string{"local_devices = 2", `worker_store = "same"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			two := filepath.Join(dir, c.name)
+			args := append([]string{"train", "--config", cfg, "--data", feats, "--out", two, "--device", "cpu", "--local-devices", "2"}, c.args...)
+			if out, code := runCLI(args...); code != 0 {
+				t.Fatalf("two local towers, %s: %s", c.name, out)
+			}
+			what := "2 local towers, " + c.name
+			sameLosses(t, what, losses(t, ref), losses(t, two), 1, 6)
+			want, got := metric(t, ref, "val_loss"), metric(t, two, "val_loss")
+			if len(want) != 2 || len(got) != len(want) {
+				t.Fatalf("validation rows: one tower %v, two towers %v", want, got)
+			}
+			sameLosses(t, what+": val_loss", want, got, 3, 3)
+			sameLosses(t, what+": val_loss", want, got, 6, 6)
+			b, err := os.ReadFile(filepath.Join(two, "config.toml"))
+			for _, line := range c.conf {
+				if err != nil || !strings.Contains(string(b), line) {
+					t.Errorf("config.toml of the two-tower run has no %q (%v):\n%s", line, err, b)
+				}
+			}
+		})
 	}
 }
 

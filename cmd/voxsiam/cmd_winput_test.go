@@ -35,25 +35,6 @@ func copyStore(t *testing.T, src, dst string) string {
 	return abs
 }
 
-// TestDistWorkerStoreLocal: `train --device cpu --local-devices 2
-// --worker-store same` (two towers reading their rows from the store in
-// one process) gives the losses and validation losses of the one-tower
-// run with the same seed (relative tolerance 1e-5), and records
-// worker_store in config.toml.
-func TestDistWorkerStoreLocal(t *testing.T) {
-	dir, feats, cfg, ref := distReference(t)
-	two := filepath.Join(dir, "two")
-	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", two, "--device", "cpu", "--local-devices", "2", "--worker-store", "same"); code != 0 {
-		t.Fatalf("two local towers with worker input: %s", out)
-	}
-	sameLosses(t, "2 local towers, worker input", losses(t, ref), losses(t, two), 1, 6)
-	sameLosses(t, "2 local towers, worker input: val_loss", metric(t, ref, "val_loss"), metric(t, two, "val_loss"), 3, 3)
-	sameLosses(t, "2 local towers, worker input: val_loss", metric(t, ref, "val_loss"), metric(t, two, "val_loss"), 6, 6)
-	if b, err := os.ReadFile(filepath.Join(two, "config.toml")); err != nil || !strings.Contains(string(b), `worker_store = "same"`) {
-		t.Errorf("config.toml of the worker-input run (%v):\n%s", err, b)
-	}
-}
-
 // TestDistWorkerStoreUsage: worker input with SpecAugment, --worker-store
 // without towers and a relative --worker-store are usage errors (exit 2)
 // that say why, before anything runs (the cluster file is not read).

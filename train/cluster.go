@@ -116,19 +116,9 @@ func newClusterNet(cfg Config, st *store.Store, co ClusterOptions) (Net, error) 
 	mc := cfg.Model
 	mc.Device = c.Task.Device() + "/device:CPU:0"
 	so := graph.SessionOptions{Target: srv.Target(), OperationTimeout: co.OpTimeout}
-	var m *graph.Model
-	var ws graph.WorkerStore
-	var wsDir string
-	if winput {
-		if ws, wsDir, err = workerStore(cfg, st); err != nil {
-			return nil, err
-		}
-		m, err = graph.BuildWorkerInputTowers(mc, devs, ws)
-	} else {
-		m, err = graph.BuildTowers(mc, devs)
-	}
+	m, ws, wsDir, err := buildTowers(cfg, st, mc, devs, winput)
 	if err != nil {
-		return nil, fmt.Errorf("train: build graph: %w", err)
+		return nil, err
 	}
 	sess, err := m.NewSession(so)
 	if err != nil {

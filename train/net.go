@@ -36,3 +36,10 @@ type InferOut struct {
 // Speakers, Frames and Bins set); st is the run's store (worker input
 // checks the workers' copies against it).
 type netFactory func(cfg Config, st *store.Store) (Net, error)
+
+// rowFeeder is a Net that may feed its training steps the store rows of a
+// batch (Batch.Rows) instead of its frames: worker input. The loop then
+// draws batches without copying frames (Sampler.rowsOnly).
+type rowFeeder interface {
+	FeedsRows() bool
+}

@@ -76,6 +76,9 @@ func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume b
 		return err
 	}
 	defer l.net.Close()
+	if rf, ok := l.net.(rowFeeder); ok && rf.FeedsRows() {
+		l.smp.rowsOnly = true // the towers read the frames
+	}
 	if err := l.restore(resume); err != nil {
 		return err
 	}

@@ -45,6 +45,10 @@ type Sampler struct {
 	cum      []float64   // SetWeights: cumulative class weights (random sampling); nil = uniform
 	logw     []float64   // SetWeights: 1/weight per class (pk sampling); nil = uniform
 	spec     SpecAugment // applied to each batch by Prefetch
+	// rowsOnly: Make records each segment's store rows (Batch.Rows) and
+	// copies no frames (Batch.X empty): the net feeds the rows and its
+	// towers read the frames (worker input, FeedsRows).
+	rowsOnly bool
 }
 
 // NewSampler samples from the utterances of speakers (each needs one
@@ -165,8 +169,12 @@ func (s *Sampler) rngFor(step int64) *rand.Rand {
 func (s *Sampler) Make(step int64, b *Batch) {
 	nm := s.src.NMels()
 	b.Step, b.Size = step, s.batch
-	b.X = grow(b.X, s.batch*s.seg*nm)
-	b.Rows = growRows(b.Rows, s.batch)
+	if s.rowsOnly {
+		b.X = b.X[:0]
+	} else {
+		b.X = grow(b.X, s.batch*s.seg*nm)
+	}
+	b.Rows = grow(b.Rows, s.batch)
 	b.Labels = b.Labels[:0]
 	r := s.rngFor(step)
 	if s.pk > 0 {
@@ -258,27 +266,23 @@ func (s *Sampler) weightedOrder(r *rand.Rand, perm []int) {
 }
 
 // crop writes a random crop of a random utterance of speaker k as segment j
-// and its first row in the store as b.Rows[j].
+// (unless rowsOnly) and its first row in the store as b.Rows[j].
 func (s *Sampler) crop(r *rand.Rand, k int, b *Batch, j int) {
 	us := s.utts[k]
 	u := us[r.IntN(len(us))]
 	start := r.IntN(int(u.Rows) - s.seg + 1)
-	n := s.seg * s.src.NMels()
-	s.src.Crop(b.X[j*n:(j+1)*n], u, start, s.seg)
+	if !s.rowsOnly {
+		n := s.seg * s.src.NMels()
+		s.src.Crop(b.X[j*n:(j+1)*n], u, start, s.seg)
+	}
 	b.Rows[j] = u.First + int64(start)
 	b.Labels = append(b.Labels, int32(k))
 }
 
-func grow(x []float32, n int) []float32 {
+// grow returns x resized to n, reallocated when its capacity is short.
+func grow[T any](x []T, n int) []T {
 	if cap(x) < n {
-		return make([]float32, n)
-	}
-	return x[:n]
-}
-
-func growRows(x []int64, n int) []int64 {
-	if cap(x) < n {
-		return make([]int64, n)
+		return make([]T, n)
 	}
 	return x[:n]
 }

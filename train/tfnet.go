@@ -41,18 +41,10 @@ func newTFNet(cfg Config, st *store.Store) (Net, error) {
 		if strings.HasPrefix(cfg.Model.Device, "/device:CPU:") {
 			so.CPUDevices = n
 		}
-		if winput {
-			if ws, wsDir, err = workerStore(cfg, st); err != nil {
-				return nil, err
-			}
-			m, err = graph.BuildWorkerInputTowers(cfg.Model, devs, ws)
-		} else {
-			m, err = graph.BuildTowers(cfg.Model, devs)
+		if m, ws, wsDir, err = buildTowers(cfg, st, cfg.Model, devs, winput); err != nil {
+			return nil, err
 		}
-	} else {
-		m, err = graph.Build(cfg.Model, graph.Train)
-	}
-	if err != nil {
+	} else if m, err = graph.Build(cfg.Model, graph.Train); err != nil {
 		return nil, fmt.Errorf("train: build graph: %w", err)
 	}
 	sess, err := m.NewSession(so)
@@ -198,6 +190,9 @@ func allPairs(labels []int32) (pi, pj []int32, same []float32) {
 	}
 	return pi, pj, same
 }
+
+// FeedsRows tells whether Step feeds the batch's store rows (worker input).
+func (t *tfNet) FeedsRows() bool { return t.m.TowerRows != nil }
 
 // Step feeds b's frames, or with worker input its rows (the towers read
 // the frames themselves), and runs one update.

@@ -47,6 +47,26 @@ func workerStore(cfg Config, st *store.Store) (graph.WorkerStore, string, error)
 	return graph.WorkerStore{Frames: filepath.Join(dir, store.FramesFile), Rows: st.NumFrames(), Float16: st.Float16(), Header: st.DataOffset()}, dir, nil
 }
 
+// buildTowers builds the training graph of mc with a tower on each of
+// devs: with worker input the towers read their rows from the worker
+// store (graph.BuildWorkerInputTowers; its layout and directory are
+// returned for checkStoreCopies), else the chief feeds them the frames
+// (graph.BuildTowers).
+func buildTowers(cfg Config, st *store.Store, mc graph.Config, devs []string, winput bool) (m *graph.Model, ws graph.WorkerStore, dir string, err error) {
+	if winput {
+		if ws, dir, err = workerStore(cfg, st); err != nil {
+			return nil, ws, "", err
+		}
+		m, err = graph.BuildWorkerInputTowers(mc, devs, ws)
+	} else {
+		m, err = graph.BuildTowers(mc, devs)
+	}
+	if err != nil {
+		return nil, ws, "", fmt.Errorf("train: build graph: %w", err)
+	}
+	return m, ws, dir, nil
+}
+
 // storeCopy is one task's copy of the store: the task's name
 // ("worker:1", "this process"), a CPU device of it and the directory.
 type storeCopy struct {

@@ -12,7 +12,6 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 
 	"github.com/voxsiam/voxsiam/internal/tfserver"
-	"github.com/voxsiam/voxsiam/tools/store"
 )
 
 // BenchmarkClusterBytes measures the bytes a training step of the
@@ -154,32 +153,8 @@ func BenchmarkClusterBytes(b *testing.B) {
 // frames of bins N(0,1) values for BenchmarkClusterBytes and returns its
 // WorkerStore (the workers, on this machine, map the same file).
 func benchStore(b *testing.B, bins int) WorkerStore {
-	dir := filepath.Join(b.TempDir(), "feats")
-	w, err := store.Create(dir, store.Options{NMels: bins})
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	fr := make([]float32, 200*bins)
-	for u := 0; u < 100; u++ {
-		sp := fmt.Sprintf("s%02d", u%10)
-		w.SetGroup(sp, sp)
-		for i := range fr {
-			fr[i] = float32(rng.NormFloat64())
-		}
-		if err := w.Add(store.Utterance{ID: fmt.Sprintf("u%03d", u), Speaker: sp, Source: "x.wav", Duration: 2}, fr); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := w.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	return WorkerStore{Frames: filepath.Join(dir, store.FramesFile), Rows: st.NumFrames(), Header: st.DataOffset()}
+	st, _ := randomStore(b, filepath.Join(b.TempDir(), "feats"), bins, false, 100, 10, func(int) int { return 200 })
+	return workerStore(st)
 }
 
 // proxyBytes sums both directions of the tasks' proxies (all but the

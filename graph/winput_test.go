@@ -19,31 +19,39 @@ import (
 // bins N(0,1) values) into dir and returns it opened and every frame as
 // read by the store ([NumFrames, bins] float32).
 func testStore(t *testing.T, dir string, bins int, float16 bool) (*store.Store, []float32) {
-	t.Helper()
+	return randomStore(t, dir, bins, float16, 5, 3, func(u int) int { return 20 + 4*u })
+}
+
+// randomStore writes a feature store of n utterances into dir (utterance
+// u: speaker s<u%speakers>, frames(u) frames of bins N(0,1) values) and
+// returns it opened (closed at the end of the test) and every frame as
+// read by the store ([NumFrames, bins] float32).
+func randomStore(tb testing.TB, dir string, bins int, float16 bool, n, speakers int, frames func(u int) int) (*store.Store, []float32) {
+	tb.Helper()
 	w, err := store.Create(dir, store.Options{NMels: bins, Float16: float16, FeatureConfig: map[string]int{"n_mels": bins}})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(5, 9))
-	for u := 0; u < 5; u++ {
-		sp := fmt.Sprintf("s%d", u%3)
+	for u := 0; u < n; u++ {
+		sp := fmt.Sprintf("s%d", u%speakers)
 		w.SetGroup(sp, sp)
-		fr := make([]float32, (20+4*u)*bins)
+		fr := make([]float32, frames(u)*bins)
 		for i := range fr {
 			fr[i] = float32(rng.NormFloat64())
 		}
 		if err := w.Add(store.Utterance{ID: fmt.Sprintf("u%d", u), Speaker: sp, Source: "x.wav", Duration: 0.2}, fr); err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := w.Commit(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	st, err := store.Open(dir)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
+	tb.Cleanup(func() { st.Close() })
 	var all, buf []float32
 	for _, u := range st.Utterances() {
 		buf = st.Frames(u, buf)

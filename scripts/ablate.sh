@@ -71,11 +71,13 @@ if [[ " $ARMS " == *" aug "* || " $ARMS " == *" both "* ]] && [ ! -f "$DATA/stor
   step "features of the augmented tree" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug" --out "$DATA/store-aug"
 fi
 
-# copies_tree DIR FAMILIES: hard links to aug/'s clean recordings and to one
-# augmented copy of each, the FAMILIES taken in turn over the speaker's sorted
-# recordings (one family: that family's copy of every recording), and the
-# features of that tree into store-DIR as for store-aug.
-copies_tree() { # dir families
+# copies_tree DIR COPIES: hard links to aug/'s clean recordings and to one
+# copy of each, the COPIES taken in turn over the speaker's sorted
+# recordings (one copy kind: that copy of every recording), and the
+# features of that tree into store-DIR as for store-aug. A copy kind is a
+# family (aug/<spk>/<utt>-<family>.wav) or a speed sp<f> (augspeed's
+# sp<f>-<spk>/<utt>.wav, linked into <spk>/ as <utt>-sp<f>.wav).
+copies_tree() { # dir copies
   local dir=$1 fams=$2
   [ ! -f "$DATA/store-$dir/manifest.tsv" ] || return 0
   [ -f "$DATA/aug/speakers.tsv" ] || { echo "ablate: $dir needs the aug arm's $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
@@ -83,10 +85,13 @@ copies_tree() { # dir families
     rm -rf "$DATA/$dir.partial" && mkdir -p "$DATA/$dir.partial"
     for d in "$DATA"/aug/*/; do
       s=$(basename "$d"); mkdir -p "$DATA/$dir.partial/$s"
-      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort | awk -v fams="$fams" '
-        BEGIN { n = split(fams, f, " ") }
-        { print $0; c = $0; sub(/\.wav$/, "-" f[(NR - 1) % n + 1] ".wav", c); print c }' |
-        while read -r w; do [ ! -f "$d/$w" ] || ln "$d/$w" "$DATA/$dir.partial/$s/$w"; done
+      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort |
+        awk -v fams="$fams" -v d="$d" -v s="$s" -v sp="$DATA/augspeed/" '
+          BEGIN { n = split(fams, f, " ") }
+          { print d $0 "\t" $0
+            k = f[(NR - 1) % n + 1]; c = $0; sub(/\.wav$/, "-" k ".wav", c)
+            print ((k ~ /^sp/) ? sp k "-" s "/" $0 : d c) "\t" c }' |
+        while IFS=$'\t' read -r src w; do [ ! -f "$src" ] || ln "$src" "$DATA/$dir.partial/$s/$w"; done
     done
     cp "$DATA/aug/speakers.tsv" "$DATA/$dir.partial/"
     mv "$DATA/$dir.partial" "$DATA/$dir"
@@ -102,7 +107,7 @@ for f in $FAMILIES; do [[ " $ARMS " != *" realw-$f "* ]] || copies_tree "aug-$f"
 
 # Speed perturbation kept as the speaker (realw-speed): every training
 # recording at speed 0.9 and 1.1 (`augment --copies speed`; Kaldi's
-# sp<f>-<spk> speakers), and a tree that puts ONE speed copy of each
+# sp<f>-<spk> speakers), and a tree (copies_tree) that puts ONE speed copy of each
 # recording (0.9 and 1.1 in turn over the speaker's sorted recordings) in
 # the source speaker's directory: SpeechBrain's convention (WeSpeaker and
 # Kaldi make each factor a new speaker, which changes the number of output
@@ -112,22 +117,7 @@ if [[ " $ARMS " == *" realw-speed "* ]] && [ ! -f "$DATA/store-aug-speed/manifes
     { echo "ablate: realw-speed needs the aug arm's $DATA/augsrc and $DATA/aug (run ABL_ARMS=aug first)" >&2; exit 1; }
   step "speed copies of the training speakers" "$VOXSIAM" augment --in "$DATA/augsrc" --out "$DATA/augspeed" \
     --layout plain --copies speed --seed 1
-  if [ ! -f "$DATA/aug-speed/speakers.tsv" ]; then
-    rm -rf "$DATA/aug-speed.partial" && mkdir -p "$DATA/aug-speed.partial"
-    for d in "$DATA"/aug/*/; do
-      s=$(basename "$d"); mkdir -p "$DATA/aug-speed.partial/$s"
-      ls "$d" | grep -Ev -- '-(noise|babble|reverb|telephone|gaineq)\.wav$' | LC_ALL=C sort |
-        awk '{ print $0 "\t" ((NR % 2) ? "0.9" : "1.1") }' |
-        while IFS=$'\t' read -r w f; do
-          ln "$d/$w" "$DATA/aug-speed.partial/$s/$w"
-          c="$DATA/augspeed/sp$f-$s/$w"
-          [ ! -f "$c" ] || ln "$c" "$DATA/aug-speed.partial/$s/${w%.wav}-sp$f.wav"
-        done
-    done
-    cp "$DATA/aug/speakers.tsv" "$DATA/aug-speed.partial/"
-    mv "$DATA/aug-speed.partial" "$DATA/aug-speed"
-  fi
-  step "features of aug-speed" "$VOXSIAM" features --vad --layout plain --in "$DATA/aug-speed" --out "$DATA/store-aug-speed"
+  copies_tree aug-speed "sp0.9 sp1.1"
 fi
 
 # Class weights of labels-realw: the real training speakers (every training

@@ -60,10 +60,7 @@ const storeSamples = 64
 // read or mapped ends the check with a *ProbeError. The session runs with
 // o (a cluster's Target for tasks of a cluster).
 func FingerprintStores(o SessionOptions, ws WorkerStore, bins int, probes []StoreProbe) (out [][][]byte, err error) {
-	if ws.Frames == "" {
-		ws.Frames = "unused" // each probe maps its own Frames
-	}
-	if err := ws.validate(); err != nil {
+	if err := ws.validateLayout(); err != nil {
 		return nil, err
 	}
 	defer recoverErr(&err)

@@ -59,9 +59,16 @@ func (w WorkerStore) Bytes(bins int) int64 {
 }
 
 func (w WorkerStore) validate() error {
-	switch {
-	case w.Frames == "":
+	if w.Frames == "" {
 		return errors.New("graph: worker store: no frames file")
+	}
+	return w.validateLayout()
+}
+
+// validateLayout checks the rows and the header (FingerprintStores maps
+// each probe's own file with this layout).
+func (w WorkerStore) validateLayout() error {
+	switch {
 	case w.Rows < 1:
 		return fmt.Errorf("graph: worker store %s: %d rows, need at least 1", w.Frames, w.Rows)
 	case w.Header < 0 || w.Header%w.elemSize() != 0:

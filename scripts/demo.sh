@@ -55,8 +55,9 @@ step "8/9 non-neural baseline on the same speakers (log-mel and MFCC mean+std pe
 "$VOXSIAM" eval --embeddings "$OUT/baseline" --dev "$OUT/baseline-val" --out "$OUT/baseline-report" > "$OUT/baseline-report.txt"
 
 # Real voices: the shipped default model (embed/defaultmodel) on real
-# speakers that it never saw in training, next to the non-neural baseline. The held-out speakers are recomputed here with
-# scripts/model.sh's split and checked against the model card's lists.
+# speakers that it never saw in training, next to the non-neural baseline.
+# The held-out speakers are recomputed here with scripts/model.sh's split
+# and checked against the model card's lists.
 if [ "${DEMO_REAL:-1}" = 1 ]; then
   [ -f "$OUT/real/speakers.tsv" ] ||
     step "9/9 real voices from Debian packages (apt-get download; 0ad-data is 1.4 GB)" \

@@ -35,6 +35,33 @@ func (b *builder) gradients(loss tf.Output) (map[string]tf.Output, []Var, error)
 	return m, train, nil
 }
 
+// clipGlobalNorm adds "grad_norm", the L2 norm of all gradients of train
+// as one vector (tf.linalg.global_norm: sqrt of the sum of 2·L2Loss), and
+// returns the gradients Adam applies: grads themselves when Config.ClipNorm
+// is 0, else every gradient times ClipNorm / max(norm, ClipNorm)
+// (tf.clip_by_global_norm). The norm is built in every Train graph (a few
+// ops on the summed gradients; run only when fetched), so a run without
+// clipping logs it too.
+func (b *builder) clipGlobalNorm(grads map[string]tf.Output, train []Var) (map[string]tf.Output, tf.Output) {
+	s := b.root.SubScope("clip_by_global_norm")
+	sq := make([]tf.Output, len(train))
+	for i, v := range train {
+		sq[i] = op.L2Loss(s.SubScope("l2"), grads[v.Name])
+	}
+	norm := op.Sqrt(s, mul(s, op.AddN(s, sq), b.scalar(s, 2)))
+	gn := b.identity("grad_norm", norm)
+	if b.cfg.ClipNorm == 0 {
+		return grads, gn
+	}
+	clip := b.scalar(s, b.cfg.ClipNorm)
+	scale := op.Div(s, clip, op.Maximum(s, norm, clip))
+	out := make(map[string]tf.Output, len(grads))
+	for _, v := range train {
+		out[v.Name] = mul(s, grads[v.Name], scale)
+	}
+	return out, gn
+}
+
 // adam adds Adam (ResourceApplyAdam, the TF1 AdamOptimizer update) for every
 // trainable variable with slots "<name>/Adam" (m) and "<name>/Adam_1" (v),
 // scalars "beta1_power", "beta2_power" and the int64 "global_step". It

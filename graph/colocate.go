@@ -222,20 +222,13 @@ func (m *Model) rebind(g *tf.Graph) (*Model, error) {
 	n := *m
 	n.Graph = g
 	for _, o := range []*tf.Output{&n.Input, &n.Labels, &n.Training, &n.DropoutSeed, &n.PairI, &n.PairJ, &n.PairSame,
-		&n.Embedding, &n.Distribution, &n.InputB, &n.PairDistance, &n.Loss, &n.GlobalStep,
+		&n.Embedding, &n.Distribution, &n.InputB, &n.PairDistance, &n.Loss, &n.GradNorm, &n.GlobalStep,
 		&n.saver.filename, &n.saver.saveTensor} {
 		*o = r.output(*o)
 	}
 	n.Init, n.TrainOp, n.saver.restoreAll = r.op(m.Init), r.op(m.TrainOp), r.op(m.saver.restoreAll)
 	n.TowerRows, n.TowerInputs = r.outputs(m.TowerRows), r.outputs(m.TowerInputs)
-	n.Layers = make(map[string]tf.Output, len(m.Layers))
-	for k, o := range m.Layers {
-		n.Layers[k] = r.output(o)
-	}
-	n.grads = make(map[string]tf.Output, len(m.grads))
-	for k, o := range m.grads {
-		n.grads[k] = r.output(o)
-	}
+	n.Layers, n.grads, n.clipped = r.outputMap(m.Layers), r.outputMap(m.grads), r.outputMap(m.clipped)
 	n.Vars = make([]Var, len(m.Vars))
 	n.byName = make(map[string]Var, len(m.Vars))
 	for i, v := range m.Vars {
@@ -246,6 +239,15 @@ func (m *Model) rebind(g *tf.Graph) (*Model, error) {
 		return nil, fmt.Errorf("graph: colocate gradients: op %q not in the imported graph", r.missing)
 	}
 	return &n, nil
+}
+
+// outputMap rebinds every output of m.
+func (r *rebinder) outputMap(m map[string]tf.Output) map[string]tf.Output {
+	n := make(map[string]tf.Output, len(m))
+	for k, o := range m {
+		n[k] = r.output(o)
+	}
+	return n
 }
 
 // rebinder looks ops up by name in g; missing records the first not found.

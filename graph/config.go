@@ -56,6 +56,12 @@ type Config struct {
 	Beta2 float64 `toml:"beta2" json:"beta2"`
 	// AdamEpsilon of Adam. Default 1e-8.
 	AdamEpsilon float64 `toml:"adam_epsilon" json:"adam_epsilon"`
+	// ClipNorm clips the gradients by their global norm before Adam, as
+	// tf.clip_by_global_norm (Keras' global_clipnorm): every gradient is
+	// scaled by ClipNorm / max(norm, ClipNorm), where norm is the L2 norm
+	// of all gradients as one vector ("grad_norm"). Default 0: off (the
+	// published configuration has no clipping).
+	ClipNorm float64 `toml:"clip_norm" json:"clip_norm"`
 	// Seed of the (stateless) variable initialisers. Default 0.
 	Seed int64 `toml:"seed" json:"seed"`
 	// LSTMImpl is "unrolled" (default, measured faster; see doc.go) or
@@ -172,8 +178,8 @@ func (c Config) Validate() error {
 	if c.LSTMImpl == "block" && c.DType == "float64" {
 		bad("lstm_impl \"block\" needs dtype float32 (BlockLSTMV2 has no float64 kernel)")
 	}
-	if c.Margin < 0 || c.Epsilon < 0 || c.LearningRate < 0 || c.AdamEpsilon < 0 {
-		bad("margin, epsilon, learning_rate and adam_epsilon must be >= 0")
+	if c.Margin < 0 || c.Epsilon < 0 || c.LearningRate < 0 || c.AdamEpsilon < 0 || c.ClipNorm < 0 {
+		bad("margin, epsilon, learning_rate, adam_epsilon and clip_norm must be >= 0")
 	}
 	if c.Beta1 < 0 || c.Beta1 >= 1 || c.Beta2 < 0 || c.Beta2 >= 1 {
 		bad("beta1 = %g, beta2 = %g, need [0,1)", c.Beta1, c.Beta2)

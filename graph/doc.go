@@ -54,6 +54,11 @@
 // "train" applies ResourceApplyAdam (the TF1 AdamOptimizer update) to every
 // weight with slots "<name>/Adam", "<name>/Adam_1", then multiplies the
 // "beta1_power"/"beta2_power" variables and increments "global_step".
+// Before Adam, "grad_norm" is the L2 norm of all gradients as one vector
+// (tf.linalg.global_norm); with Config.ClipNorm > 0 every gradient is
+// scaled by ClipNorm / max(grad_norm, ClipNorm) (tf.clip_by_global_norm,
+// checked against it in clip_test.go). The published configuration does
+// not clip; grad_norm is built either way and read only when fetched.
 // Checkpoints are SaveV2 bundles keyed by variable name, with TF1 SaverDef
 // ops "save/Const" (filename), "save/control_dependency" (save) and
 // "save/restore_all" (restore), so SavedModel export can reuse them.

@@ -45,6 +45,7 @@ type Model struct {
 	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
 
 	Loss       tf.Output // Train: "loss" scalar
+	GradNorm   tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
 	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
 
 	Init    *tf.Operation // "init": runs every initialiser
@@ -52,9 +53,10 @@ type Model struct {
 
 	Vars []Var // every variable: model weights (Trainable), then beta1_power, beta2_power, global_step, Adam slots
 
-	grads  map[string]tf.Output // d loss / d Read per trainable variable (Train)
-	byName map[string]Var
-	saver  saverOps
+	grads   map[string]tf.Output // d loss / d Read per trainable variable (Train)
+	clipped map[string]tf.Output // the gradients Adam applies: grads, or grads clipped by their global norm
+	byName  map[string]Var
+	saver   saverOps
 }
 
 // Build constructs the network of cfg in a new graph. Train mode adds the
@@ -144,7 +146,8 @@ func (b *builder) inputs(m *Model, mode Mode) {
 	}
 }
 
-// trainPart adds the loss, gradients and Adam.
+// trainPart adds the loss, gradients, their global norm (and clipping by
+// it, Config.ClipNorm) and Adam.
 func (b *builder) trainPart(m *Model) error {
 	loss := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
 	m.Loss = b.identity("loss", loss)
@@ -156,7 +159,8 @@ func (b *builder) trainPart(m *Model) error {
 		return err
 	}
 	m.grads = grads
-	m.TrainOp, m.GlobalStep = b.adam(grads, train)
+	m.clipped, m.GradNorm = b.clipGlobalNorm(grads, train)
+	m.TrainOp, m.GlobalStep = b.adam(m.clipped, train)
 	return nil
 }
 

@@ -30,6 +30,10 @@
 #   realw-spec    labels-realw, plus SpecAugment on the fly
 #   realw-noise-lr  realw-noise continued at learning rate 0.0003 instead of
 #            0.001 (realw-noise collapsed within 200 steps)
+#   realw-noise-clip  realw-noise at learning rate 0.001 with the gradients
+#            clipped by global norm 1.0 ([model] clip_norm; about twice the
+#            norm of clean steps at the stage-1 checkpoint, 0.5, where the
+#            first noisy steps reach 4-10)
 #
 # Needs what scripts/model.sh built (ABL_DATA, default model-build: all/,
 # synth/, store/, train.list, splits-real/, run/). Resumable: every step skips
@@ -175,7 +179,8 @@ for a in $ARMS; do
     arm "$a" "${realw[@]}" data store "\"$DATA/store-aug-${a#realw-}\"" ;;
   realw-spec) arm realw-spec "${realw[@]}" train spec_augment true ;;
   realw-noise-lr) arm realw-noise-lr "${realw[@]}" data store "\"$DATA/store-aug-noise\"" model learning_rate 0.0003 ;;
-  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,speed,all,spec,noise-lr})" >&2; exit 2 ;;
+  realw-noise-clip) arm realw-noise-clip "${realw[@]}" data store "\"$DATA/store-aug-noise\"" model clip_norm 1.0 ;;
+  *) echo "ablate: unknown arm $a (control, labels, aug, both, labels-aug1, labels-realw, realw-{noise,babble,reverb,telephone,gaineq,speed,all,spec,noise-lr,noise-clip})" >&2; exit 2 ;;
   esac
   models="$models $a=$DATA/abl-$a/model"
 done

@@ -89,3 +89,49 @@ func TestBestStateReplay(t *testing.T) {
 		t.Fatalf("state %+v: want 0.8 at 20, 2 bad", b)
 	}
 }
+
+// normNet is a constNet whose Step k (1-based) has gradient norm k.
+type normNet struct{ constNet }
+
+func (n *normNet) GradNorm() float64 { return float64(n.step) }
+
+// TestGradNormLogged: with log_every 4, metrics.jsonl's log rows carry the
+// mean and the maximum of the gradient norms of their 4 steps (steps 1-4:
+// 2.5 and 4; steps 5-8: 6.5 and 8); a net that reports none logs no
+// grad_norm.
+func TestGradNormLogged(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		net  func() Net
+		want [][2]float64
+	}{
+		{"normNet", func() Net { return &normNet{} }, [][2]float64{{2.5, 4}, {6.5, 8}}},
+		{"constNet", func() Net { return &constNet{} }, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			cfg := tinyConfig(writeTinyStore(t, dir, 10))
+			cfg.Train.Steps, cfg.Train.LogEvery, cfg.Train.ValEvery, cfg.Train.MREvery, cfg.Train.CkptEvery = 8, 4, 0, 0, 8
+			run := filepath.Join(dir, "run")
+			if err := run_(t, cfg, run, func(Config, *store.Store) (Net, error) { return tc.net(), nil }); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := metrics.Read(filepath.Join(run, "metrics.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][2]float64
+			for _, r := range rows {
+				if _, ok := r["loss"]; !ok {
+					continue
+				}
+				if g, ok := r["grad_norm"]; ok {
+					got = append(got, [2]float64{g, r["grad_norm_max"]})
+				}
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("grad_norm, grad_norm_max per log row (-want +got):\n%s", d)
+			}
+		})
+	}
+}

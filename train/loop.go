@@ -41,6 +41,8 @@ type loop struct {
 	best     bestState
 	lossSum  float64
 	lossN    int
+	gradSum  float64 // sum and maximum of the gradient norms since the last log (gradNormer)
+	gradMax  float64
 	saved    int64 // step of the last checkpoint written
 	t0       time.Time
 	stepTime time.Duration // time in batch waits and TF steps since the last log
@@ -70,6 +72,11 @@ func (l *loop) iterate(ctx context.Context) error {
 		step = b.Step + 1
 		l.lossSum += loss
 		l.lossN++
+		if gn, ok := l.net.(gradNormer); ok {
+			v := gn.GradNorm()
+			l.gradSum += v
+			l.gradMax = max(l.gradMax, v)
+		}
 		l.summary.FinalLoss = loss
 		l.bar.Add(1)
 		l.row = metrics.Row{}
@@ -118,15 +125,20 @@ func (l *loop) logLoss(step int64) error {
 	rate := float64(n) / math.Max(sec, 1e-9) // training steps/s, hooks excluded
 	l.row["loss"] = l.lossSum / float64(n)
 	l.row["lr"] = l.cfg.Model.LearningRate
+	grad := ""
+	if _, ok := l.net.(gradNormer); ok && l.lossN > 0 {
+		l.row["grad_norm"], l.row["grad_norm_max"] = l.gradSum/float64(n), l.gradMax
+		grad = fmt.Sprintf("  grad norm %.3g", l.row["grad_norm"])
+	}
 	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * sec / float64(n)})
-	l.lossSum, l.lossN, l.stepTime = 0, 0, 0
+	l.lossSum, l.lossN, l.stepTime, l.gradSum, l.gradMax = 0, 0, 0, 0, 0
 	desc := fmt.Sprintf("step %d loss %.4f", step, l.row["loss"])
 	l.bar.Describe(desc + l.valDesc)
 	if l.lines {
 		// ETA from the average wall time per step so far (validation included)
 		per := time.Since(l.t0) / time.Duration(max(step-l.start, 1))
 		eta := (per * time.Duration(l.cfg.Train.Steps-step)).Round(time.Second)
-		fmt.Fprintf(l.out, "%s  %.2f steps/s  ETA %s\n", desc, rate, eta)
+		fmt.Fprintf(l.out, "%s%s  %.2f steps/s  ETA %s\n", desc, grad, rate, eta)
 	}
 	return nil
 }
@@ -179,6 +191,8 @@ func tbTag(k string) string {
 		return "train/loss"
 	case k == "lr":
 		return "train/learning_rate"
+	case k == "grad_norm" || k == "grad_norm_max":
+		return "train/" + k
 	case len(k) > 4 && k[:4] == "val_":
 		return "val/" + k[4:]
 	}

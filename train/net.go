@@ -37,6 +37,12 @@ type InferOut struct {
 // checks the workers' copies against it).
 type netFactory func(cfg Config, st *store.Store) (Net, error)
 
+// gradNormer is a Net that reports the global L2 norm of its last Step's
+// gradients (before clipping); the loop logs it as grad_norm.
+type gradNormer interface {
+	GradNorm() float64
+}
+
 // rowFeeder is a Net that may feed its training steps the store rows of a
 // batch (Batch.Rows) instead of its frames: worker input. The loop then
 // draws batches without copying frames (Sampler.rowsOnly).

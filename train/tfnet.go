@@ -11,9 +11,10 @@ import (
 
 // tfNet is the TensorFlow-backed Net: a graph.Train model and its session.
 type tfNet struct {
-	m    *graph.Model
-	sess *tf.Session
-	seed bool // the seed loss reads explicit pairs
+	m        *graph.Model
+	sess     *tf.Session
+	seed     bool    // the seed loss reads explicit pairs
+	gradNorm float64 // the last Step's global gradient norm (before clipping)
 }
 
 // newTFNet builds the training graph of cfg.Model, opens a session with the
@@ -209,12 +210,17 @@ func (t *tfNet) Step(b *Batch, seed [2]int64) (float64, error) {
 	tr, _ := tf.NewTensor(true)
 	sd, _ := tf.NewTensor(seed[:])
 	f[t.m.Training], f[t.m.DropoutSeed] = tr, sd
-	out, err := t.sess.Run(f, []tf.Output{t.m.Loss}, []*tf.Operation{t.m.TrainOp})
+	out, err := t.sess.Run(f, []tf.Output{t.m.Loss, t.m.GradNorm}, []*tf.Operation{t.m.TrainOp})
 	if err != nil {
 		return 0, err
 	}
+	t.gradNorm = scalar(out[1])
 	return scalar(out[0]), nil
 }
+
+// GradNorm is the global L2 norm of the last Step's gradients, before
+// clipping ([model] clip_norm).
+func (t *tfNet) GradNorm() float64 { return t.gradNorm }
 
 func (t *tfNet) Infer(x []float32, n int, labels []int32) (InferOut, error) {
 	f, err := t.feeds(labels, nil)

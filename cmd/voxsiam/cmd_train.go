@@ -29,7 +29,7 @@ type trainOptions struct {
 	Seed                       uint64
 	Loss, Sampling, Device     string
 	Precision                  string
-	Margin, LR                 float64
+	Margin, LR, ClipNorm       float64
 	SpecAugment                bool
 	SpecProb                   float64
 	JSON                       bool
@@ -73,6 +73,7 @@ func newTrainCommand() *cli.Command {
 			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, Category: "Model", Destination: &o.Precision},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, Category: "Model", Destination: &o.LR},
+			&cli.Float64Flag{Name: "clip-norm", Usage: "clip the gradients by their global L2 norm before Adam (tf.clip_by_global_norm); 0 = off, published ([model] clip_norm; the norm is logged as grad_norm either way)", Value: def.Model.ClipNorm, Category: "Model", Destination: &o.ClipNorm},
 			&cli.BoolFlag{Name: "spec-augment", Usage: "SpecAugment time and frequency masks on the fly, WeSpeaker's defaults scaled to 40x128 segments ([train] spec_*; --spec-augment=false switches a config's off)", Category: "Augmentation", Destination: &o.SpecAugment},
 			&cli.Float64Flag{Name: "spec-prob", Usage: "probability a segment is masked (needs SpecAugment on)", Value: def.Train.Prob, Category: "Augmentation", Destination: &o.SpecProb},
 			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
@@ -202,6 +203,7 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("precision", func() { m.Precision = o.Precision })
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
+	setIf("clip-norm", func() { m.ClipNorm = o.ClipNorm })
 	setIf("spec-augment", func() { t.SpecAugment.Enabled = o.SpecAugment })
 	setIf("spec-prob", func() { t.Prob = o.SpecProb })
 	var err error

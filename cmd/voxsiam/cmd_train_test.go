@@ -92,7 +92,7 @@ func TestTrainCommand(t *testing.T) {
 	os.WriteFile(cfg, []byte(tinyTOML), 0o644)
 	run := filepath.Join(dir, "run")
 	// --steps on the command line wins over steps = 100 in the file
-	out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", run, "--steps", "8", "--lr", "0.01", "--json")
+	out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", run, "--steps", "8", "--lr", "0.01", "--clip-norm", "5", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -104,7 +104,7 @@ func TestTrainCommand(t *testing.T) {
 		t.Fatalf("summary %q (%v): want steps 8", out, err)
 	}
 	eff, _ := os.ReadFile(filepath.Join(run, "config.toml"))
-	if !strings.Contains(string(eff), "learning_rate = 0.01") || !strings.Contains(string(eff), "steps = 8") {
+	if !strings.Contains(string(eff), "learning_rate = 0.01") || !strings.Contains(string(eff), "clip_norm = 5.0") || !strings.Contains(string(eff), "steps = 8") {
 		t.Errorf("effective config lacks the flag values:\n%s", eff)
 	}
 	// resume with more steps continues from ckpt-8
@@ -112,7 +112,8 @@ func TestTrainCommand(t *testing.T) {
 		t.Fatalf("resume: exit %d: %s", code, out)
 	}
 	out, code = runCLI("plot", "--run", run)
-	if code != 0 || !strings.Contains(out, "loss.png") || !strings.Contains(out, "mr.png") {
+	// grad_norm.png: the TensorFlow net's gradient norms reached metrics.jsonl
+	if code != 0 || !strings.Contains(out, "loss.png") || !strings.Contains(out, "mr.png") || !strings.Contains(out, "grad_norm.png") {
 		t.Fatalf("plot: exit %d: %s", code, out)
 	}
 }

@@ -60,7 +60,7 @@ func TestReadMalformed(t *testing.T) {
 func TestPlot(t *testing.T) {
 	var rows []Row
 	for s := 100.0; s <= 2000; s += 100 {
-		r := Row{"step": s, "loss": 3 / (s / 100)}
+		r := Row{"step": s, "loss": 3 / (s / 100), "grad_norm": 1 / (s / 100), "grad_norm_max": 2 / (s / 100)}
 		if int(s)%500 == 0 {
 			r["val_loss"], r["val_acc"], r["val_eer"], r["val_eer_cos"] = 4/(s/100), 0.5+s/5000, 0.4-s/10000, 0.45-s/10000
 		}
@@ -72,9 +72,9 @@ func TestPlot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// accuracy.png has val_acc; all four figures have data.
-	if len(files) != 4 {
-		t.Fatalf("files %v, want 4", files)
+	// accuracy.png has val_acc; all five figures have data.
+	if len(files) != 5 {
+		t.Fatalf("files %v, want 5", files)
 	}
 	for _, p := range files {
 		f, err := os.Open(p)

@@ -23,6 +23,7 @@ var Figures = []Figure{
 	{"accuracy.png", "Validation pair accuracy at the tuned threshold", "accuracy", []string{"val_acc", "val_acc_cos"}},
 	{"eer.png", "Validation equal error rate", "EER", []string{"val_eer", "val_eer_cos"}},
 	{"mr.png", "Validation clustering misclassification rate (exact; ZHAW greedy)", "MR", []string{"val_mr", "val_mr_zhaw"}},
+	{"grad_norm.png", "Global gradient norm before clipping (mean, maximum per log interval)", "L2 norm", []string{"grad_norm", "grad_norm_max"}},
 }
 
 // Plot draws Figures from rows into outDir and returns the files written.

@@ -21,6 +21,7 @@ type ExportOptions struct {
 	Checkpoint string // step N, "best", "latest" (or "") or a checkpoint name such as ckpt-1200
 	Out        string // SavedModel directory to create; must not exist
 	Precision  string // serving precision "fp32" (or ""), "bf16" or "int8", independent of training's
+	Layer      string // the layer exported as "embedding": "" = the run's [model] embedding_layer, or L3..L7
 }
 
 // Exported describes a SavedModel written by Export.
@@ -31,7 +32,7 @@ type Exported struct {
 	EmbeddingDim int      `json:"embedding_dim"`
 	Speakers     int      `json:"speakers"`
 	Precision    string   `json:"precision"`
-	Layer        string   `json:"-"` // the layer behind "embedding", e.g. "L3"
+	Layer        string   `json:"embedding_layer"` // the layer behind "embedding", e.g. "L3"
 }
 
 // Export writes a checkpoint of the run o.Run as a TensorFlow SavedModel
@@ -52,6 +53,11 @@ func Export(o ExportOptions) (*Exported, error) {
 	default:
 		return nil, errs.Usage("export: --precision %q: want fp32, bf16 or int8", o.Precision)
 	}
+	switch o.Layer {
+	case "", "L3", "L4", "L5", "L6", "L7":
+	default:
+		return nil, errs.Usage("export: --layer %q: want L3 (BLSTM2 output), L4, L5 (dense 1, its dropout), L6 (dense 2) or L7 (output logits)", o.Layer)
+	}
 	run, err := OpenRun(o.Run)
 	if errors.Is(err, ErrNotRun) {
 		return nil, errs.Usage("export: --run %s: not a run directory (no %s)", o.Run, ConfigFile)
@@ -66,6 +72,9 @@ func Export(o ExportOptions) (*Exported, error) {
 	}
 	cfg := run.Config.Model
 	cfg.Precision = o.Precision
+	if o.Layer != "" {
+		cfg.EmbeddingLayer = o.Layer
+	}
 	meta, dim, err := graph.Export(cfg, prefix, o.Out, run.FeaturesJSON)
 	if err != nil {
 		return nil, fmt.Errorf("export: %s: %w", o.Run, err)

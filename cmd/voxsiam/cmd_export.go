@@ -15,7 +15,7 @@ import (
 // exportOptions are the flags of `voxsiam export`.
 type exportOptions struct {
 	Run, Checkpoint, Out string
-	Precision            string
+	Precision, Layer     string
 	JSON                 bool
 }
 
@@ -39,6 +39,7 @@ func newExportCommand() *cli.Command {
 			&cli.StringFlag{Name: "checkpoint", Usage: "`N` (step), best, latest, or a checkpoint name such as ckpt-1200", Value: "latest", Category: cat, Destination: &o.Checkpoint},
 			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", Category: cat, Destination: &o.Out},
 			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", Category: cat, Destination: &o.Precision},
+			&cli.StringFlag{Name: "layer", Usage: "the layer exported as the embedding: L3 (BLSTM2 output) | L4 (dense 1) | L5 (its dropout, = L4 when serving) | L6 (dense 2) | L7 (output logits); default: the run's [model] embedding_layer (L3, published)", Category: cat, Destination: &o.Layer},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runExport(c.Context, o, c.App.Writer) },
@@ -49,7 +50,7 @@ func runExport(_ context.Context, o *exportOptions, w io.Writer) error {
 	if o.Run == "" || o.Out == "" {
 		return usagef("export: --run and --out are required")
 	}
-	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision})
+	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer})
 	if err != nil {
 		return err
 	}

@@ -18,17 +18,20 @@ var exportTestSpec = modeltest.Spec{Frames: 40, Bins: 16, LSTM1: 5, LSTM2: 4, Sp
 func TestRunExport(t *testing.T) {
 	run := modeltest.NewRun(t, exportTestSpec).Dir
 	for _, c := range []struct {
-		name, ckpt, precision string
-		wantErr               bool
+		name, ckpt, precision, layer string
+		wantErr                      bool
 	}{
-		{"latest pointer", "latest", "", false},
-		{"step number", "7", "", false},
-		{"bf16", "7", "bf16", false},
-		{"int8", "7", "int8", false},
-		{"bad precision", "7", "fp16", true},
-		{"not a run", "7", "", true},
-		{"missing step", "8", "", true},
-		{"missing best pointer", "best", "", true},
+		{"latest pointer", "latest", "", "", false},
+		{"step number", "7", "", "", false},
+		{"bf16", "7", "bf16", "", false},
+		{"int8", "7", "int8", "", false},
+		{"layer L4", "7", "", "L4", false},
+		{"layer L7", "7", "", "L7", false},
+		{"bad precision", "7", "fp16", "", true},
+		{"sequence layer", "7", "", "L1", true},
+		{"not a run", "7", "", "", true},
+		{"missing step", "8", "", "", true},
+		{"missing best pointer", "best", "", "", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "model")
@@ -37,7 +40,7 @@ func TestRunExport(t *testing.T) {
 			if c.name == "not a run" {
 				dir = t.TempDir()
 			}
-			err := runExport(context.Background(), &exportOptions{Run: dir, Checkpoint: c.ckpt, Out: out, Precision: c.precision, JSON: true}, &buf)
+			err := runExport(context.Background(), &exportOptions{Run: dir, Checkpoint: c.ckpt, Out: out, Precision: c.precision, Layer: c.layer, JSON: true}, &buf)
 			if (err != nil) != c.wantErr {
 				t.Fatalf("err = %v, want error %v", err, c.wantErr)
 			}
@@ -51,9 +54,16 @@ func TestRunExport(t *testing.T) {
 			if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
 				t.Fatal(err)
 			}
-			// 2 x LSTM2 units: the L3 BLSTM output (exportTestSpec).
-			if sum.EmbeddingDim != 8 || sum.Speakers != 3 || filepath.Base(sum.Checkpoint) != "ckpt-7" {
-				t.Errorf("summary %+v", sum)
+			// exportTestSpec: L3 is 2 x LSTM2 = 8 wide, L4 10 x speakers, L7 speakers
+			layer, dim := "L3", 8
+			switch c.layer {
+			case "L4":
+				layer, dim = "L4", 30
+			case "L7":
+				layer, dim = "L7", 3
+			}
+			if sum.EmbeddingDim != dim || sum.Layer != layer || sum.Speakers != 3 || filepath.Base(sum.Checkpoint) != "ckpt-7" {
+				t.Errorf("summary %+v, want a %d-d embedding from %s", sum, dim, layer)
 			}
 			var meta map[string]json.RawMessage
 			b, err := os.ReadFile(filepath.Join(out, "assets", "voxsiam.json"))
@@ -67,7 +77,7 @@ func TestRunExport(t *testing.T) {
 			if sum.Precision != wantPrec || string(meta["precision"]) != `"`+wantPrec+`"` {
 				t.Errorf("precision: summary %q, voxsiam.json %s, want %q", sum.Precision, meta["precision"], wantPrec)
 			}
-			if string(meta["segment"]) != "40" || string(meta["pooling"]) != `"mean"` || string(meta["embedding_layer"]) != `"L3"` {
+			if string(meta["segment"]) != "40" || string(meta["pooling"]) != `"mean"` || string(meta["embedding_layer"]) != `"`+layer+`"` {
 				t.Errorf("voxsiam.json = %s", b)
 			}
 		})

@@ -101,7 +101,8 @@
 //     Tile, Cast, Equal/Less/GreaterEqual, Sign, MatrixDiagPart,
 //     DynamicStitch, StatelessRandomUniform/Normal (dropout, initialisers),
 //     VarHandleOp/ReadVariableOp/AssignVariableOp/AssignAddVariableOp,
-//     ResourceApplyAdam.
+//     ResourceApplyAdam, L2Loss and Sqrt (grad_norm; float GPU functor in
+//     core/kernels/l2loss_op_gpu.cu.cc, Sqrt in the cwise GPU kernels).
 //   - GPU kernels with host-memory int32 tensors (shape arithmetic; TF keeps
 //     them on the host by design): Shape, ShapeN, Size, Rank, Range, Fill,
 //     Mod, Prod, BroadcastGradientArgs, ConcatOffset, InvertPermutation,

@@ -23,6 +23,7 @@ func init() {
 		"Shape", "ShapeN", "Size", "Rank", "Range", "Fill", "Mod", "BroadcastGradientArgs",
 		"ConcatOffset", "InvertPermutation", "OnesLike", "Qr", "SaveV2", "RestoreV2",
 		"ImmutableConst", "GatherV2", // worker input (graph.BuildWorkerInputTowers)
+		"L2Loss", "Sqrt", // grad_norm, clip_norm
 		// no kernels to place
 		"Const", "Identity", "NoOp", "Placeholder", "PlaceholderWithDefault",
 	} {
@@ -31,11 +32,14 @@ func init() {
 }
 
 func TestGraphOpsDocumented(t *testing.T) {
-	for _, loss := range []string{"pkld", "symmetric", "seed", "worker input"} {
+	for _, loss := range []string{"pkld", "symmetric", "seed", "worker input", "clip_norm"} {
 		cfg := graph.DefaultConfig(5)
 		cfg.LSTM1, cfg.LSTM2, cfg.Loss, cfg.Device = 4, 4, loss, "/device:CPU:0"
 		var m *graph.Model
 		var err error
+		if loss == "clip_norm" { // pkld, gradients clipped by global norm
+			cfg.Loss, cfg.ClipNorm = "pkld", 1
+		}
 		if loss == "worker input" { // towers reading a float16 store; built only, the file is not read
 			cfg.Loss = "pkld"
 			m, err = graph.BuildWorkerInputTowers(cfg, []string{"/device:GPU:0", "/device:GPU:1"}, graph.WorkerStore{Frames: "/feats/frames.npy", Rows: 100, Float16: true, Header: 128})

@@ -153,3 +153,38 @@ func maxAbs(v []float32) float64 {
 	}
 	return m
 }
+
+// TestTowersClipMatchOneProcess: with clip_norm far below the gradients'
+// norm, two local towers (the norm taken of the gradients summed over the
+// towers) give the one-tower losses for 4 Adam steps (relative 1e-5), and
+// those losses differ from the unclipped ones by 1e-3 or more, so the
+// clipping is what both runs share.
+func TestTowersClipMatchOneProcess(t *testing.T) {
+	// learning rate 0.05: Adam is nearly invariant to the gradients' scale,
+	// so clipping shows in the losses only once the steps are large
+	cfg := Config{Frames: 8, Bins: 6, LSTM1: 4, LSTM2: 4, Speakers: 3, Seed: 11, ClipNorm: 1e-3, LearningRate: 0.05}
+	const steps, batch = 4, 8
+	m1, s1 := session(t, cfg, Train)
+	want := towerLosses(t, m1, s1, steps, batch)
+	plain := cfg
+	plain.ClipNorm = 0
+	m0, s0 := session(t, plain, Train)
+	unclipped := towerLosses(t, m0, s0, steps, batch)
+	effect := 0.0
+	for i := range want {
+		effect = math.Max(effect, math.Abs(unclipped[i]-want[i])/math.Abs(want[i]))
+	}
+	if effect < 1e-3 { // 100 times the towers' tolerance
+		t.Fatalf("clipping moved the losses by %.2g relative at most (clipped %v, not %v): the test needs it active", effect, want, unclipped)
+	}
+	devs, err := TowerDevices("", "/device:CPU:0", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := BuildTowers(cfg, devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := initSession(t, m, SessionOptions{IntraOp: 1, InterOp: 2, CPUDevices: 2})
+	compareLosses(t, want, towerLosses(t, m, s, steps, batch))
+}

@@ -177,14 +177,6 @@ func TestTowersClipMatchOneProcess(t *testing.T) {
 	if effect < 1e-3 { // 100 times the towers' tolerance
 		t.Fatalf("clipping moved the losses by %.2g relative at most (clipped %v, not %v): the test needs it active", effect, want, unclipped)
 	}
-	devs, err := TowerDevices("", "/device:CPU:0", 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := BuildTowers(cfg, devs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := initSession(t, m, SessionOptions{IntraOp: 1, InterOp: 2, CPUDevices: 2})
+	m, s := twoLocalTowers(t, cfg)
 	compareLosses(t, want, towerLosses(t, m, s, steps, batch))
 }

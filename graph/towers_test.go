@@ -56,15 +56,7 @@ func TestTowersMatchOneProcess(t *testing.T) {
 	want := towerLosses(t, m1, s1, steps, batch)
 
 	t.Run("local devices", func(t *testing.T) {
-		devs, err := TowerDevices("", "/device:CPU:0", 2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := BuildTowers(cfg, devs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := initSession(t, m, SessionOptions{IntraOp: 1, InterOp: 2, CPUDevices: 2})
+		m, s := twoLocalTowers(t, cfg)
 		hasDevices(t, s, "/job:localhost/replica:0/task:0/device:CPU:1")
 		compareLosses(t, want, towerLosses(t, m, s, steps, batch))
 		for _, n := range []int{3, 1} {
@@ -159,6 +151,21 @@ func initSession(t *testing.T, m *Model, o SessionOptions) *tf.Session {
 	t.Cleanup(func() { s.Close() })
 	run(t, s, nil, nil, m.Init)
 	return s
+}
+
+// twoLocalTowers builds cfg's Train graph with a tower on each of two
+// local CPU devices and an initialised session with those devices.
+func twoLocalTowers(t *testing.T, cfg Config) (*Model, *tf.Session) {
+	t.Helper()
+	devs, err := TowerDevices("", "/device:CPU:0", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := BuildTowers(cfg, devs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, initSession(t, m, SessionOptions{IntraOp: 1, InterOp: 2, CPUDevices: 2})
 }
 
 func compareLosses(t *testing.T, want, got []float64) {

@@ -41,7 +41,8 @@ type loop struct {
 	best     bestState
 	lossSum  float64
 	lossN    int
-	gradSum  float64 // sum and maximum of the gradient norms since the last log (gradNormer)
+	grads    gradNormer // the net, when it reports gradient norms
+	gradSum  float64    // sum and maximum of the gradient norms since the last log
 	gradMax  float64
 	saved    int64 // step of the last checkpoint written
 	t0       time.Time
@@ -72,8 +73,8 @@ func (l *loop) iterate(ctx context.Context) error {
 		step = b.Step + 1
 		l.lossSum += loss
 		l.lossN++
-		if gn, ok := l.net.(gradNormer); ok {
-			v := gn.GradNorm()
+		if l.grads != nil {
+			v := l.grads.GradNorm()
 			l.gradSum += v
 			l.gradMax = max(l.gradMax, v)
 		}
@@ -126,7 +127,7 @@ func (l *loop) logLoss(step int64) error {
 	l.row["loss"] = l.lossSum / float64(n)
 	l.row["lr"] = l.cfg.Model.LearningRate
 	grad := ""
-	if _, ok := l.net.(gradNormer); ok && l.lossN > 0 {
+	if l.grads != nil && l.lossN > 0 {
 		l.row["grad_norm"], l.row["grad_norm_max"] = l.gradSum/float64(n), l.gradMax
 		grad = fmt.Sprintf("  grad norm %.3g", l.row["grad_norm"])
 	}

@@ -79,6 +79,7 @@ func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume b
 	if rf, ok := l.net.(rowFeeder); ok && rf.FeedsRows() {
 		l.smp.rowsOnly = true // the towers read the frames
 	}
+	l.grads, _ = l.net.(gradNormer) // nil: the net reports no gradient norms
 	if err := l.restore(resume); err != nil {
 		return err
 	}

@@ -105,16 +105,30 @@ func loadInto(m *Model, sess *tf.Session, prefix string) error {
 	return m.SetFloatWeights(sess, w)
 }
 
-// Export loads the float checkpoint at prefix into the Inference graph of
-// cfg in cfg.Precision (LoadInference) and writes it to dir as a SavedModel
-// (ExportSavedModel) with assets/voxsiam.json: features (the training
-// store's tools/feature.Config as JSON), the segment length, mean pooling,
-// the embedding layer, the precision and cfg. cfg.Device is dropped (no
-// device pins in a SavedModel: the loader's session places it). It returns
-// the metadata written and the embedding width.
-func Export(cfg Config, prefix, dir string, features []byte) (*Meta, int, error) {
+// Export loads the float checkpoint at prefixes[0] into the Inference
+// graph of cfg in cfg.Precision (LoadInference), or, given more than one
+// prefix, the mean of their weights (AverageCheckpoints), and writes it to
+// dir as a SavedModel (ExportSavedModel) with assets/voxsiam.json:
+// features (the training store's tools/feature.Config as JSON), the
+// segment length, mean pooling, the embedding layer, the precision and
+// cfg. cfg.Device is dropped (no device pins in a SavedModel: the
+// loader's session places it). It returns the metadata written and the
+// embedding width.
+func Export(cfg Config, prefixes []string, dir string, features []byte) (*Meta, int, error) {
 	cfg.Device = ""
-	m, sess, err := LoadInference(cfg, prefix, SessionOptions{})
+	var (
+		m    *Model
+		sess *tf.Session
+		err  error
+	)
+	switch len(prefixes) {
+	case 0:
+		return nil, 0, fmt.Errorf("graph: export %s: no checkpoint", dir)
+	case 1:
+		m, sess, err = LoadInference(cfg, prefixes[0], SessionOptions{})
+	default:
+		m, sess, err = loadAverage(cfg, prefixes, SessionOptions{})
+	}
 	if err != nil {
 		return nil, 0, err
 	}

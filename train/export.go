@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
@@ -22,6 +23,10 @@ type ExportOptions struct {
 	Out        string // SavedModel directory to create; must not exist
 	Precision  string // serving precision "fp32" (or ""), "bf16" or "int8", independent of training's
 	Layer      string // the layer exported as "embedding": "" = the run's [model] embedding_layer, or L3..L7
+	// Average > 1 exports the mean of the weights of the Average newest
+	// checkpoints the run keeps at or before Checkpoint's step (checkpoint
+	// averaging, WeSpeaker's average_model.py); 0 or 1 exports Checkpoint alone.
+	Average int
 }
 
 // Exported describes a SavedModel written by Export.
@@ -32,7 +37,8 @@ type Exported struct {
 	EmbeddingDim int      `json:"embedding_dim"`
 	Speakers     int      `json:"speakers"`
 	Precision    string   `json:"precision"`
-	Layer        string   `json:"embedding_layer"` // the layer behind "embedding", e.g. "L3"
+	Layer        string   `json:"embedding_layer"`    // the layer behind "embedding", e.g. "L3"
+	Averaged     []string `json:"averaged,omitempty"` // with Average > 1: the checkpoint prefixes averaged, oldest first
 }
 
 // Export writes a checkpoint of the run o.Run as a TensorFlow SavedModel
@@ -58,6 +64,9 @@ func Export(o ExportOptions) (*Exported, error) {
 	default:
 		return nil, errs.Usage("export: --layer %q: want L3 (BLSTM2 output), L4, L5 (dense 1, its dropout), L6 (dense 2) or L7 (output logits)", o.Layer)
 	}
+	if o.Average < 0 {
+		return nil, errs.Usage("export: --average %d: want a count of checkpoints, at least 1", o.Average)
+	}
 	run, err := OpenRun(o.Run)
 	if errors.Is(err, ErrNotRun) {
 		return nil, errs.Usage("export: --run %s: not a run directory (no %s)", o.Run, ConfigFile)
@@ -70,16 +79,30 @@ func Export(o ExportOptions) (*Exported, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
+	prefixes := []string{prefix}
+	if o.Average > 1 {
+		if prefixes, err = run.CheckpointsUpTo(prefix, o.Average); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		if len(prefixes) < o.Average {
+			return nil, errs.Usage("export: --average %d: %s keeps %d checkpoints at or before %s (raise [train] keep to keep more)",
+				o.Average, run.Dir, len(prefixes), filepath.Base(prefix))
+		}
+	}
 	cfg := run.Config.Model
 	cfg.Precision = o.Precision
 	if o.Layer != "" {
 		cfg.EmbeddingLayer = o.Layer
 	}
-	meta, dim, err := graph.Export(cfg, prefix, o.Out, run.FeaturesJSON)
+	meta, dim, err := graph.Export(cfg, prefixes, o.Out, run.FeaturesJSON)
 	if err != nil {
 		return nil, fmt.Errorf("export: %s: %w", o.Run, err)
 	}
-	return &Exported{Out: o.Out, Checkpoint: prefix, EmbeddingDim: dim, Speakers: meta.Model.Speakers,
+	e := &Exported{Out: o.Out, Checkpoint: prefix, EmbeddingDim: dim, Speakers: meta.Model.Speakers,
 		Precision: meta.Precision, Layer: meta.EmbeddingLayer,
-		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}, nil
+		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}
+	if len(prefixes) > 1 {
+		e.Averaged = prefixes
+	}
+	return e, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
@@ -100,4 +101,28 @@ func (r *RunDir) Checkpoint(which string) (string, error) {
 		return "", fmt.Errorf("checkpoint %q: %w: no %s.index", which, ErrNoCheckpoint, prefix)
 	}
 	return prefix, nil
+}
+
+// CheckpointsUpTo returns the prefixes of the n newest checkpoints under
+// checkpoints/ whose step is at most that of the checkpoint prefix (a
+// ckpt-<step> prefix from Checkpoint), oldest first: fewer when the run
+// keeps fewer.
+func (r *RunDir) CheckpointsUpTo(prefix string, n int) ([]string, error) {
+	end, err := parseCkptStep(filepath.Base(prefix))
+	if err != nil {
+		return nil, fmt.Errorf("train: %s: %w", prefix, err)
+	}
+	c := ckptDir{dir: filepath.Join(r.Dir, CheckpointDir)}
+	steps, err := c.steps()
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	var out []string
+	for i := len(steps) - 1; i >= 0 && len(out) < n; i-- {
+		if steps[i] <= end {
+			out = append(out, filepath.Join(c.dir, ckptName(steps[i])))
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
 }

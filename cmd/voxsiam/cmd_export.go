@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -16,6 +17,7 @@ import (
 type exportOptions struct {
 	Run, Checkpoint, Out string
 	Precision, Layer     string
+	Average              int
 	JSON                 bool
 }
 
@@ -25,7 +27,7 @@ func newExportCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "export",
 		Usage:     "write a training run's checkpoint as a TensorFlow SavedModel",
-		UsageText: "voxsiam export --run <run dir> [--checkpoint N|best|latest] --out <dir>",
+		UsageText: "voxsiam export --run <run dir> [--checkpoint N|best|latest] [--average N] --out <dir>",
 		Description: "Builds the inference graph of the run's [model] configuration, restores the\n" +
 			"checkpoint and writes a SavedModel (tags serve) with the signatures\n" +
 			"serving_default (spectrogram [batch, 40, 128] -> embedding), distribution and\n" +
@@ -33,6 +35,9 @@ func newExportCommand() *cli.Command {
 			"assets/voxsiam.json (feature settings, segment length, pooling, precision) for voxsiam embed.\n" +
 			"--precision bf16 serves with bfloat16 matrix products (float32 in and out); int8 stores\n" +
 			"int8 kernels with per-output-channel scales, dequantised to float32 products.\n" +
+			"--average N exports the mean of the weights of the N newest checkpoints the run keeps\n" +
+			"at or before --checkpoint (checkpoint averaging, as WeSpeaker's average_model.py;\n" +
+			"training keeps [train] keep of them besides the best).\n" +
 			"Python loads it with tf.saved_model.load(dir).\n" + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "run", Usage: "training run `DIR` (config.toml, features.json, checkpoints/)", Category: cat, Destination: &o.Run},
@@ -40,6 +45,7 @@ func newExportCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "SavedModel `DIR` to create (must not exist)", Category: cat, Destination: &o.Out},
 			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", Category: cat, Destination: &o.Precision},
 			&cli.StringFlag{Name: "layer", Usage: "the layer exported as the embedding: L3 (BLSTM2 output) | L4 (dense 1) | L5 (its dropout, = L4 when serving) | L6 (dense 2) | L7 (output logits); default: the run's [model] embedding_layer (L3, published)", Category: cat, Destination: &o.Layer},
+			&cli.IntFlag{Name: "average", Usage: "export the mean weights of the `N` newest kept checkpoints at or before --checkpoint (1: that checkpoint alone)", Value: 1, Category: cat, Destination: &o.Average},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", Category: "Output", Destination: &o.JSON},
 		},
 		Action: func(c *cli.Context) error { return runExport(c.Context, o, c.App.Writer) },
@@ -50,14 +56,18 @@ func runExport(_ context.Context, o *exportOptions, w io.Writer) error {
 	if o.Run == "" || o.Out == "" {
 		return usagef("export: --run and --out are required")
 	}
-	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer})
+	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer, Average: o.Average})
 	if err != nil {
 		return err
 	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
 	}
-	fmt.Fprintf(w, "exported %s -> %s (embedding %d-d from %s, %s; signatures %s)\n", sum.Checkpoint, o.Out,
+	from := sum.Checkpoint
+	if len(sum.Averaged) > 1 {
+		from = fmt.Sprintf("the mean of %d checkpoints (%s ... %s)", len(sum.Averaged), filepath.Base(sum.Averaged[0]), filepath.Base(sum.Averaged[len(sum.Averaged)-1]))
+	}
+	fmt.Fprintf(w, "exported %s -> %s (embedding %d-d from %s, %s; signatures %s)\n", from, o.Out,
 		sum.EmbeddingDim, sum.Layer, sum.Precision, strings.Join(sum.Signatures, ", "))
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/voxsiam/voxsiam/internal/modeltest"
@@ -79,6 +80,76 @@ func TestRunExport(t *testing.T) {
 			}
 			if string(meta["segment"]) != "40" || string(meta["pooling"]) != `"mean"` || string(meta["embedding_layer"]) != `"`+layer+`"` {
 				t.Errorf("voxsiam.json = %s", b)
+			}
+		})
+	}
+}
+
+// TestRunExportAverage: --average N picks the N newest kept checkpoints at
+// or before --checkpoint, lists them in the summary and says so; asking for
+// more than the run keeps, or a negative count, is a usage error naming
+// the count. (The averaging itself: graph's TestAverageCheckpoints.)
+func TestRunExportAverage(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "run")
+	if err := os.CopyFS(run, os.DirFS(modeltest.NewRun(t, exportTestSpec).Dir)); err != nil {
+		t.Fatal(err)
+	}
+	ck := filepath.Join(run, train.CheckpointDir)
+	for _, step := range []string{"3", "5"} { // copies of ckpt-7: three checkpoints kept
+		for _, suf := range []string{".index", ".data-00000-of-00001"} {
+			b, err := os.ReadFile(filepath.Join(ck, "ckpt-7"+suf))
+			if err == nil {
+				err = os.WriteFile(filepath.Join(ck, "ckpt-"+step+suf), b, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []struct {
+		name, ckpt string
+		average    int
+		want       []string // checkpoints averaged; nil: a usage error
+		wantText   string   // in the error or the text summary
+	}{
+		{"two newest", "latest", 2, []string{"ckpt-5", "ckpt-7"}, "the mean of 2 checkpoints (ckpt-5 ... ckpt-7)"},
+		{"all three", "7", 3, []string{"ckpt-3", "ckpt-5", "ckpt-7"}, "the mean of 3 checkpoints"},
+		{"ending earlier", "5", 2, []string{"ckpt-3", "ckpt-5"}, "(ckpt-3 ... ckpt-5)"},
+		{"one is no average", "7", 1, nil, ""},
+		{"more than kept", "5", 3, nil, "--average 3: " + run + " keeps 2 checkpoints at or before ckpt-5"},
+		{"negative", "7", -2, nil, "--average -2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, asJSON := range []bool{true, false} {
+				out := filepath.Join(t.TempDir(), "model")
+				var buf bytes.Buffer
+				err := runExport(context.Background(), &exportOptions{Run: run, Checkpoint: c.ckpt, Out: out, Average: c.average, JSON: asJSON}, &buf)
+				if c.want == nil && c.wantText != "" {
+					if err == nil || exitCode(context.Background(), err) != exitUsage || !strings.Contains(err.Error(), c.wantText) {
+						t.Fatalf("err = %v, want a usage error with %q", err, c.wantText)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !asJSON {
+					if !strings.Contains(buf.String(), c.wantText) {
+						t.Errorf("summary %q, want %q", buf.String(), c.wantText)
+					}
+					continue
+				}
+				var sum train.Exported
+				if err := json.Unmarshal(buf.Bytes(), &sum); err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, p := range sum.Averaged {
+					got = append(got, filepath.Base(p))
+				}
+				if strings.Join(got, ",") != strings.Join(c.want, ",") {
+					t.Errorf("averaged %v, want %v", got, c.want)
+				}
 			}
 		})
 	}

@@ -93,30 +93,3 @@ func float32s(t *tf.Tensor) ([]float32, error) {
 	}
 	return v, nil
 }
-
-// loadAverage builds the Inference graph of cfg in cfg.Precision, opens a
-// session with o and sets its weights to the mean of the checkpoints at
-// prefixes (AverageCheckpoints; quantised by SetFloatWeights for int8).
-func loadAverage(cfg Config, prefixes []string, o SessionOptions) (*Model, *tf.Session, error) {
-	w, err := AverageCheckpoints(cfg, prefixes)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := Build(cfg, Inference)
-	if err != nil {
-		return nil, nil, err
-	}
-	sess, err := m.NewSession(o)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := sess.Run(nil, nil, []*tf.Operation{m.Init}); err != nil {
-		sess.Close()
-		return nil, nil, fmt.Errorf("graph: init: %w", err)
-	}
-	if err := m.SetFloatWeights(sess, w); err != nil {
-		sess.Close()
-		return nil, nil, err
-	}
-	return m, sess, nil
-}

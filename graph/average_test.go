@@ -35,26 +35,16 @@ func TestAverageCheckpoints(t *testing.T) {
 	var sets []map[string][]float32
 	for k := range 3 {
 		set, feed := map[string][]float32{}, map[string]*tf.Tensor{}
-		for _, v := range m.Vars {
-			if !v.Trainable {
-				continue
-			}
-			n := int64(1)
-			for _, d := range v.Shape {
-				n *= d
-			}
-			vals := make([]float32, n)
-			for i := range vals {
-				vals[i] = float32(0.5 * rng.NormFloat64())
-			}
-			tv, err := tf.NewTensor(vals)
+		names, flat, shapes := randomTrainable(m, rng, 0.5)
+		for i, name := range names {
+			tv, err := tf.NewTensor(flat[i])
 			if err == nil {
-				err = tv.Reshape(v.Shape)
+				err = tv.Reshape(shapes[i])
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			set[v.Name], feed[v.Name] = vals, tv
+			set[name], feed[name] = flat[i], tv
 		}
 		if err := m.SetWeights(s, feed); err != nil {
 			t.Fatal(err)
@@ -104,7 +94,7 @@ func TestAverageCheckpoints(t *testing.T) {
 }
 
 // TestExportAverageOfOneCheckpoint: the mean of a checkpoint with itself
-// is that checkpoint, so the averaging path (loadAverage) must serve the
+// is that checkpoint, so the averaging path (loadInference of two prefixes) must serve the
 // embeddings of LoadInference bit for bit, in fp32 and in int8 (where both
 // quantise the same float weights).
 func TestExportAverageOfOneCheckpoint(t *testing.T) {
@@ -141,7 +131,7 @@ func TestExportAverageOfOneCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s1.Close()
-		m2, s2, err := loadAverage(cfg, []string{p, p}, SessionOptions{IntraOp: 1, InterOp: 1})
+		m2, s2, err := loadInference(cfg, []string{p, p}, SessionOptions{IntraOp: 1, InterOp: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

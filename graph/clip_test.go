@@ -38,23 +38,7 @@ func TestClipByGlobalNorm(t *testing.T) {
 	base := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.withDefaults()
 	m0, _ := session(t, base, Train)
 	rng := rand.New(rand.NewPCG(4, 2))
-	var names []string
-	var flat [][]float32
-	var shapes [][]int64
-	for _, v := range m0.Vars {
-		if !v.Trainable {
-			continue
-		}
-		n := int64(1)
-		for _, d := range v.Shape {
-			n *= d
-		}
-		vals := make([]float32, n)
-		for i := range vals {
-			vals[i] = float32(0.3 * rng.NormFloat64())
-		}
-		names, flat, shapes = append(names, v.Name), append(flat, vals), append(shapes, v.Shape)
-	}
+	names, flat, shapes := randomTrainable(m0, rng, 0.3)
 	clips := []float64{1, 1000}
 	in, _ := json.Marshal(map[string]any{"g": flat, "shapes": shapes})
 	testenv.Reference(t, "clip-by-global-norm", clipScript, []string{string(in), "1,1000"}, func(t *testing.T, out []byte) {

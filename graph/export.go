@@ -68,6 +68,12 @@ func savedVariables(vars []Var) []SavedVariable {
 // "int8" through a float32 graph whose weights SetFloatWeights quantises.
 // The caller closes the session.
 func LoadInference(cfg Config, prefix string, o SessionOptions) (*Model, *tf.Session, error) {
+	return loadInference(cfg, []string{prefix}, o)
+}
+
+// loadInference is LoadInference of the mean of the checkpoints at
+// prefixes (AverageCheckpoints) when there is more than one.
+func loadInference(cfg Config, prefixes []string, o SessionOptions) (*Model, *tf.Session, error) {
 	m, err := Build(cfg, Inference)
 	if err != nil {
 		return nil, nil, err
@@ -76,26 +82,22 @@ func LoadInference(cfg Config, prefix string, o SessionOptions) (*Model, *tf.Ses
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := loadInto(m, sess, prefix); err != nil {
+	if err := loadInto(m, sess, prefixes); err != nil {
 		sess.Close()
 		return nil, nil, err
 	}
 	return m, sess, nil
 }
 
-// loadInto restores prefix into m (quantising for int8).
-func loadInto(m *Model, sess *tf.Session, prefix string) error {
-	if m.Config.Precision != "int8" {
-		return m.Restore(sess, prefix)
+// loadInto restores a single fp32/bf16 checkpoint into m directly; more
+// than one, or int8, go through the float weights of AverageCheckpoints
+// (of one checkpoint, its own weights), set by SetFloatWeights, which
+// quantises for int8.
+func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
+	if len(prefixes) == 1 && m.Config.Precision != "int8" {
+		return m.Restore(sess, prefixes[0])
 	}
-	fcfg := m.Config
-	fcfg.Precision = "fp32"
-	f, fs, err := LoadInference(fcfg, prefix, SessionOptions{IntraOp: 1, InterOp: 1})
-	if err != nil {
-		return err
-	}
-	defer fs.Close()
-	w, err := f.Weights(fs)
+	w, err := AverageCheckpoints(m.Config, prefixes)
 	if err != nil {
 		return err
 	}
@@ -116,19 +118,7 @@ func loadInto(m *Model, sess *tf.Session, prefix string) error {
 // embedding width.
 func Export(cfg Config, prefixes []string, dir string, features []byte) (*Meta, int, error) {
 	cfg.Device = ""
-	var (
-		m    *Model
-		sess *tf.Session
-		err  error
-	)
-	switch len(prefixes) {
-	case 0:
-		return nil, 0, fmt.Errorf("graph: export %s: no checkpoint", dir)
-	case 1:
-		m, sess, err = LoadInference(cfg, prefixes[0], SessionOptions{})
-	default:
-		m, sess, err = loadAverage(cfg, prefixes, SessionOptions{})
-	}
+	m, sess, err := loadInference(cfg, prefixes, SessionOptions{})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -85,3 +85,23 @@ func run(t testing.TB, s *tf.Session, feeds map[tf.Output]*tf.Tensor, fetches []
 	}
 	return out
 }
+
+// randomTrainable draws a value N(0, sd²) for every element of every
+// trainable variable of m, in m.Vars order: names, flat values, shapes.
+func randomTrainable(m *Model, rng *rand.Rand, sd float64) (names []string, flat [][]float32, shapes [][]int64) {
+	for _, v := range m.Vars {
+		if !v.Trainable {
+			continue
+		}
+		n := int64(1)
+		for _, d := range v.Shape {
+			n *= d
+		}
+		vals := make([]float32, n)
+		for i := range vals {
+			vals[i] = float32(sd * rng.NormFloat64())
+		}
+		names, flat, shapes = append(names, v.Name), append(flat, vals), append(shapes, v.Shape)
+	}
+	return names, flat, shapes
+}

@@ -37,14 +37,7 @@ func TestAverageCheckpoints(t *testing.T) {
 		set, feed := map[string][]float32{}, map[string]*tf.Tensor{}
 		names, flat, shapes := randomTrainable(m, rng, 0.5)
 		for i, name := range names {
-			tv, err := tf.NewTensor(flat[i])
-			if err == nil {
-				err = tv.Reshape(shapes[i])
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			set[name], feed[name] = flat[i], tv
+			set[name], feed[name] = flat[i], mustShaped(t, flat[i], shapes[i])
 		}
 		if err := m.SetWeights(s, feed); err != nil {
 			t.Fatal(err)

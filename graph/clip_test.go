@@ -57,14 +57,7 @@ func TestClipByGlobalNorm(t *testing.T) {
 				feeds := map[tf.Output]*tf.Tensor{}
 				fetch := []tf.Output{m.GradNorm}
 				for i, name := range names {
-					g, err := tf.NewTensor(flat[i])
-					if err == nil {
-						err = g.Reshape(shapes[i])
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					feeds[m.grads[name]] = g
+					feeds[m.grads[name]] = mustShaped(t, flat[i], shapes[i])
 					fetch = append(fetch, m.clipped[name])
 				}
 				vals := run(t, s, feeds, fetch)

@@ -104,10 +104,7 @@ func flat64(x *tf.Tensor) []float64 {
 // setFlat assigns flat values to v (float64).
 func setFlat(t *testing.T, m *Model, s *tf.Session, v Var, vals []float64) {
 	t.Helper()
-	x := mustTensor(t, append([]float64(nil), vals...))
-	if err := x.Reshape(v.Shape); err != nil {
-		t.Fatal(err)
-	}
+	x := mustShaped(t, append([]float64(nil), vals...), v.Shape)
 	if err := m.SetWeights(s, map[string]*tf.Tensor{v.Name: x}); err != nil {
 		t.Fatal(err)
 	}

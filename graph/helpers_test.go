@@ -76,6 +76,16 @@ func mustTensor(t testing.TB, v any) *tf.Tensor {
 	return x
 }
 
+// mustShaped is mustTensor of v reshaped to shape.
+func mustShaped(t testing.TB, v any, shape []int64) *tf.Tensor {
+	t.Helper()
+	x := mustTensor(t, v)
+	if err := x.Reshape(shape); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
 // run evaluates fetches with feeds and fails the test on error.
 func run(t testing.TB, s *tf.Session, feeds map[tf.Output]*tf.Tensor, fetches []tf.Output, targets ...*tf.Operation) []*tf.Tensor {
 	t.Helper()

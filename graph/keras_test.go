@@ -78,34 +78,13 @@ type kerasRef struct {
 // initializers.
 func TestKerasParity(t *testing.T) {
 	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.withDefaults()
-	m, s := session(t, cfg, Train)
-	init, err := m.Weights(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, _ := session(t, cfg, Train)
 	rng := rand.New(rand.NewPCG(9, 9))
 	x, lab := randomBatch(t, cfg, 8, rng)
 	w := map[string]*tf.Tensor{}
-	var names []string
-	var flat [][]float32
-	for _, v := range m.Vars {
-		if !v.Trainable {
-			continue
-		}
-		vals := make([]float32, len(flat32(init[v.Name])))
-		for i := range vals {
-			vals[i] = float32(0.5 * rng.NormFloat64())
-		}
-		t32, err := tf.NewTensor(vals)
-		if err == nil {
-			err = t32.Reshape(init[v.Name].Shape())
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		w[v.Name] = t32
-		names = append(names, v.Name)
-		flat = append(flat, vals)
+	names, flat, shapes := randomTrainable(m, rng, 0.5)
+	for i, name := range names {
+		w[name] = mustShaped(t, flat[i], shapes[i])
 	}
 	in, _ := json.Marshal(map[string]any{"x": flat32(x), "labels": lab.Value(), "w": flat})
 	args := []string{string(in)}

@@ -104,12 +104,13 @@ class Progress:
     def __init__(self, name, total, every=5.0):
         self.name, self.total, self.every = name, total, every
         self.t0 = self.last = time.time()
+        self.shown = -1
 
     def show(self, n, segs, final=False):
         now = time.time()
-        if not final and now - self.last < self.every:
+        if (not final and now - self.last < self.every) or (final and n == self.shown):
             return
-        self.last = now
+        self.last, self.shown = now, n
         dt = max(now - self.t0, 1e-9)
         eta = (self.total - n) * dt / max(n, 1)
         print("%s: %d/%d utterances (%.1f files/s, %.1f segments/s, ETA %dm%02ds)"

@@ -271,6 +271,10 @@ class IDsTest(unittest.TestCase):
         items = corpus.scan(d, "auto")
         self.assertEqual([it.utt for it in items], want)
         self.assertEqual([(it.speaker, it.start, it.end) for it in items], [("A", 0, 0), ("B", 0.1, 0.4), ("A", 0.3, 0.55)])
+        import manifest
+        from_store = manifest.store_items(store)  # the segments as the manifest's source column gives them
+        self.assertEqual([(it.utt, os.path.realpath(it.path), it.start, it.end) for it in from_store],
+                         [(it.utt, os.path.realpath(it.path), it.start, it.end) for it in items])
         out = os.path.join(self.tmp, "kaldi.emb")
         r = run_peers("--peer", "campplus", "--in", os.path.join(store, "manifest.tsv"), "--out", out)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -30,8 +30,9 @@ RE_ZHAW = re.compile(r"^zhaw:(.*):(.+)\.\.(.+)\((\d+)\)$")
 
 
 def store_dir(path):
-    """The store directory of a --in that names a store or its manifest.tsv, else None."""
-    if os.path.isdir(path) and os.path.exists(os.path.join(path, "manifest.tsv")):
+    """The store directory of a --in that names a store (frames.npy and manifest.tsv, as
+    source.isStore) or its manifest.tsv, else None."""
+    if os.path.isdir(path) and all(os.path.exists(os.path.join(path, f)) for f in ("frames.npy", "manifest.tsv")):
         return path
     if os.path.basename(path) == "manifest.tsv" and os.path.isfile(path):
         return os.path.dirname(path) or "."

@@ -25,7 +25,8 @@
 #               (scripts/peers, docs/peers.md; default "resemblyzer campplus" when
 #               .peers-venv exists, from `make peers`; "" for none). Their rows are
 #               named peer-<name>; their outputs resume when a run is interrupted.
-#   PEERS_THREADS torch threads of the peers (default 0: one per core)
+#   PEERS_THREADS torch threads of each peer process (default 1; 0: one per core;
+#               docs/peers.md: 2 threads were several times slower on a shared 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
@@ -89,7 +90,7 @@ for m in $MODELS; do
 done
 for p in $PEERS; do
   echo "== peer $p (pretrained; scripts/peers/peers.py)"
-  embed_all "peer-$p" "$PEERS_PY" scripts/peers/peers.py --peer "$p" --threads "${PEERS_THREADS:-0}" --skip-done
+  embed_all "peer-$p" "$PEERS_PY" scripts/peers/peers.py --peer "$p" --threads "${PEERS_THREADS:-1}" --skip-done
 done
 ntest=$(wc -l < "$SPL/test.list"); nsingle=$(wc -l < "$OUT/baseline/single-test/utt.list")
 {

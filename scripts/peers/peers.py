@@ -39,7 +39,9 @@ def parse_args(argv):
     ap.add_argument("--vad", choices=["auto", "on", "off"], default="auto",
                     help="trim leading/trailing silence as 'voxsiam features --vad' (auto: as the store's features.json says; off for audio)")
     ap.add_argument("--vad-threshold-db", type=float, default=60.0, help="with --vad on for audio input")
-    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default, one per core)")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch threads (0: torch's default, one per core); default 1: on the shared 2-core machine "
+                         "2 threads ran 4.7x (Resemblyzer) and over 10x (CAM++) slower (docs/peers.md)")
     ap.add_argument("--batch", type=int, default=32, help="utterances decoded and embedded together")
     ap.add_argument("--chunk", type=int, default=512, help="utterances per resumable chunk on disk")
     ap.add_argument("--limit", type=int, default=0, help="embed only the first N utterances (0: all)")

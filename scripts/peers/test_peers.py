@@ -205,6 +205,9 @@ class OutputTest(unittest.TestCase):
         got = np.load(os.path.join(resumed, "embeddings.npy"))
         np.testing.assert_allclose(got[:2], 2 * emb[:2], atol=1e-6)
         np.testing.assert_allclose(got[2:], emb[2:], atol=1e-5)
+        r = run_peers("--peer", "campplus", "--in", self.tree, "--out", resumed, "--skip-done")
+        self.assertIn("already holds this run", r.stderr)
+        np.testing.assert_array_equal(np.load(os.path.join(resumed, "embeddings.npy")), got)  # not redone from the audio
 
     def test_restart_with_other_settings_is_refused(self):
         out = os.path.join(self.tmp, "o")

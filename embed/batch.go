@@ -2,6 +2,7 @@ package embed
 
 import (
 	"fmt"
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // pending is an utterance whose segments wait in the batch.
@@ -121,7 +122,7 @@ func sliceRows(x []float32, k, n, d int) []float32 {
 // emit appends the rows of one utterance: pooled, or one per segment.
 func (b *batcher) emit(u pending, emb []float32, dim int, dist []float32, dd int) {
 	r := b.res
-	if b.opts.Pooling == PoolNone {
+	if b.opts.Pooling == spec.PoolNone {
 		for s := 0; s < u.nSegs; s++ {
 			id := fmt.Sprintf("%s-%04d", u.in.ID, s)
 			b.row(id, u.in.Speaker)

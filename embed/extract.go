@@ -3,9 +3,9 @@ package embed
 import (
 	"context"
 	"fmt"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"math"
 
-	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 )
@@ -16,7 +16,7 @@ type ExtractOptions struct {
 	// MinDuration skips inputs with less audio (seconds; Result.Skipped),
 	// before the Short policy applies; 0 keeps every input.
 	MinDuration   float64
-	Pooling       string // PoolMean, PoolWeighted or PoolNone; default the model's (Model.Pooling)
+	Pooling       string // spec.PoolMean, spec.PoolWeighted or spec.PoolNone; default the model's (Model.Pooling)
 	Workers       int    // decode+featurise goroutines; <= 0: one per core (ordered.Workers)
 	Distributions bool   // also run the "distribution" signature
 	Strict        bool   // fail on the first unreadable input instead of skipping it
@@ -35,7 +35,7 @@ type Problem struct {
 
 // Result holds the embeddings of an extraction.
 type Result struct {
-	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with PoolNone
+	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with spec.PoolNone
 	Utt2Spk  map[string]string // rows with a known speaker
 	Emb      []float32         // [len(IDs), Dim] float32, row-major
 	Dim      int
@@ -71,7 +71,7 @@ func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions)
 	}
 	opts = opts.withDefaults(m)
 	if err := opts.Validate(); err != nil { // only the model's pooling can be at fault here
-		return nil, errs.BadData("embed: the model's %s: %v", graph.MetaAsset, err)
+		return nil, errs.BadData("embed: the model's %s: %v", spec.MetaAsset, err)
 	}
 	if opts.Distributions && !m.HasDistribution() {
 		return nil, fmt.Errorf("embed: the model has no distribution signature")
@@ -109,8 +109,12 @@ func (o ExtractOptions) withDefaults(m *Model) ExtractOptions {
 // MinDuration as a usage error (errs.ErrUsage); "" is a default.
 func (o ExtractOptions) Validate() error {
 	switch {
-	case o.Pooling != "" && o.Pooling != PoolMean && o.Pooling != PoolWeighted && o.Pooling != PoolNone:
-		return errs.Usage("embed: pooling %q: want mean, weighted or none", o.Pooling)
+	case o.Pooling != "":
+		if _, err := spec.ParsePooling("embed: pooling", o.Pooling); err != nil {
+			return err
+		}
+	}
+	switch {
 	case o.Short != "" && o.Short != ShortPad && o.Short != ShortSkip:
 		return errs.Usage("embed: short %q: want pad or skip", o.Short)
 	case o.MinDuration < 0 || math.IsNaN(o.MinDuration):

@@ -3,13 +3,14 @@ package embed
 import (
 	"context"
 	"fmt"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"math"
 	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/voxsiam/voxsiam/internal/modeltest"
+	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -68,10 +69,10 @@ func TestRoundTrip(t *testing.T) {
 		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
 		e := run.Embed(t, segs, k)
 		p := run.Distribution(t, segs, k)
-		want = append(want, Pool(nil, e, w, k, 10, PoolWeighted)...)
-		wantDist = append(wantDist, Pool(nil, p, w, k, 4, PoolWeighted)...)
+		want = append(want, Pool(nil, e, w, k, 10, spec.PoolWeighted)...)
+		wantDist = append(wantDist, Pool(nil, p, w, k, 4, spec.PoolWeighted)...)
 	}
-	res, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolWeighted, Distributions: true, Workers: 2, Batch: 3})
+	res, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolWeighted, Distributions: true, Workers: 2, Batch: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// Batches of 2: utterance a's 3 segments span two runs (only full
 	// batches run before the last), the rows must not change.
-	r2, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolWeighted, Distributions: true, Workers: 2, Batch: 2})
+	r2, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolWeighted, Distributions: true, Workers: 2, Batch: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +95,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// Segment-level rows and skipped short utterances (lengths 100, 20, 80,
 	// 41 frames: 3 + 0 + 2 + 2 segments).
-	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolNone, Short: ShortSkip, Workers: 1})
+	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolNone, Short: ShortSkip, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeStore()
-	rs, err := Extract(context.Background(), m, in, ExtractOptions{Pooling: PoolWeighted, Workers: 2})
+	rs, err := Extract(context.Background(), m, in, ExtractOptions{Pooling: spec.PoolWeighted, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

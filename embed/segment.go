@@ -2,6 +2,7 @@ package embed
 
 import (
 	"fmt"
+	"github.com/voxsiam/voxsiam/internal/spec"
 
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
@@ -10,13 +11,6 @@ import (
 const (
 	ShortPad  = "pad"  // repeat the frames cyclically up to one segment
 	ShortSkip = "skip" // drop the utterance (reported as a warning)
-)
-
-// Pooling of segment embeddings into one utterance embedding.
-const (
-	PoolMean     = "mean"     // plain mean over segments (Stadelmann et al. 2018)
-	PoolWeighted = "weighted" // mean weighted by the new frames each segment covers
-	PoolNone     = "none"     // no pooling: one output row per segment
 )
 
 // Cut splits frames (row-major [nFrames, nMels]) into segments of segLen
@@ -61,14 +55,14 @@ func Cut(frames []float32, nFrames, nMels, segLen int, short string) (segs, weig
 }
 
 // Pool averages the n segment embeddings emb ([n, dim] row-major) of one
-// utterance into dst ([dim], reused when large enough): PoolMean ignores
-// weights, PoolWeighted uses them (see Cut). It panics for PoolNone or an
+// utterance into dst ([dim], reused when large enough): spec.PoolMean ignores
+// weights, spec.PoolWeighted uses them (see Cut). It panics for spec.PoolNone or an
 // unknown method, and when n == 0.
 func Pool(dst, emb, weights []float32, n, dim int, method string) []float32 {
 	if n == 0 || len(emb) < n*dim || len(weights) < n {
 		panic("embed: Pool shape mismatch")
 	}
-	if method != PoolMean && method != PoolWeighted {
+	if method != spec.PoolMean && method != spec.PoolWeighted {
 		panic(fmt.Sprintf("embed: Pool method %q", method))
 	}
 	if cap(dst) < dim {
@@ -79,7 +73,7 @@ func Pool(dst, emb, weights []float32, n, dim int, method string) []float32 {
 	total := 0.0
 	for k := 0; k < n; k++ {
 		w := 1.0
-		if method == PoolWeighted {
+		if method == spec.PoolWeighted {
 			w = float64(weights[k])
 		}
 		total += w

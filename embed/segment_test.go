@@ -1,6 +1,7 @@
 package embed
 
 import (
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,8 +55,8 @@ func TestPool(t *testing.T) {
 		name, method string
 		want         []float32 // computed by hand
 	}{
-		{"mean", PoolMean, []float32{3, 4}},             // (1+3+5)/3, (2+4+6)/3
-		{"weighted", PoolWeighted, []float32{2.6, 3.6}}, // (1+3+2.5)/2.5, (2+4+3)/2.5
+		{"mean", spec.PoolMean, []float32{3, 4}},             // (1+3+5)/3, (2+4+6)/3
+		{"weighted", spec.PoolWeighted, []float32{2.6, 3.6}}, // (1+3+2.5)/2.5, (2+4+3)/2.5
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := Pool(nil, emb, w, 3, 2, c.method)

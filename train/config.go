@@ -16,8 +16,8 @@ import (
 // overridden by command-line flags and written to <run>/config.toml.
 type Config struct {
 	Model spec.Config `toml:"model"` // network, loss, optimiser and device (internal/spec; graph builds it)
-	Train Options      `toml:"train"` // the loop
-	Data  DataConfig   `toml:"data"`  // where segments come from
+	Train Options     `toml:"train"` // the loop
+	Data  DataConfig  `toml:"data"`  // where segments come from
 }
 
 // Options configure the training loop. Step counts are mini-batches.

@@ -15,9 +15,9 @@ import (
 
 // Files of a run directory (see the package documentation).
 const (
-	ConfigFile    = "config.toml"   // effective Config
+	ConfigFile    = "config.toml"    // effective Config
 	FeaturesFile  = feature.FileName // the store's feature.Config
-	CheckpointDir = "checkpoints"   // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
+	CheckpointDir = "checkpoints"    // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
 )
 
 // ErrNotRun is wrapped by OpenRun when dir has no config.toml.

@@ -2,6 +2,7 @@ package augment
 
 import (
 	"fmt"
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"math"
 	"testing"
 )
@@ -31,7 +32,7 @@ with tempfile.TemporaryDirectory() as tmp:
 print(json.dumps(out))
 `
 	in := map[string]any{"pcm": wav}
-	if havePython() {
+	if testenv.HavePython(t) {
 		testenv_require(t, "sox")
 	}
 	xq := make([]float32, len(wav))

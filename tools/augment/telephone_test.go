@@ -2,6 +2,7 @@ package augment
 
 import (
 	"encoding/hex"
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"math"
 	"testing"
 )
@@ -35,7 +36,7 @@ print(json.dumps(out))
 		enc  func(int16) byte
 		dec  func(byte) int16
 	}{{"mulaw", MuLawEncode, MuLawDecode}, {"alaw", ALawEncode, ALawDecode}}
-	if havePython() {
+	if testenv.HavePython(t) {
 		testenv_require(t, "sox")
 	}
 	for _, ref := range references(t, "g711", script, map[string]any{"pcm": pcm}) {

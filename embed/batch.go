@@ -2,6 +2,7 @@ package embed
 
 import (
 	"fmt"
+
 	"github.com/voxsiam/voxsiam/internal/spec"
 )
 

@@ -3,11 +3,11 @@ package embed
 import (
 	"context"
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"math"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // ExtractOptions configure Extract.

@@ -2,7 +2,6 @@ package embed
 
 import (
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"os"
 	"sort"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	corepb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // Options select the signature and tensors of a SavedModel and the

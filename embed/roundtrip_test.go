@@ -3,13 +3,13 @@ package embed
 import (
 	"context"
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"math"
 	"math/rand"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/tools/store"
 )

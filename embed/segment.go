@@ -2,8 +2,8 @@ package embed
 
 import (
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/spec"
 
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 

@@ -1,11 +1,12 @@
 package embed
 
 import (
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // Frames are numbered 1..nFrames with 2 mel bins each, frame t = [t, -t], so

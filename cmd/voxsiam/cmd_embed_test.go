@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"math"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/embed"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/audio"

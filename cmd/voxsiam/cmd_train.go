@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/spec"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/train"
 )
 

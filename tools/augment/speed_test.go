@@ -2,9 +2,10 @@ package augment
 
 import (
 	"fmt"
-	"github.com/voxsiam/voxsiam/internal/testenv"
 	"math"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
 // TestSpeedMatchesSoxAndScipy compares Speed on a chirp with

@@ -2,9 +2,10 @@ package augment
 
 import (
 	"encoding/hex"
-	"github.com/voxsiam/voxsiam/internal/testenv"
 	"math"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
 // TestG711MatchesSox encodes every 7th 16-bit value with µ-law and A-law

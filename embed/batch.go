@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
 // pending is an utterance whose segments wait in the batch.
@@ -47,8 +48,8 @@ func (b *batcher) add(l loaded) error {
 		return nil
 	}
 	if l.n < b.m.Frames {
-		b.res.Padded = append(b.res.Padded, Problem{Source: l.in.Source,
-			Defect: fmt.Sprintf("%.3f s of audio (%d frames), shorter than one %d-frame segment: repeat-padded", l.seconds, l.n, b.m.Frames)})
+		b.res.Padded = append(b.res.Padded, dataset.Skipped{Source: l.in.Source,
+			Reason: fmt.Sprintf("%.3f s of audio (%d frames), shorter than one %d-frame segment: repeat-padded", l.seconds, l.n, b.m.Frames)})
 	}
 	b.res.Seconds += l.seconds
 	b.segs = append(b.segs, segs...)
@@ -63,7 +64,7 @@ func (b *batcher) add(l loaded) error {
 }
 
 func (b *batcher) skip(in Input, defect string) {
-	b.res.Skipped = append(b.res.Skipped, Problem{Source: in.Source, Defect: defect})
+	b.res.Skipped = append(b.res.Skipped, dataset.Skipped{Source: in.Source, Reason: defect})
 	if b.opts.Progress != nil {
 		b.opts.Progress(in, 0)
 	}

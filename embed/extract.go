@@ -8,6 +8,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
 // ExtractOptions configure Extract.
@@ -27,12 +28,6 @@ type ExtractOptions struct {
 	Progress func(in Input, segments int)
 }
 
-// Problem is an input that was skipped: the file and the defect.
-type Problem struct {
-	Source string `json:"source"`
-	Defect string `json:"defect"`
-}
-
 // Result holds the embeddings of an extraction.
 type Result struct {
 	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with spec.PoolNone
@@ -43,10 +38,10 @@ type Result struct {
 	DistDim  int
 	Segments int     // segments run through the model
 	Seconds  float64 // audio duration of the embedded utterances
-	Skipped  []Problem
+	Skipped  []dataset.Skipped
 	// Padded are the embedded utterances shorter than one segment, which
 	// ShortPad repeat-padded: their embeddings rest on little audio.
-	Padded []Problem
+	Padded []dataset.Skipped
 }
 
 // loaded is one featurised input, delivered in input order.

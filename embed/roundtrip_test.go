@@ -103,7 +103,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("pooling none, short skip: ids %v skipped %v padded %v", rn.IDs, rn.Skipped, rn.Padded)
 	}
 	// Padded (ShortPad): only b, the one utterance under 40 frames.
-	if len(res.Padded) != 1 || res.Padded[0].Source != "mem-b" || !strings.Contains(res.Padded[0].Defect, "20 frames") {
+	if len(res.Padded) != 1 || res.Padded[0].Source != "mem-b" || !strings.Contains(res.Padded[0].Reason, "20 frames") {
 		t.Errorf("padded %+v, want mem-b's 20 frames", res.Padded)
 	}
 	// MinDuration 0.5 s skips b (0.2 s) and d (0.41 s) before padding.
@@ -112,7 +112,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(rm.IDs) != "[a c]" || len(rm.Skipped) != 2 || rm.Skipped[1].Source != "mem-d" ||
-		!strings.Contains(rm.Skipped[0].Defect, "0.200 s of audio, shorter than the minimum duration 0.5 s") || len(rm.Padded) != 0 {
+		!strings.Contains(rm.Skipped[0].Reason, "0.200 s of audio, shorter than the minimum duration 0.5 s") || len(rm.Padded) != 0 {
 		t.Errorf("min duration 0.5 s: ids %v skipped %+v padded %+v", rm.IDs, rm.Skipped, rm.Padded)
 	}
 	// The same frames read back from a feature store give the same rows.

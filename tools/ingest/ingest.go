@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
@@ -98,7 +99,7 @@ func add(sw *store.Writer, r featResult, strict bool, sum *Summary, warn io.Writ
 	}
 	if r.err != nil {
 		if strict {
-			return badFile{fmt.Errorf("features: %s: %w", it.Source(), r.err)}
+			return errs.AsBadData(fmt.Errorf("features: %s: %w", it.Source(), r.err)) // bad input data whatever its own class, as a strict run reports it
 		}
 		fmt.Fprintf(warn, "features: skipping %s: %v\n", it.Source(), r.err)
 		sum.Skipped = append(sum.Skipped, dataset.Skipped{Source: it.Source(), Reason: r.err.Error()})

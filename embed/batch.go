@@ -42,7 +42,7 @@ func (b *batcher) add(l loaded) error {
 		b.skip(l.in, fmt.Sprintf("%.3f s of audio, shorter than the minimum duration %g s", l.seconds, b.opts.MinDuration))
 		return nil
 	}
-	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short)
+	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short, b.m.Partial())
 	if n == 0 {
 		b.skip(l.in, fmt.Sprintf("%d frames, shorter than one %d-frame segment", l.n, b.m.Frames))
 		return nil

@@ -11,7 +11,9 @@ import (
 	corepb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Options select the signature and tensors of a SavedModel and the
@@ -68,6 +70,16 @@ func (m *Model) Pooling() string {
 	return spec.PoolMean
 }
 
+// Partial is the model's policy for an utterance's final partial segment
+// (Cut): its features' "partial" (assets/voxsiam.json), else
+// feature.PartialOverlapLast, the default.
+func (m *Model) Partial() string {
+	if m.Meta != nil && m.Meta.Features != nil && m.Meta.Features.Partial != "" {
+		return m.Meta.Features.Partial
+	}
+	return feature.PartialOverlapLast
+}
+
 // LoadModel loads the SavedModel in dir with tags ["serve"] and resolves the
 // input and output tensors. The input must be float32 [batch, frames, bins].
 func LoadModel(dir string, opts Options) (m *Model, err error) {
@@ -90,6 +102,13 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 	if m.Meta, err = spec.ReadMeta(dir); err != nil {
 		sm.Session.Close()
 		return nil, err
+	}
+	switch p := m.Partial(); p {
+	case feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop:
+	default:
+		sm.Session.Close()
+		return nil, errs.BadData("embed: model %s: %s: features partial %q, want %s, %s or %s",
+			dir, spec.MetaAsset, p, feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop)
 	}
 	if err := m.resolve(opts); err != nil {
 		sm.Session.Close()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -66,7 +67,7 @@ func TestRoundTrip(t *testing.T) {
 		}
 		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem-" + string(rune('a'+i)),
 			Load: func(context.Context) ([]float32, int, float64, error) { return fr, n, float64(n) / 100, nil }})
-		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
+		segs, w, k := Cut(fr, n, 128, 40, ShortPad, feature.PartialOverlapLast)
 		e := run.Embed(t, segs, k)
 		p := run.Distribution(t, segs, k)
 		want = append(want, Pool(nil, e, w, k, 10, spec.PoolWeighted)...)

@@ -15,17 +15,20 @@ const (
 
 // Cut splits frames (row-major [nFrames, nMels]) into segments of segLen
 // frames for inference: the whole non-overlapping segments, then, when
-// nFrames is not a multiple of segLen, one segment made of the last segLen
-// frames (overlapping its predecessor: no padding is ever seen). weights[k]
-// is the fraction of segment k's frames not covered by earlier segments:
-// 1 for whole segments, (nFrames mod segLen)/segLen for the overlapping last.
+// nFrames is not a multiple of segLen, the rest as the model's
+// features.json "partial" says (feature.Segments): feature.PartialOverlapLast
+// (the default) one segment made of the last segLen frames (overlapping
+// its predecessor: no padding is ever seen), feature.PartialPad the rest
+// zero-padded, feature.PartialDrop nothing. weights[k] is the fraction of
+// segment k's frames not covered by earlier segments: 1 for whole segments,
+// (nFrames mod segLen)/segLen for an overlapping or padded last.
 //
 // Utterances shorter than segLen follow short: ShortPad repeats the frames
 // cyclically (frame t of the segment is frame t mod nFrames; weight 1),
 // ShortSkip returns no segments. nFrames == 0 gives no segments.
 //
 //	segs: [nSegs, segLen, nMels] float32, row-major
-func Cut(frames []float32, nFrames, nMels, segLen int, short string) (segs, weights []float32, nSegs int) {
+func Cut(frames []float32, nFrames, nMels, segLen int, short, partial string) (segs, weights []float32, nSegs int) {
 	if len(frames) < nFrames*nMels || segLen <= 0 || nMels <= 0 {
 		panic("embed: Cut shape mismatch")
 	}
@@ -43,12 +46,12 @@ func Cut(frames []float32, nFrames, nMels, segLen int, short string) (segs, weig
 	case nFrames < segLen:
 		panic(fmt.Sprintf("embed: unknown short policy %q", short))
 	}
-	segs, nSegs = feature.Segments(frames, nFrames, nMels, segLen, feature.PartialOverlapLast)
+	segs, nSegs = feature.Segments(frames, nFrames, nMels, segLen, partial)
 	weights = make([]float32, nSegs)
 	for k := range weights {
 		weights[k] = 1
 	}
-	if rest := nFrames % segLen; rest > 0 {
+	if rest := nFrames % segLen; rest > 0 && partial != feature.PartialDrop {
 		weights[nSegs-1] = float32(rest) / float32(segLen)
 	}
 	return segs, weights, nSegs

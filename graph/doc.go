@@ -2,9 +2,13 @@
 // Stadelmann et al. (2018) as a TensorFlow graph from Go (tfgo and the
 // galeone/tensorflow bindings over the libtensorflow C API), with the
 // pairwise KL (PKLD) loss, its gradients, Adam, and TF1-style checkpoints.
-// It writes SavedModels with their assets/voxsiam.json (Export, Meta) and
-// is one of the three packages that import TensorFlow, with train (the
-// training session) and embed (serving SavedModels); internal/archtest
+// It builds the network internal/spec.Config describes (spec holds the
+// configuration, its defaults and validation, the voxsiam.json schema and
+// the other shared words, without TensorFlow) and writes SavedModels with
+// their assets/voxsiam.json (Export, spec.Meta). Five packages import
+// TensorFlow: graph, train (the training session), embed (serving
+// SavedModels, without importing graph), internal/tfserver (the gRPC
+// server) and the test kit internal/testkit/modeltest; internal/archtest
 // holds the table of who may import what. Build is the one boundary where
 // binding panics become errors.
 //

@@ -98,7 +98,7 @@ func TestRunEmbed(t *testing.T) {
 			t.Fatal(err)
 		}
 		fr, n := ext.Compute(nil, x)
-		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad)
+		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad, feature.PartialOverlapLast)
 		want := embed.Pool(nil, run.Embed(t, segs, k), w, k, 8, spec.PoolMean)
 		d := 0.0
 		for j, v := range set.Row(i) {

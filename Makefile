@@ -62,16 +62,19 @@ FUZZ_EXECS ?= 20000
 setup: apt venv tflib gomod
 
 ifeq ($(NO_APT),)
-apt: $(STAMP_APT) apt-lists
+apt: $(STAMP_APT)
 else
 apt: apt-none
 endif
 
 # Installs what is missing; reruns when this Makefile (the lists) changes.
-$(STAMP_APT): Makefile
+$(STAMP_APT): Makefile | apt-lists
 	@mkdir -p $(TFLIB)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make setup: missing Debian packages:" $$missing >&2; \
+	    echo "  as root: apt-get install" $$missing "(or make setup NO_APT=1: docs/install.md)" >&2; exit 1; fi; \
 	  echo "apt-get install:" $$missing; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi

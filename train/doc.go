@@ -90,7 +90,7 @@
 // default device, which with one pinned device is that device. With
 // Train.LocalDevices the towers get devices of their own (graph.TowerDevices),
 // and graph.BuildTowers puts each tower's gradient ops on its device and the
-// rest on [model] device (measured, graph/doc.go "Towers"). Op types of a Train
+// rest on [model] device (graph/doc.go "Towers"; measured in docs/results/graph.md). Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:
 //

@@ -96,13 +96,13 @@ func zipFixture(t *testing.T, path string, files map[string][]byte) {
 
 // TestBuildUQM builds from package trees shaped like uqm-voice and
 // uqm-content: speakers are actors (two folders of David Bryce make one
-// speaker), the probe, the uncredited and the two-actor folders are left
-// out, the licence is marked non-commercial, and --commercial-only refuses it.
+// speaker), the probe, the uncredited, the two-actor and the
+// effect-screened (spathi) folders are left out, the licence is marked non-commercial, and --commercial-only refuses it.
 func TestBuildUQM(t *testing.T) {
 	d := t.TempDir()
-	voice := map[string][]byte{"3dovoice/3dovoice.rmp": []byte("x"), "3dovoice/spathi/spathi.txt": []byte("#(HELLO) spathi-000.ogg")}
-	for i, f := range []string{"spathi/spathi-000", "spathi/spathi-001", "shofixti/shofixti-000", "thraddash/thraddash-000",
-		"probe/probe-000", "safeones/safeones-000", "zoqfotpik/zoqfotpik-000"} {
+	voice := map[string][]byte{"3dovoice/3dovoice.rmp": []byte("x"), "3dovoice/ilwrath/ilwrath.txt": []byte("#(HELLO) ilwrath-000.ogg")}
+	for i, f := range []string{"ilwrath/ilwrath-000", "ilwrath/ilwrath-001", "shofixti/shofixti-000", "thraddash/thraddash-000",
+		"spathi/spathi-000", "probe/probe-000", "safeones/safeones-000", "zoqfotpik/zoqfotpik-000"} {
 		voice["3dovoice/"+f+".ogg"] = tone(t, 200+40*float64(i), 11025, 0.3) // WAV bytes stand in for Ogg
 	}
 	zipFixture(t, filepath.Join(d, "v/usr/share/games/uqm/content/addons/uqm-0.8.0-voice.uqm"), voice)
@@ -122,16 +122,57 @@ func TestBuildUQM(t *testing.T) {
 		t.Errorf("speakers/groups/files (-want +got):\n%s", d)
 	}
 	tsv, _ := os.ReadFile(filepath.Join(out, "speakers.tsv"))
-	for _, want := range []string{"\tcommercial\n", "CC-BY-NC-SA-2.5", "\tno\n", "David Bryce of the comm folders shofixti (credits line 19), spathi (credits line 20)"} {
+	for _, want := range []string{"\tcommercial\n", "CC-BY-NC-SA-2.5", "\tno\n", "David Bryce of the comm folders ilwrath (credits line 18), shofixti (credits line 19)"} {
 		if !strings.Contains(string(tsv), want) {
 			t.Errorf("speakers.tsv lacks %q:\n%s", want, tsv)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "uqm-david-bryce", "spathi-001.wav")); err != nil {
+	if _, err := os.Stat(filepath.Join(out, "uqm-david-bryce", "ilwrath-001.wav")); err != nil {
 		t.Error(err)
 	}
 	if _, err := Build(context.Background(), Options{Out: filepath.Join(d, "out2"), Sources: []string{"uqm"}, Unpacker: unp,
 		Converter: &wavConverter{}, CommercialOnly: true}); err == nil || !strings.Contains(err.Error(), "non-commercial") {
 		t.Errorf("commercial-only: err %v, want a refusal of uqm", err)
+	}
+}
+
+// TestCastUQMRealFolders: on the 27 folders of uqm-voice 0.8.0+deb-1 and
+// its credits, the cast keeps 12 actors over 18 folders and drops the
+// probe (a machine credit), safeones (uncredited), zoqfotpik (two actors)
+// and the six folders screened for voice effects.
+func TestCastUQMRealFolders(t *testing.T) {
+	cs, err := ParseUQMCredits("credits.txt", []byte(fixtureCredits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cast, err := CastUQM(cs, uqmFolders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"arilou": "Rich Betz", "chmmr": "Erol Otus", "commander": "Alex Bennett", "ilwrath": "David Bryce",
+		"melnorme": "Larry Zee", "mycon": "Paul Reiche III", "orz": "Greg Johnson", "shofixti": "David Bryce",
+		"slylandro": "Brad Van Tighem", "starbase": "Alex Bennett", "supox": "Lauren Forcella", "syreen": "Madeleine Wild",
+		"thraddash": "Richard Antaki", "umgah": "Larry Zee", "utwig": "Greg Johnson", "vux": "Madeleine Wild",
+		"yehat": "Bruce Leyland", "yehatrebels": "Bruce Leyland"}
+	if d := cmp.Diff(want, cast.Actor); d != "" {
+		t.Errorf("kept folders (-want +got):\n%s", d)
+	}
+	why := map[string]string{}
+	for f, w := range cast.Dropped {
+		why[f], _, _ = strings.Cut(w, ":")
+	}
+	wantWhy := map[string]string{"probe": `credited to "840-AV" (line 39)`, "safeones": "uncredited",
+		"zoqfotpik": "voiced by Roy Blumenfeld (line 16) and Madeleine Wild (line 33)",
+		"druuge": "voice effects", "kohrah": "voice effects", "pkunk": "voice effects", "spathi": "voice effects",
+		"talkingpet": "voice effects", "urquan": "voice effects"}
+	if d := cmp.Diff(wantWhy, why); d != "" {
+		t.Errorf("dropped folders (-want +got):\n%s", d)
+	}
+	actors := map[string]bool{}
+	for _, a := range cast.Actor {
+		actors[a] = true
+	}
+	if len(actors) != 12 {
+		t.Errorf("%d actors kept, want 12", len(actors))
 	}
 }

@@ -21,11 +21,14 @@ import (
 // one person, so the timbre is a recorded person's.
 const Mbrola = "mbrola"
 
-// MbrolaLicence is the licence of every MBROLA database (each package's
-// copyright file, "Terms and conditions"): use only with the mbrola program,
-// for non-commercial, non-military purposes; no sale or incorporation into
-// commercial products.
-const MbrolaLicence = "MBROLA database licence (Faculté polytechnique de Mons): non-commercial, non-military use with the mbrola program only"
+// MbrolaLicence summarises the licence of the MBROLA databases (each
+// package's copyright file, "Terms and conditions"): synthesis only with the
+// mbrola program; free to copy when no charge is made, but not to be sold or
+// incorporated into a product that is sold without the database owner's
+// permission (22 of the 23 databases read here; en1 carries more permissive
+// terms of its own); some add "not for military purposes".
+// A model trained on them is therefore treated as non-commercial.
+const MbrolaLicence = "MBROLA database terms: synthesis with the mbrola program only; no sale or incorporation into a sold product without the owner's permission (non-commercial)"
 
 // MbrolaDB is one MBROLA voice database: one recorded person.
 type MbrolaDB struct {

@@ -163,7 +163,7 @@ func TestCastUQMRealFolders(t *testing.T) {
 	}
 	wantWhy := map[string]string{"probe": `credited to "840-AV" (line 39)`, "safeones": "uncredited",
 		"zoqfotpik": "voiced by Roy Blumenfeld (line 16) and Madeleine Wild (line 33)",
-		"druuge": "voice effects", "kohrah": "voice effects", "pkunk": "voice effects", "spathi": "voice effects",
+		"druuge":    "voice effects", "kohrah": "voice effects", "pkunk": "voice effects", "spathi": "voice effects",
 		"talkingpet": "voice effects", "urquan": "voice effects"}
 	if d := cmp.Diff(wantWhy, why); d != "" {
 		t.Errorf("dropped folders (-want +got):\n%s", d)

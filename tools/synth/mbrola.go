@@ -169,17 +169,12 @@ func mbrolaVoices() ([]Voice, error) {
 	if MbrolaDataDir == "" {
 		return nil, fmt.Errorf("no mbrola databases prepared (synth.PrepareMbrola)")
 	}
-	files, _ := filepath.Glob(filepath.Join(EspeakVoiceDir, "mb", "mb-*"))
+	defs, err := readMbrolaVoiceDefs()
+	if err != nil {
+		return nil, err
+	}
 	var vs []Voice
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		d, err := ParseMbrolaVoiceDef(f, data)
-		if err != nil {
-			return nil, err
-		}
+	for _, d := range defs {
 		if _, err := os.Stat(filepath.Join(MbrolaDataDir, "espeak-ng-data", "mbrola", d.DB)); err != nil {
 			continue
 		}
@@ -255,17 +250,12 @@ func mbrolaSpeak(ctx context.Context, s Speaker, texts []string) []clip {
 // (English, also through the xx1-en variants; Hindi), so that fetching
 // them is worth it. The mb-* voice files ship with espeak-ng itself.
 func MbrolaReadable(dbs []MbrolaDB) ([]MbrolaDB, error) {
-	files, _ := filepath.Glob(filepath.Join(EspeakVoiceDir, "mb", "mb-*"))
+	defs, err := readMbrolaVoiceDefs()
+	if err != nil {
+		return nil, err
+	}
 	ok := map[string]bool{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		d, err := ParseMbrolaVoiceDef(f, data)
-		if err != nil {
-			return nil, err
-		}
+	for _, d := range defs {
 		if d.textLang() != "" {
 			ok[d.DB] = true
 		}
@@ -277,4 +267,22 @@ func MbrolaReadable(dbs []MbrolaDB) ([]MbrolaDB, error) {
 		}
 	}
 	return out, nil
+}
+
+// readMbrolaVoiceDefs parses every espeak-ng voice file EspeakVoiceDir/mb/mb-*.
+func readMbrolaVoiceDefs() ([]MbrolaVoiceDef, error) {
+	files, _ := filepath.Glob(filepath.Join(EspeakVoiceDir, "mb", "mb-*"))
+	var defs []MbrolaVoiceDef
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("synth: %w", err)
+		}
+		d, err := ParseMbrolaVoiceDef(f, data)
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, d)
+	}
+	return defs, nil
 }

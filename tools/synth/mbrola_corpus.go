@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/tools/realvoice"
 )
 
@@ -53,32 +50,18 @@ func FetchMbrola(ctx context.Context, cache string, dbs []MbrolaDB) error {
 // espeak-ng. Besides the tables of Generate it writes mbrola_voices.tsv
 // (base_voice, package, language, sex, licence) for the databases dbs.
 func GenerateMbrola(ctx context.Context, opts Options, dbs []MbrolaDB) (*Result, error) {
-	if opts.Speakers <= 0 || opts.Utterances <= 0 {
-		return nil, fmt.Errorf("synth: need speakers > 0 and utterances > 0 (got %d, %d)", opts.Speakers, opts.Utterances)
-	}
-	if _, err := os.Stat(opts.Out); err == nil {
-		return nil, fmt.Errorf("synth: %s already exists; remove it or choose another --out", opts.Out)
-	}
 	bases, err := MbrolaBaseVoices()
 	if err != nil {
 		return nil, err
 	}
-	log := opts.Log
-	if log == nil {
-		log = io.Discard
-	}
 	eng := func(ctx context.Context, s Speaker, texts []string, _ string) []clip {
 		return mbrolaSpeak(ctx, s, texts)
 	}
-	res, err := generate(ctx, opts, bases, eng, log)
-	if err != nil {
-		return nil, err
-	}
-	return res, writeMbrolaVoices(filepath.Join(opts.Out, "mbrola_voices.tsv"), bases, dbs)
+	return generateWith(ctx, opts, bases, eng, "mbrola_voices.tsv", mbrolaVoicesTable(bases, dbs))
 }
 
-// writeMbrolaVoices writes the licence and documented speaker of every base voice.
-func writeMbrolaVoices(path string, bases []BaseVoice, dbs []MbrolaDB) error {
+// mbrolaVoicesTable is the licence and documented speaker of every base voice.
+func mbrolaVoicesTable(bases []BaseVoice, dbs []MbrolaDB) []byte {
 	byDB := map[string]MbrolaDB{}
 	for _, d := range dbs {
 		byDB[d.DB] = d
@@ -93,5 +76,5 @@ func writeMbrolaVoices(path string, bases []BaseVoice, dbs []MbrolaDB) error {
 		}
 		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\tno\t%s\n", bv.Name, d.Package, d.Lang, d.Sex, strings.Join(names, ","), MbrolaLicence)
 	}
-	return atomicfile.WriteFile(path, b.Bytes())
+	return b.Bytes()
 }

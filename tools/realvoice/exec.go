@@ -78,7 +78,8 @@ func tempInput(data []byte, name string) (string, func(), error) {
 // and unpacks each with `dpkg-deb -x` into Cache/<package>; both steps are
 // skipped when an earlier run finished them. Nothing is installed. With
 // Apt set, downloads go through that private apt state (contrib and
-// non-free reachable without touching the system's configuration).
+// non-free reachable without touching the system's configuration), falling
+// back to the machine's own apt state when the private one fails.
 type AptUnpacker struct {
 	Cache string
 	Apt   *PrivateApt
@@ -119,16 +120,24 @@ func (a AptUnpacker) Unpack(ctx context.Context, pkg string) (string, error) {
 }
 
 func (a AptUnpacker) download(ctx context.Context, dir, pkg string) error {
+	var perr error
 	if a.Apt != nil {
-		if err := a.Apt.Ensure(ctx); err != nil {
-			return err
+		if perr = a.Apt.Ensure(ctx); perr == nil {
+			if perr = a.Apt.Download(ctx, dir, pkg); perr == nil {
+				return nil
+			}
 		}
-		return a.Apt.Download(ctx, dir, pkg)
 	}
+	// the machine's own apt state: the only one without Apt, the fallback
+	// when the private one cannot be set up (no Debian archive source)
 	cmd := exec.CommandContext(ctx, "apt-get", "download", pkg)
 	cmd.Dir = dir
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("apt-get download %s: %v: %s (run apt-get update first?)", pkg, err, lastLine(msg))
+		err = fmt.Errorf("apt-get download %s: %v: %s (run apt-get update first?)", pkg, err, lastLine(msg))
+		if perr != nil {
+			return fmt.Errorf("%w; with the system's apt state: %w", perr, err)
+		}
+		return err
 	}
 	return nil
 }

@@ -271,18 +271,26 @@ func MbrolaReadable(dbs []MbrolaDB) ([]MbrolaDB, error) {
 
 // readMbrolaVoiceDefs parses every espeak-ng voice file EspeakVoiceDir/mb/mb-*.
 func readMbrolaVoiceDefs() ([]MbrolaVoiceDef, error) {
-	files, _ := filepath.Glob(filepath.Join(EspeakVoiceDir, "mb", "mb-*"))
-	var defs []MbrolaVoiceDef
+	return parseFiles(filepath.Join(EspeakVoiceDir, "mb", "mb-*"), ParseMbrolaVoiceDef)
+}
+
+// parseFiles parses every file matching pattern, in name order.
+func parseFiles[T any](pattern string, parse func(name string, data []byte) (T, error)) ([]T, error) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("synth: %w", err)
+	}
+	out := make([]T, 0, len(files))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("synth: %w", err)
 		}
-		d, err := ParseMbrolaVoiceDef(f, data)
+		v, err := parse(f, data)
 		if err != nil {
 			return nil, err
 		}
-		defs = append(defs, d)
+		out = append(out, v)
 	}
-	return defs, nil
+	return out, nil
 }

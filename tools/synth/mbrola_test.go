@@ -115,16 +115,13 @@ func TestMbrolaBaseVoices(t *testing.T) {
 }
 
 // TestMbrolaSpeakLive synthesizes with a real database when
-// VOXSIAM_MBROLA_CACHE names a cache that scripts/mbrola_corpus.go filled
+// VOXSIAM_MBROLA_CACHE names a cache that scripts/timbre_corpus.go -engine mbrola filled
 // (the databases are non-free downloads, not part of `make setup`): one
 // sentence each from us1, documented female, and us2, documented male; the
 // autocorrelation F0 of the loudest 100 ms must lie above 150 Hz for us1
 // and below it for us2.
 func TestMbrolaSpeakLive(t *testing.T) {
-	cache := os.Getenv("VOXSIAM_MBROLA_CACHE")
-	if cache == "" {
-		t.Skip("VOXSIAM_MBROLA_CACHE not set")
-	}
+	cache := liveCache(t, "VOXSIAM_MBROLA_CACHE")
 	oldData, oldBin := MbrolaDataDir, MbrolaBinDir
 	t.Cleanup(func() { MbrolaDataDir, MbrolaBinDir = oldData, oldBin })
 	MbrolaDataDir, MbrolaBinDir = filepath.Join(cache, "espeak"), filepath.Join(cache, "mbrola", "usr", "bin")
@@ -144,6 +141,17 @@ func TestMbrolaSpeakLive(t *testing.T) {
 			t.Errorf("%s: F0 %.0f Hz, female=%v", c.voice, f0, c.female)
 		}
 	}
+}
+
+// liveCache is the cache directory the environment variable env names;
+// the test is skipped without it.
+func liveCache(t *testing.T, env string) string {
+	t.Helper()
+	dir := os.Getenv(env)
+	if dir == "" {
+		t.Skip(env + " not set")
+	}
+	return dir
 }
 
 // loudestF0 is the autocorrelation F0 (60-400 Hz) of the loudest 100 ms of x.

@@ -106,24 +106,18 @@ func RHVoiceVoices() ([]RHVoiceVoice, error) {
 		return nil, fmt.Errorf("synth: rhvoice licences: %w", err)
 	}
 	lic := ParseRHVoiceLicences(cr)
-	infos, _ := filepath.Glob(filepath.Join(RHVoiceRoot, "data", "voices", "*", "voice.info"))
-	var out []RHVoiceVoice
-	for _, f := range infos {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("synth: %w", err)
-		}
-		v, err := ParseRHVoiceInfo(f, data)
-		if err != nil {
-			return nil, err
-		}
+	out, err := parseFiles(filepath.Join(RHVoiceRoot, "data", "voices", "*", "voice.info"), ParseRHVoiceInfo)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		v := &out[i]
 		if v.Licence = lic[v.Name]; v.Licence == "" {
 			v.Licence = lic[""]
 		}
 		if v.Person = rhvoicePerson[v.Name]; v.Person == "" {
 			v.Person = RHVoice + "/" + v.Name
 		}
-		out = append(out, v)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("synth: no RHVoice voices under %s", filepath.Join(RHVoiceRoot, "data", "voices"))

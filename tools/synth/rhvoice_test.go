@@ -2,7 +2,6 @@ package synth
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,14 +95,11 @@ func TestRHVoiceVoices(t *testing.T) {
 }
 
 // TestRHVoiceSpeakLive synthesizes when VOXSIAM_RHVOICE_CACHE names a cache
-// that scripts/rhvoice_corpus.go filled: slt (female) must have an
+// that scripts/timbre_corpus.go -engine rhvoice filled: slt (female) must have an
 // autocorrelation F0 above 150 Hz, alan (male) below, and pitch 1.2
 // must raise alan's F0 by 10-30%.
 func TestRHVoiceSpeakLive(t *testing.T) {
-	cache := os.Getenv("VOXSIAM_RHVOICE_CACHE")
-	if cache == "" {
-		t.Skip("VOXSIAM_RHVOICE_CACHE not set")
-	}
+	cache := liveCache(t, "VOXSIAM_RHVOICE_CACHE")
 	old := RHVoiceRoot
 	t.Cleanup(func() { RHVoiceRoot = old })
 	RHVoiceRoot = filepath.Join(cache, "rhvoice-root")

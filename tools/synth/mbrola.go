@@ -150,12 +150,22 @@ func ParseMbrolaVoiceDef(name string, data []byte) (MbrolaVoiceDef, error) {
 	return v, sc.Err()
 }
 
-// textLang is the sentence language (one of Languages) a voice reads, or ""
-// when no generator speaks any of its languages.
+// mbrolaLangs are the sentence languages MBROLA voices read: English only.
+// The Hindi (in1, in2) and Telugu (tl1) databases lack diphones that
+// espeak-ng asks for on the generated sentences (measured 2026-12-07: about
+// 9 "unknown, replaced with _-_" per Hindi and 8 per Telugu sentence, so
+// the speech has gaps), and the flood of mbrola warnings makes espeak-ng's
+// mbrowrap lose output now and then ("mbrola closed stderr and did not
+// exit"): the same corpus came out different in 14 files of those voices.
+// The English voices give 0-12 warnings per 20 sentences.
+var mbrolaLangs = map[string]bool{"en": true}
+
+// textLang is the sentence language a voice reads (one of mbrolaLangs), or
+// "" when it reads none of them.
 func (v MbrolaVoiceDef) textLang() string {
 	for _, l := range v.Langs {
 		base, _, _ := strings.Cut(l, "-")
-		if _, ok := templatesOf[base]; ok {
+		if mbrolaLangs[base] {
 			return base
 		}
 	}
@@ -164,7 +174,7 @@ func (v MbrolaVoiceDef) textLang() string {
 
 // mbrolaVoices lists the espeak-ng mb-* voices under EspeakVoiceDir/mb whose
 // database is in MbrolaDataDir and whose language has a sentence generator
-// (English through the xx1-en variants, Hindi). Base voice: "mbrola/<db>".
+// (English, also through the xx1-en variants). Base voice: "mbrola/<db>".
 func mbrolaVoices() ([]Voice, error) {
 	if MbrolaDataDir == "" {
 		return nil, fmt.Errorf("no mbrola databases prepared (synth.PrepareMbrola)")
@@ -247,7 +257,7 @@ func mbrolaSpeak(ctx context.Context, s Speaker, texts []string) []clip {
 
 // MbrolaReadable keeps the databases that some espeak-ng mb-* voice under
 // EspeakVoiceDir/mb drives in a language with a sentence generator
-// (English, also through the xx1-en variants; Hindi), so that fetching
+// (mbrolaLangs: English, also through the xx1-en variants), so that fetching
 // them is worth it. The mb-* voice files ship with espeak-ng itself.
 func MbrolaReadable(dbs []MbrolaDB) ([]MbrolaDB, error) {
 	defs, err := readMbrolaVoiceDefs()

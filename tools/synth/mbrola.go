@@ -25,8 +25,8 @@ const Mbrola = "mbrola"
 // package's copyright file, "Terms and conditions"): synthesis only with the
 // mbrola program; free to copy when no charge is made, but not to be sold or
 // incorporated into a product that is sold without the database owner's
-// permission (22 of the 23 databases read here; en1 carries more permissive
-// terms of its own); some add "not for military purposes".
+// permission (every database read here but en1, whose own terms are more
+// permissive); some add "not for military purposes".
 // A model trained on them is therefore treated as non-commercial.
 const MbrolaLicence = "MBROLA database terms: synthesis with the mbrola program only; no sale or incorporation into a sold product without the owner's permission (non-commercial)"
 

@@ -92,7 +92,7 @@ func (d *qualityData) tensor(t *testing.T, x []float32) *tf.Tensor {
 // speakers 0..cfg.Speakers-1 of d) and returns the checkpoint prefix.
 func qualityCheckpoint(t *testing.T, cfg Config, d *qualityData, steps, batch int) string {
 	t.Helper()
-	m, s := session(t, cfg.withDefaults(), Train)
+	m, s := session(t, cfg.WithDefaults(), Train)
 	rng := rand.New(rand.NewPCG(21, 21))
 	for step := range steps {
 		var x []float32

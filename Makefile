@@ -1,7 +1,9 @@
 # voxsiam build, set-up and test entry points.
 #
 #   make setup   Debian packages, Python venv with the pinned TensorFlow wheel,
-#                libtensorflow laid out for cgo, Go modules (idempotent)
+#                libtensorflow laid out for cgo, Go modules (idempotent);
+#                `make setup NO_APT=1` without root: no apt-get, prints which
+#                features then need which packages (docs/install.md)
 #   make build   bin/voxsiam (runs without environment variables: rpath)
 #   make test    setup + short fuzz runs + go test ./...
 #   make demo    setup + build + synthesize, train, export, embed, cluster, report
@@ -19,11 +21,26 @@ TFLIB   := $(CURDIR)/.tflib
 VPY     := $(VENV)/bin/python
 STAMP_PY  := $(VENV)/.stamp-requirements
 STAMP_APT := $(CURDIR)/.tflib/.stamp-apt
-APT_PACKAGES := espeak-ng sox libsox-fmt-all flite festival \
+# Debian packages a plain Debian 12 lacks, by what needs them (the README's
+# prerequisite list is checked against these lists by internal/archtest):
+# APT_BASE builds and runs voxsiam at all (make, a C compiler and libc headers
+# for cgo, nm from binutils for the libtensorflow check, python3 and
+# python3-venv for `python3 -m venv`, ca-certificates for pip and the Go
+# proxy over TLS); APT_SOX is sox for augment (libsox-fmt-all: GSM, MP3/Ogg)
+# and corpus real; APT_SYNTH the speech synthesizers of corpus synth.
+APT_BASE  := make gcc libc6-dev binutils ca-certificates python3 python3-venv
+APT_SOX   := sox libsox-fmt-all
+APT_SYNTH := espeak-ng flite festival \
 	festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts festvox-italp16k festvox-itapc16k \
 	festvox-czech-dita festvox-czech-krb festvox-czech-machac festvox-czech-ph \
 	festvox-suopuhe-lj festvox-suopuhe-mv festvox-ru festvox-hi-nsk festvox-mr-nsk \
 	festvox-te-nsk festvox-ca-ona-hts
+APT_PACKAGES := $(APT_BASE) $(APT_SOX) $(APT_SYNTH)
+# NO_APT=1: never call apt-get (no root); set-up checks the base tools and
+# prints which features need which missing packages.
+NO_APT ?=
+# The Go release go.mod asks for; an older go gets it through GOTOOLCHAIN.
+GO_MIN := 1.26
 
 export CGO_ENABLED := 1
 export CGO_CFLAGS  := -I$(TFLIB)/include
@@ -42,19 +59,53 @@ GO      ?= go
 # training run, instrumented builds excluded; the other seven were not timed.
 FUZZ_EXECS ?= 20000
 
-.PHONY: setup apt venv tflib gomod build test fuzz demo bench model env clean
+.PHONY: setup apt apt-lists apt-none venv tflib gomod build test fuzz demo bench model env clean
 
 setup: apt venv tflib gomod
 
+ifeq ($(NO_APT),)
 apt: $(STAMP_APT)
-$(STAMP_APT):
+else
+apt: apt-none
+endif
+
+# Installs what is missing; reruns when this Makefile (the lists) changes.
+$(STAMP_APT): Makefile | apt-lists
 	@mkdir -p $(TFLIB)
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make setup: missing Debian packages:" $$missing >&2; \
+	    echo "  as root: apt-get install" $$missing "(or make setup NO_APT=1: docs/install.md)" >&2; exit 1; fi; \
 	  echo "apt-get install:" $$missing; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 	@touch $@
+
+# Package lists: `voxsiam corpus real` (the demo's and the model's real
+# voices) runs `apt-get download`, which needs them even when every package
+# above is installed. Refreshed when a source's Packages index is missing.
+apt-lists:
+	@want=$$(apt-get indextargets --format '$$(FILENAME)' 'Created-By: Packages' 2>/dev/null); \
+	have=1; if [ -z "$$want" ]; then ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1 || have=0; fi; \
+	for f in $$want; do b=$${f%.lz4}; b=$${b%.gz}; b=$${b%.xz}; ls "$$b"* >/dev/null 2>&1 || have=0; done; \
+	if [ $$have = 0 ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "apt-get update (package lists missing)"; apt-get update -q; \
+	  else echo "warning: apt package lists are missing and only root can refresh them (apt-get update): voxsiam corpus real, make demo's real voices and make model need them" >&2; fi; \
+	fi
+
+# NO_APT=1: the base tools must be there already; the feature packages are
+# reported, not required.
+apt-none:
+	@bad=; command -v cc >/dev/null || bad="$$bad gcc libc6-dev"; \
+	command -v nm >/dev/null || bad="$$bad binutils"; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || bad="$$bad python3 python3-venv"; \
+	if [ -n "$$bad" ]; then echo "NO_APT=1: set-up needs$$bad (ask root: apt-get install$$bad)" >&2; exit 1; fi; \
+	for g in "augment, corpus real, make demo:$(APT_SOX)" "corpus synth, make demo, make model:$(APT_SYNTH)"; do \
+	  miss=$$(for p in $${g#*:}; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  [ -z "$$miss" ] || echo "NO_APT=1: $${g%%:*} need" $$miss; \
+	done; \
+	echo "NO_APT=1: embed, baseline, features, train, export, cluster, score and eval need none of them"
 
 # TF_PACKAGE replaces the CPU wheel, e.g. `make setup TF_PACKAGE='tensorflow[and-cuda]==2.21.0'`
 # on a CUDA machine (its libtensorflow_cc carries the GPU kernels; not run here).
@@ -82,6 +133,9 @@ $(TFLIB)/libtensorflow.so: $(STAMP_PY)
 	nm -D --defined-only $(TFLIB)/libtensorflow.so | grep -q TF_AddGradientsWithPrefix || { echo "libtensorflow lacks TF_AddGradientsWithPrefix" >&2; exit 1; }
 
 gomod:
+	@v=$$($(GO) env GOVERSION 2>&1) || { echo "$(GO) env GOVERSION: $$v" >&2; exit 1; }; \
+	if ! printf '%s\n%s\n' "go$(GO_MIN)" "$${v%%[-+ ]*}" | sort -V -C; then \
+	  echo "$(GO) is $$v; voxsiam needs Go >= $(GO_MIN): GOTOOLCHAIN=go1.26.8 make setup (Go >= 1.21 fetches it), or see docs/install.md for Debian's Go 1.19" >&2; exit 1; fi
 	@$(GO) mod download
 
 build: setup

@@ -2,6 +2,9 @@ package embed
 
 import (
 	"fmt"
+
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
 // pending is an utterance whose segments wait in the batch.
@@ -39,14 +42,14 @@ func (b *batcher) add(l loaded) error {
 		b.skip(l.in, fmt.Sprintf("%.3f s of audio, shorter than the minimum duration %g s", l.seconds, b.opts.MinDuration))
 		return nil
 	}
-	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short)
+	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short, b.m.Partial())
 	if n == 0 {
 		b.skip(l.in, fmt.Sprintf("%d frames, shorter than one %d-frame segment", l.n, b.m.Frames))
 		return nil
 	}
 	if l.n < b.m.Frames {
-		b.res.Padded = append(b.res.Padded, Problem{Source: l.in.Source,
-			Defect: fmt.Sprintf("%.3f s of audio (%d frames), shorter than one %d-frame segment: repeat-padded", l.seconds, l.n, b.m.Frames)})
+		b.res.Padded = append(b.res.Padded, dataset.Skipped{Source: l.in.Source,
+			Reason: fmt.Sprintf("%.3f s of audio (%d frames), shorter than one %d-frame segment: repeat-padded", l.seconds, l.n, b.m.Frames)})
 	}
 	b.res.Seconds += l.seconds
 	b.segs = append(b.segs, segs...)
@@ -61,7 +64,7 @@ func (b *batcher) add(l loaded) error {
 }
 
 func (b *batcher) skip(in Input, defect string) {
-	b.res.Skipped = append(b.res.Skipped, Problem{Source: in.Source, Defect: defect})
+	b.res.Skipped = append(b.res.Skipped, dataset.Skipped{Source: in.Source, Reason: defect})
 	if b.opts.Progress != nil {
 		b.opts.Progress(in, 0)
 	}
@@ -121,7 +124,7 @@ func sliceRows(x []float32, k, n, d int) []float32 {
 // emit appends the rows of one utterance: pooled, or one per segment.
 func (b *batcher) emit(u pending, emb []float32, dim int, dist []float32, dd int) {
 	r := b.res
-	if b.opts.Pooling == PoolNone {
+	if b.opts.Pooling == spec.PoolNone {
 		for s := 0; s < u.nSegs; s++ {
 			id := fmt.Sprintf("%s-%04d", u.in.ID, s)
 			b.row(id, u.in.Speaker)

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
 // ExtractOptions configure Extract.
@@ -16,7 +17,7 @@ type ExtractOptions struct {
 	// MinDuration skips inputs with less audio (seconds; Result.Skipped),
 	// before the Short policy applies; 0 keeps every input.
 	MinDuration   float64
-	Pooling       string // PoolMean, PoolWeighted or PoolNone; default the model's (Model.Pooling)
+	Pooling       string // spec.PoolMean, spec.PoolWeighted or spec.PoolNone; default the model's (Model.Pooling)
 	Workers       int    // decode+featurise goroutines; <= 0: one per core (ordered.Workers)
 	Distributions bool   // also run the "distribution" signature
 	Strict        bool   // fail on the first unreadable input instead of skipping it
@@ -27,15 +28,9 @@ type ExtractOptions struct {
 	Progress func(in Input, segments int)
 }
 
-// Problem is an input that was skipped: the file and the defect.
-type Problem struct {
-	Source string `json:"source"`
-	Defect string `json:"defect"`
-}
-
 // Result holds the embeddings of an extraction.
 type Result struct {
-	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with PoolNone
+	IDs      []string          // one per row: utterance ids, or "<utt>-<k>" segment ids with spec.PoolNone
 	Utt2Spk  map[string]string // rows with a known speaker
 	Emb      []float32         // [len(IDs), Dim] float32, row-major
 	Dim      int
@@ -43,10 +38,10 @@ type Result struct {
 	DistDim  int
 	Segments int     // segments run through the model
 	Seconds  float64 // audio duration of the embedded utterances
-	Skipped  []Problem
+	Skipped  []dataset.Skipped
 	// Padded are the embedded utterances shorter than one segment, which
 	// ShortPad repeat-padded: their embeddings rest on little audio.
-	Padded []Problem
+	Padded []dataset.Skipped
 }
 
 // loaded is one featurised input, delivered in input order.
@@ -71,7 +66,7 @@ func Extract(ctx context.Context, m *Model, inputs []Input, opts ExtractOptions)
 	}
 	opts = opts.withDefaults(m)
 	if err := opts.Validate(); err != nil { // only the model's pooling can be at fault here
-		return nil, errs.BadData("embed: the model's %s: %v", graph.MetaAsset, err)
+		return nil, errs.BadData("embed: the model's %s: %v", spec.MetaAsset, err)
 	}
 	if opts.Distributions && !m.HasDistribution() {
 		return nil, fmt.Errorf("embed: the model has no distribution signature")
@@ -109,8 +104,12 @@ func (o ExtractOptions) withDefaults(m *Model) ExtractOptions {
 // MinDuration as a usage error (errs.ErrUsage); "" is a default.
 func (o ExtractOptions) Validate() error {
 	switch {
-	case o.Pooling != "" && o.Pooling != PoolMean && o.Pooling != PoolWeighted && o.Pooling != PoolNone:
-		return errs.Usage("embed: pooling %q: want mean, weighted or none", o.Pooling)
+	case o.Pooling != "":
+		if _, err := spec.ParsePooling("embed: pooling", o.Pooling); err != nil {
+			return err
+		}
+	}
+	switch {
 	case o.Short != "" && o.Short != ShortPad && o.Short != ShortSkip:
 		return errs.Usage("embed: short %q: want pad or skip", o.Short)
 	case o.MinDuration < 0 || math.IsNaN(o.MinDuration):

@@ -1,6 +1,10 @@
 package embed
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
+)
 
 // FuzzCut checks Cut's invariants for any length: every segment is
 // segLen x nMels, weights are in (0, 1] and sum to nFrames/segLen for
@@ -13,7 +17,7 @@ func FuzzCut(f *testing.F) {
 	f.Fuzz(func(t *testing.T, n, seg uint16) {
 		nFrames, segLen := int(n%2000), int(seg%100)+1
 		frames := cutFrames(nFrames) // frame t = [t, -t], 2 bins
-		segs, w, k := Cut(frames, nFrames, 2, segLen, ShortPad)
+		segs, w, k := Cut(frames, nFrames, 2, segLen, ShortPad, feature.PartialOverlapLast)
 		if len(segs) != k*segLen*2 || len(w) != k {
 			t.Fatalf("%d frames seg %d: %d values, %d weights for %d segments", nFrames, segLen, len(segs), len(w), k)
 		}

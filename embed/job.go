@@ -8,6 +8,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/shard"
 )
 
@@ -29,27 +30,27 @@ type Job struct {
 // Summary is what a Job did (the --json output of `voxsiam embed`; bench/
 // reads it).
 type Summary struct {
-	Model              string    `json:"model"`
-	Out                string    `json:"out"`
-	Shard              string    `json:"shard,omitempty"` // k/n of a sharded run
-	Utterances         int       `json:"utterances"`
-	Rows               int       `json:"rows"`
-	Segments           int       `json:"segments"`
-	Dim                int       `json:"dim"`
-	Skipped            []Problem `json:"skipped"`           // never nil
-	PaddedUtterances   int       `json:"padded_utterances"` // shorter than one segment, repeat-padded
-	Padded             []Problem `json:"padded"`            // never nil
-	AudioSeconds       float64   `json:"audio_seconds"`
-	LoadSeconds        float64   `json:"load_seconds"`
-	Seconds            float64   `json:"seconds"`
-	UtterancesPerSec   float64   `json:"utterances_per_second"`
-	AudioSecondsPerSec float64   `json:"audio_seconds_per_second"`
-	CPUSeconds         float64   `json:"cpu_seconds"` // process CPU time of the extraction (Seconds' phase)
-	AudioSecondsPerCPU float64   `json:"audio_seconds_per_cpu_second"`
-	Batch              int       `json:"batch"`
-	IntraOp            int       `json:"intra_op"`
-	InterOp            int       `json:"inter_op"`
-	Precision          string    `json:"precision"` // of the model's products (assets/voxsiam.json), "" for foreign models
+	Model              string            `json:"model"`
+	Out                string            `json:"out"`
+	Shard              string            `json:"shard,omitempty"` // k/n of a sharded run
+	Utterances         int               `json:"utterances"`
+	Rows               int               `json:"rows"`
+	Segments           int               `json:"segments"`
+	Dim                int               `json:"dim"`
+	Skipped            []dataset.Skipped `json:"skipped"`           // never nil
+	PaddedUtterances   int               `json:"padded_utterances"` // shorter than one segment, repeat-padded
+	Padded             []dataset.Skipped `json:"padded"`            // never nil
+	AudioSeconds       float64           `json:"audio_seconds"`
+	LoadSeconds        float64           `json:"load_seconds"`
+	Seconds            float64           `json:"seconds"`
+	UtterancesPerSec   float64           `json:"utterances_per_second"`
+	AudioSecondsPerSec float64           `json:"audio_seconds_per_second"`
+	CPUSeconds         float64           `json:"cpu_seconds"` // process CPU time of the extraction (Seconds' phase)
+	AudioSecondsPerCPU float64           `json:"audio_seconds_per_cpu_second"`
+	Batch              int               `json:"batch"`
+	IntraOp            int               `json:"intra_op"`
+	InterOp            int               `json:"inter_op"`
+	Precision          string            `json:"precision"` // of the model's products (assets/voxsiam.json), "" for foreign models
 }
 
 // RunJob loads the model, reads the inputs with its feature settings
@@ -108,10 +109,10 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 		sum.AudioSecondsPerCPU = res.Seconds / cpu
 	}
 	if sum.Skipped == nil {
-		sum.Skipped = []Problem{}
+		sum.Skipped = []dataset.Skipped{}
 	}
 	if sum.Padded == nil {
-		sum.Padded = []Problem{}
+		sum.Padded = []dataset.Skipped{}
 	}
 	return sum, nil
 }

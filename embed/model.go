@@ -9,8 +9,11 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	corepb "github.com/galeone/tensorflow/tensorflow/go/core/protobuf/for_core_protos_go_proto"
-	"github.com/voxsiam/voxsiam/graph"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Options select the signature and tensors of a SavedModel and the
@@ -28,16 +31,11 @@ type Options struct {
 	// IntraOp and InterOp are the thread-pool sizes; 0 = TF default.
 	IntraOp, InterOp int
 	// Device is "" (TF default), "cpu" (hide GPUs) or "gpu:N" (only GPU N);
-	// graph.ParseDevice reads it (the form of voxsiam train --device too).
+	// spec.ParseDevice reads it (the form of voxsiam train --device too).
 	Device string
 	// Batch is the number of segments per session run. Default DefaultBatch.
 	Batch int
 }
-
-// DefaultSegment is the segment length (frames) assumed for models whose
-// signature leaves the time axis open and that carry no voxsiam.json: the
-// 40 frames (400 ms) of Stadelmann et al. (2018).
-const DefaultSegment = 40
 
 // DefaultBatch is the number of segments per session run when Options.Batch
 // and ExtractOptions.Batch are 0 (and the default of voxsiam embed --batch).
@@ -52,23 +50,34 @@ type Model struct {
 
 	// Frames and Bins are the segment shape [Frames, Bins] the model takes:
 	// from the signature's input shape, else from assets/voxsiam.json, else
-	// (Frames only) DefaultSegment.
+	// (Frames only) spec.DefaultSegment, for models whose signature leaves
+	// the time axis open and that carry no voxsiam.json.
 	Frames, Bins int
 	// Dim is the embedding width (the output's last dimension); 0 when the
 	// signature leaves it unknown until the first run.
 	Dim int
 	// Meta is assets/voxsiam.json, nil for foreign (e.g. Keras) exports.
-	Meta *graph.Meta
+	Meta *spec.Meta
 }
 
 // Pooling is the utterance pooling the model was exported with
-// (assets/voxsiam.json), PoolMean for models without one; Extract uses it
+// (assets/voxsiam.json), spec.PoolMean for models without one; Extract uses it
 // when ExtractOptions.Pooling is "".
 func (m *Model) Pooling() string {
 	if m.Meta != nil && m.Meta.Pooling != "" {
 		return m.Meta.Pooling
 	}
-	return PoolMean
+	return spec.PoolMean
+}
+
+// Partial is the model's policy for an utterance's final partial segment
+// (Cut): its features' "partial" (assets/voxsiam.json), else
+// feature.PartialOverlapLast, the default.
+func (m *Model) Partial() string {
+	if m.Meta != nil && m.Meta.Features != nil && m.Meta.Features.Partial != "" {
+		return m.Meta.Features.Partial
+	}
+	return feature.PartialOverlapLast
 }
 
 // LoadModel loads the SavedModel in dir with tags ["serve"] and resolves the
@@ -90,9 +99,16 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 	if m.batch <= 0 {
 		m.batch = DefaultBatch
 	}
-	if m.Meta, err = graph.ReadMeta(dir); err != nil {
+	if m.Meta, err = spec.ReadMeta(dir); err != nil {
 		sm.Session.Close()
 		return nil, err
+	}
+	switch p := m.Partial(); p {
+	case feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop:
+	default:
+		sm.Session.Close()
+		return nil, errs.BadData("embed: model %s: %s: features partial %q, want %s, %s or %s",
+			dir, spec.MetaAsset, p, feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop)
 	}
 	if err := m.resolve(opts); err != nil {
 		sm.Session.Close()
@@ -170,7 +186,7 @@ func (m *Model) setShapes(in, out tf.Shape) {
 		}
 	}
 	if m.Frames <= 0 {
-		m.Frames = DefaultSegment
+		m.Frames = spec.DefaultSegment
 	}
 	if n := out.NumDimensions(); n >= 2 {
 		m.Dim = int(out.Size(n - 1))
@@ -233,7 +249,7 @@ func sessionConfig(o Options) ([]byte, error) {
 		InterOpParallelismThreads: int32(o.InterOp),
 		AllowSoftPlacement:        true, // foreign graphs may pin devices this machine lacks
 	}
-	kind, n, err := graph.ParseDevice(o.Device)
+	kind, n, err := spec.ParseDevice(o.Device)
 	switch {
 	case err != nil:
 		return nil, err

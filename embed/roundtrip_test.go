@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voxsiam/voxsiam/internal/modeltest"
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -65,13 +67,13 @@ func TestRoundTrip(t *testing.T) {
 		}
 		inputs = append(inputs, Input{ID: string(rune('a' + i)), Speaker: "s", Source: "mem-" + string(rune('a'+i)),
 			Load: func(context.Context) ([]float32, int, float64, error) { return fr, n, float64(n) / 100, nil }})
-		segs, w, k := Cut(fr, n, 128, 40, ShortPad)
+		segs, w, k := Cut(fr, n, 128, 40, ShortPad, feature.PartialOverlapLast)
 		e := run.Embed(t, segs, k)
 		p := run.Distribution(t, segs, k)
-		want = append(want, Pool(nil, e, w, k, 10, PoolWeighted)...)
-		wantDist = append(wantDist, Pool(nil, p, w, k, 4, PoolWeighted)...)
+		want = append(want, Pool(nil, e, w, k, 10, spec.PoolWeighted)...)
+		wantDist = append(wantDist, Pool(nil, p, w, k, 4, spec.PoolWeighted)...)
 	}
-	res, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolWeighted, Distributions: true, Workers: 2, Batch: 3})
+	res, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolWeighted, Distributions: true, Workers: 2, Batch: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// Batches of 2: utterance a's 3 segments span two runs (only full
 	// batches run before the last), the rows must not change.
-	r2, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolWeighted, Distributions: true, Workers: 2, Batch: 2})
+	r2, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolWeighted, Distributions: true, Workers: 2, Batch: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	// Segment-level rows and skipped short utterances (lengths 100, 20, 80,
 	// 41 frames: 3 + 0 + 2 + 2 segments).
-	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: PoolNone, Short: ShortSkip, Workers: 1})
+	rn, err := Extract(context.Background(), m, inputs, ExtractOptions{Pooling: spec.PoolNone, Short: ShortSkip, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("pooling none, short skip: ids %v skipped %v padded %v", rn.IDs, rn.Skipped, rn.Padded)
 	}
 	// Padded (ShortPad): only b, the one utterance under 40 frames.
-	if len(res.Padded) != 1 || res.Padded[0].Source != "mem-b" || !strings.Contains(res.Padded[0].Defect, "20 frames") {
+	if len(res.Padded) != 1 || res.Padded[0].Source != "mem-b" || !strings.Contains(res.Padded[0].Reason, "20 frames") {
 		t.Errorf("padded %+v, want mem-b's 20 frames", res.Padded)
 	}
 	// MinDuration 0.5 s skips b (0.2 s) and d (0.41 s) before padding.
@@ -111,7 +113,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(rm.IDs) != "[a c]" || len(rm.Skipped) != 2 || rm.Skipped[1].Source != "mem-d" ||
-		!strings.Contains(rm.Skipped[0].Defect, "0.200 s of audio, shorter than the minimum duration 0.5 s") || len(rm.Padded) != 0 {
+		!strings.Contains(rm.Skipped[0].Reason, "0.200 s of audio, shorter than the minimum duration 0.5 s") || len(rm.Padded) != 0 {
 		t.Errorf("min duration 0.5 s: ids %v skipped %+v padded %+v", rm.IDs, rm.Skipped, rm.Padded)
 	}
 	// The same frames read back from a feature store give the same rows.
@@ -124,7 +126,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeStore()
-	rs, err := Extract(context.Background(), m, in, ExtractOptions{Pooling: PoolWeighted, Workers: 2})
+	rs, err := Extract(context.Background(), m, in, ExtractOptions{Pooling: spec.PoolWeighted, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Frames are numbered 1..nFrames with 2 mel bins each, frame t = [t, -t], so
@@ -22,21 +25,25 @@ func TestCut(t *testing.T) {
 		name    string
 		n       int
 		short   string
+		partial string
 		segs    []float32 // first column (the frame numbers), by hand
 		weights []float32
 	}{
-		{"exact two segments", 6, ShortPad, []float32{1, 2, 3, 4, 5, 6}, []float32{1, 1}},
-		{"partial last overlaps", 7, ShortPad, []float32{1, 2, 3, 4, 5, 6, 5, 6, 7}, []float32{1, 1, 1.0 / 3}},
-		{"short repeat-padded", 2, ShortPad, []float32{1, 2, 1}, []float32{1}},
-		{"short skipped", 2, ShortSkip, nil, nil},
-		{"empty", 0, ShortPad, nil, nil},
+		{"exact two segments", 6, ShortPad, feature.PartialOverlapLast, []float32{1, 2, 3, 4, 5, 6}, []float32{1, 1}},
+		{"partial last overlaps", 7, ShortPad, feature.PartialOverlapLast, []float32{1, 2, 3, 4, 5, 6, 5, 6, 7}, []float32{1, 1, 1.0 / 3}},
+		{"partial last padded", 7, ShortPad, feature.PartialPad, []float32{1, 2, 3, 4, 5, 6, 7, 0, 0}, []float32{1, 1, 1.0 / 3}},
+		{"partial last dropped", 8, ShortPad, feature.PartialDrop, []float32{1, 2, 3, 4, 5, 6}, []float32{1, 1}},
+		{"exact, dropping", 6, ShortPad, feature.PartialDrop, []float32{1, 2, 3, 4, 5, 6}, []float32{1, 1}},
+		{"short repeat-padded", 2, ShortPad, feature.PartialDrop, []float32{1, 2, 1}, []float32{1}},
+		{"short skipped", 2, ShortSkip, feature.PartialOverlapLast, nil, nil},
+		{"empty", 0, ShortPad, feature.PartialOverlapLast, nil, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			segs, w, n := Cut(cutFrames(c.n), c.n, 2, 3, c.short)
+			segs, w, n := Cut(cutFrames(c.n), c.n, 2, 3, c.short, c.partial)
 			var first []float32
 			for i := 0; i < len(segs); i += 2 {
 				first = append(first, segs[i])
-				if segs[i+1] != -segs[i] {
+				if segs[i+1] != -segs[i] && segs[i] != 0 {
 					t.Fatalf("row %d mixed up: %v", i/2, segs[i:i+2])
 				}
 			}
@@ -54,8 +61,8 @@ func TestPool(t *testing.T) {
 		name, method string
 		want         []float32 // computed by hand
 	}{
-		{"mean", PoolMean, []float32{3, 4}},             // (1+3+5)/3, (2+4+6)/3
-		{"weighted", PoolWeighted, []float32{2.6, 3.6}}, // (1+3+2.5)/2.5, (2+4+3)/2.5
+		{"mean", spec.PoolMean, []float32{3, 4}},             // (1+3+5)/3, (2+4+6)/3
+		{"weighted", spec.PoolWeighted, []float32{2.6, 3.6}}, // (1+3+2.5)/2.5, (2+4+3)/2.5
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := Pool(nil, emb, w, 3, 2, c.method)

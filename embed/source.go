@@ -1,24 +1,20 @@
 package embed
 
 import (
-	"encoding/json"
 	"fmt"
 
-	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // FeatureConfig is the feature setting the model was trained with: the
-// "features" of assets/voxsiam.json, else the reference log-mel
-// (feature.DefaultConfig) with the model's bins and segment length.
+// "features" of assets/voxsiam.json (spec.Meta.Features, read over
+// feature.DefaultConfig), else the reference log-mel (feature.DefaultConfig)
+// with the model's bins and segment length.
 func (m *Model) FeatureConfig() (feature.Config, error) {
 	cfg := feature.DefaultConfig()
-	if m.Meta != nil && len(m.Meta.Features) > 0 {
-		if err := json.Unmarshal(m.Meta.Features, &cfg); err != nil {
-			return cfg, fmt.Errorf("embed: %s features: %w", graph.MetaAsset, err)
-		}
-	}
-	if m.Meta == nil || len(m.Meta.Features) == 0 {
+	if m.Meta != nil && m.Meta.Features != nil {
+		cfg = *m.Meta.Features
+	} else {
 		cfg.NMels = m.Bins
 	}
 	cfg.Segment = m.Frames

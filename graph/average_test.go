@@ -27,7 +27,7 @@ print(json.dumps(out))
 // Inference graph, against numpy's mean of the same values (stored, then
 // live where the venv is): equal to 1e-7 relative (float32 rounding).
 func TestAverageCheckpoints(t *testing.T) {
-	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 5}.withDefaults()
+	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 5}.WithDefaults()
 	m, s := session(t, cfg, Train)
 	rng := rand.New(rand.NewPCG(8, 1))
 	dir := t.TempDir()
@@ -91,7 +91,7 @@ func TestAverageCheckpoints(t *testing.T) {
 // embeddings of LoadInference bit for bit, in fp32 and in int8 (where both
 // quantise the same float weights).
 func TestExportAverageOfOneCheckpoint(t *testing.T) {
-	base := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 6}.withDefaults()
+	base := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 6}.WithDefaults()
 	m, s := session(t, base, Train)
 	p := filepath.Join(t.TempDir(), "ckpt-1")
 	if err := m.Save(s, p); err != nil {

@@ -35,7 +35,7 @@ print(json.dumps(out))
 // relative 1e-6 on the norm, 1e-6 of the largest gradient on each value.
 // Without clipping the gradients must pass bit for bit.
 func TestClipByGlobalNorm(t *testing.T) {
-	base := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.withDefaults()
+	base := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.WithDefaults()
 	m0, _ := session(t, base, Train)
 	rng := rand.New(rand.NewPCG(4, 2))
 	names, flat, shapes := randomTrainable(m0, rng, 0.3)
@@ -89,7 +89,7 @@ func TestClipByGlobalNorm(t *testing.T) {
 // step have global norm clip_norm, and Adam's first moment after it is
 // (1 - beta1) times them, so Adam applied the clipped gradients.
 func TestAdamAppliesClippedGradients(t *testing.T) {
-	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3, ClipNorm: 1e-3}.withDefaults()
+	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3, ClipNorm: 1e-3}.WithDefaults()
 	m, s := session(t, cfg, Train)
 	x, lab := randomBatch(t, cfg, 8, rand.New(rand.NewPCG(7, 7)))
 	var names []string

@@ -2,9 +2,13 @@
 // Stadelmann et al. (2018) as a TensorFlow graph from Go (tfgo and the
 // galeone/tensorflow bindings over the libtensorflow C API), with the
 // pairwise KL (PKLD) loss, its gradients, Adam, and TF1-style checkpoints.
-// It writes SavedModels with their assets/voxsiam.json (Export, Meta) and
-// is one of the three packages that import TensorFlow, with train (the
-// training session) and embed (serving SavedModels); internal/archtest
+// It builds the network internal/spec.Config describes (spec holds the
+// configuration, its defaults and validation, the voxsiam.json schema and
+// the other shared words, without TensorFlow) and writes SavedModels with
+// their assets/voxsiam.json (Export, spec.Meta). Five packages import
+// TensorFlow: graph, train (the training session), embed (serving
+// SavedModels, without importing graph), internal/tfserver (the gRPC
+// server) and the test kit internal/testkit/modeltest; internal/archtest
 // holds the table of who may import what. Build is the one boundary where
 // binding panics become errors.
 //
@@ -63,41 +67,27 @@
 // ops "save/Const" (filename), "save/control_dependency" (save) and
 // "save/restore_all" (restore), so SavedModel export can reuse them.
 //
-// # LSTM implementation: measured
+// # LSTM implementations
 //
 // Two BLSTM implementations exist and are tested against each other and
 // against tf.keras: "unrolled" (40 steps of fused-gate MatMul + a Split
 // into the gates, from ops with C++ gradients, the input projection of all
 // steps in one MatMul, gradients by Graph.AddGradients) and "block" (one
 // BlockLSTMV2 per direction, BlockLSTMGradV2 wired by hand and chained with
-// AddGradients). The first measurement, reference sizes (S = 100, batch
-// 100, 40x128, BLSTM 256+256), TF default threads on 2 shared cores,
-// medians of 3 runs of `go test ./graph/ -run '^$' -bench . -benchtime=3x
-// -count=3`: training step unrolled 1.36 s, block 1.71 s; forward 0.95 vs
-// 0.91 s (a tie within the noise). The unrolled graph is the default. The
-// input projection (and its gradient) for all 40 steps is one large GEMM,
-// and the two directions are independent op chains that TensorFlow's
-// inter-op pool runs concurrently in both passes, while the CPU
-// BlockLSTMGradV2 kernel walks the 40 steps inside one op, computing small
-// per-step products.
-//
-// Within "unrolled", the recurrence was then profiled op by op (Python
-// tf.compat.v1 session on the same GraphDef, RunOptions FULL_TRACE): in the
-// training step the per-step MatMuls are two thirds of the op time and the
-// gradients of the four per-gate column Slices (a Pad each, then AddN) a
-// tenth. Hence two layouts (lstmUnrolled):
+// AddGradients). The unrolled graph is the default: it was measured faster
+// on CPU (docs/results/graph.md), since its input projection is one large
+// GEMM and the two directions are independent op chains that TensorFlow's
+// inter-op pool runs concurrently, while the CPU BlockLSTMGradV2 kernel
+// walks the 40 steps inside one op. Within "unrolled" there are two
+// layouts (lstmUnrolled):
 //
 //   - Train graphs run the recurrence feature major ([U, batch] states,
-//     recurrent^T x h, gates as whole row blocks). A 40-step forward +
-//     backward of one direction in isolation: 93-104 ms against 126-129 ms
-//     batch major with Split and 138-162 ms with Slices (tf.function, 2
-//     threads); the whole training step (S = 12, batch 100, 2+2 threads,
-//     alternating runs, 8 steps each): median 615 ms against 686 ms before.
+//     recurrent^T x h, gates as whole row blocks), which avoids the Pad +
+//     AddN gradients of per-gate column Slices.
 //   - Inference graphs run it batch major (h x recurrent): a transposed-
-//     operand MatMul is the slow case of TF's CPU kernel (40-step forward
-//     chain: 47-51 ms with transpose_a against 29-34 ms batch major), and
-//     a forward pass has no backward to win it back. Inference graphs also
-//     have no dropout ops.
+//     operand MatMul is the slow case of TF's CPU kernel, and a forward
+//     pass has no backward to win it back. Inference graphs also have no
+//     dropout ops.
 //
 // Both layouts and both implementations use the same variables in Keras
 // layout, so a checkpoint written by one restores into the other (embed
@@ -119,53 +109,28 @@
 //
 // Explicit casts against TensorFlow's rewrite. SessionOptions.BF16Rewrite
 // asks grappler for auto_mixed_precision_onednn_bfloat16 on the fp32
-// graph instead. Measured (BenchmarkPrecisionTrain, below): the rewrite
-// leaves the graph unchanged on this machine (no AVX512_BF16): its first
-// loss equals the fp32 one to the last bit and its step time is fp32's,
-// while the cast graph's loss differs (5.97334 vs 5.97263). The explicit
-// casts
-// are kept: they do the same on every CPU, are visible in the graph and
-// the exported SavedModel (a rewrite is a session setting that a
-// SavedModel does not carry), and keep loss and KL float32 by
-// construction, where the rewrite's allow/deny lists decide.
-//
-// Speed is a property of the CPU. The machine voxsiam was measured on (AMD
-// EPYC, Zen 3 class: AVX2 and FMA, no AVX-512, no AVX512_BF16, no
-// AVX-VNNI; /proc/cpuinfo) has no bf16 or int8 dot-product instructions.
-// Kernel level (Python TF 2.21 on the same machine, ONEDNN_VERBOSE=1):
-// oneDNN reports isa AVX2, and a bf16 MatMul runs as Eigen's blocked
-// contraction that widens each bf16 block to float32 and calls oneDNN's
-// f32 sgemm on it (the same 96x256·256x768 sgemm calls as the fp32
-// MatMul, no bf16 primitive): the fp32 arithmetic plus conversions. bf16
-// MatMul against fp32, medians of 7: 100x256·256x1024 0.71x,
-// 4000x512·512x1024 0.81x. Whole network, 2026-11-30 08:02-08:06 UTC,
-// machine nearly idle (load average 1.0-1.7), `go test ./graph/ -run
-// '^$' -bench Precision -benchtime=5x -count=2`: training step (fp32
-// 0.79-0.88 s) bf16 casts 0.81x, 0.87x; the rewrite 0.91x, 1.03x with a
-// first loss bit-identical to fp32 (no rewrite happened); extraction of
-// 100 segments (fp32 0.20-0.22 s) bf16 0.77x, 0.78x, int8 0.98x, 0.96x.
-// Three earlier runs under load (average 5-9) agree: bf16 0.79-0.97x
-// training, 0.78-0.89x extraction, int8 0.96-1.09x. What would move them: a CPU with AVX512_BF16 or AMX (Cooper Lake,
-// Sapphire Rapids, Zen 4 and later), where oneDNN's bf16 gemm and TF's
-// bf16 MatMul rewrite engage, with no change to the graph; for int8, VNNI
-// plus a quantised product with per-channel scales in the public op set.
+// graph instead; on a CPU without AVX512_BF16 it leaves the graph
+// unchanged (docs/results/graph.md). The explicit casts are kept: they do
+// the same on every CPU, are visible in the graph and the exported
+// SavedModel (a rewrite is a session setting that a SavedModel does not
+// carry), and keep loss and KL float32 by construction, where the
+// rewrite's allow/deny lists decide. Speed is a property of the CPU: on
+// one without bf16 or int8 dot-product instructions (AVX512_BF16, AMX,
+// VNNI) TensorFlow widens bf16 blocks to float32, and neither variant is
+// faster than fp32; measurements in docs/results/precision.md.
 //
 // int8: TensorFlow's public quantised product, QuantizedMatMul, has a CPU
 // kernel for quint8 x quint8 only with one (min, max) range per operand,
-// no per-channel scales (gemmlowp; other types take a reference loop);
-// oneDNN's int8 kernels are reached only through the internal
-// _MklQuantizedMatMul* ops of TF's quantisation rewrites. voxsiam
-// therefore dequantises (a Cast and a multiply per weight, per run: 3.4 M
-// weights of the reference network against ~9.5 G multiply-adds for a
-// batch of 100 segments, under 0.1%) and multiplies in float32: the
-// kernels are 4x smaller on disk, the products cost as fp32.
-// Quality bound stated and tested (TestReducedPrecisionEmbeddings):
-// cosine to the fp32 embedding >= 0.999 for bf16 and >= 0.995 for int8
-// (measured minima 0.99999 and 0.99997 on a small trained network); and
-// (TestReducedPrecisionEERAndMR) EER within 0.01 and MR within 2 of 60
-// utterances of fp32 on held-out synthetic speakers (measured: EER +0.0025
-// bf16, +0.0006 int8, MR unchanged), a tolerance a deliberately broken
-// int8 export (scales x127/64) must exceed (EER +0.044, MR +0.117).
+// no per-channel scales; oneDNN's int8 kernels are reached only through
+// the internal _MklQuantizedMatMul* ops of TF's quantisation rewrites.
+// voxsiam therefore dequantises (a Cast and a multiply per weight, per
+// run) and multiplies in float32: the kernels are 4x smaller on disk, the
+// products cost as fp32. Quality bounds, tested: cosine to the fp32
+// embedding >= 0.999 for bf16 and >= 0.995 for int8
+// (TestReducedPrecisionEmbeddings), and EER within 0.01 and MR within 2 of
+// 60 utterances of fp32 on held-out synthetic speakers
+// (TestReducedPrecisionEERAndMR), a tolerance a deliberately broken int8
+// export (scales x127/64) must exceed.
 //
 // # Towers (data parallelism in one graph)
 //
@@ -185,35 +150,23 @@
 // one read of every variable), and one Adam update applies it. Dropout
 // masks are drawn for the whole batch and sliced per tower, so a row's
 // mask does not depend on the tower count. TestTowersMatchOneProcess: two
-// towers give the one-tower losses for 4 Adam steps (same seed), on two
-// local CPU devices, on a loopback cluster of three processes, and on that
-// cluster with two CPU devices per worker (four towers); measured relative
-// difference 0 (tolerance 1e-5). TestTowerGPUPlacement checks the devices
-// the ops of towers on GPUs ask for, without running them (no GPU here).
-// Gradient ops added by AddGradients carry no device (the C API builds
-// them in a scope without one and has no colocate_gradients_with_ops), and
-// TensorFlow's placer puts unplaced ops on the default device: measured
-// with log_device_placement, one step of towers on CPU:0 and CPU:1, 3,484
-// of the 3,807 gradient ops ran on CPU:0 (the variables' device then),
-// 323 on CPU:1, and a cluster's chief pulled the towers' activations
-// instead of their gradients. BuildTowers therefore rewrites its graph
-// (colocate.go): it exports the GraphDef, gives each gradient op whose
-// inputs come from one tower that tower's device and every other one
-// Config.Device, splits the AddN that sums a weight's gradient over the
-// towers into per-tower and per-task partial sums, re-imports the graph
-// and looks the Model's handles up by name (Build's graphs are not
-// rewritten). Measured (TestTowerBackwardPlacement, chief on CPU:2,
-// towers on CPU:0 and CPU:1, one step): 1,806 gradient ops on each tower,
-// 203 on the chief (without the rewrite: 3,442 on CPU:0, 323 on CPU:1, 42
-// on CPU:2); TestTowersMatchOneProcess still measures relative difference
-// 0. Bytes between the tasks of a loopback cluster (chief + 2 workers,
-// reference network, batch 100; README "Measured and projected scale"),
-//
-//	go test ./graph/ -run '^$' -bench ClusterBytes -benchtime=3x
-//
-// 57.0 MB per step with one or two towers per worker (was 172.5 and
-// 173.5 MB), the computed 27.4 MB of weights out, 27.4 MB of gradients
-// back and 2.05 MB of inputs to within 0.05%.
+// towers give the one-tower losses for 4 Adam steps (same seed, tolerance
+// 1e-5), on two local CPU devices, on a loopback cluster of three
+// processes, and on that cluster with two CPU devices per worker (four
+// towers). TestTowerGPUPlacement checks the devices the ops of towers on
+// GPUs ask for, without running them. Gradient ops added by AddGradients
+// carry no device (the C API builds them in a scope without one and has no
+// colocate_gradients_with_ops), and TensorFlow's placer puts unplaced ops
+// on the default device, so most of every tower's backward pass would run
+// there. BuildTowers therefore rewrites its graph (colocate.go): it
+// exports the GraphDef, gives each gradient op whose inputs come from one
+// tower that tower's device and every other one Config.Device, splits the
+// AddN that sums a weight's gradient over the towers into per-tower and
+// per-task partial sums, re-imports the graph and looks the Model's
+// handles up by name (Build's graphs are not rewritten);
+// TestTowerBackwardPlacement checks where the ops ran. Placement counts
+// and bytes per step: docs/results/graph.md and
+// docs/results/cluster-traffic.md.
 //
 // Worker input (winput.go). BuildWorkerInputTowers replaces the split of
 // "spectrogram" by a read on each tower's task: the chief feeds
@@ -231,13 +184,11 @@
 // the page cache). Grappler's constant folding skips ops without inputs
 // and ops whose inputs are not Const, so the read is never evaluated on
 // the master. Feeding "towers/tower<i>/input" instead runs the tower on
-// given frames (validation). ClusterBytes with worker input: 54.9 MB per
-// step between the tasks, 2.05 MB less (the inputs), 1.6 KB from the
-// client. FingerprintStores (storecheck.go) compares
+// given frames (validation). FingerprintStores (storecheck.go) compares
 // copies of a store on their tasks before training. TestWorkerInputTowers:
 // float32 and float16 stores give the fed towers' and one tower's losses
-// (measured relative difference 1.1e-7 and 0); TestWorkerInputShortFile,
-// TestFingerprintStores, TestWorkerInputGPUPlacement.
+// (tolerance 1e-5); TestWorkerInputShortFile, TestFingerprintStores,
+// TestWorkerInputGPUPlacement.
 //
 // # References
 //

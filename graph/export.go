@@ -5,18 +5,13 @@ import (
 	"fmt"
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
-)
-
-// Signature keys and tensor keys of a voxsiam SavedModel.
-const (
-	SignatureEmbedding    = "serving_default" // spectrogram -> embedding
-	SignatureDistribution = "distribution"    // spectrogram -> distribution
-	SignaturePairDistance = "pair_distance"   // spectrogram_a, spectrogram_b -> pair_distance
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // ExportSavedModel writes the Inference-mode model m, with the variable
 // values held by sess, as a SavedModel in dir (see WriteSavedModel) with
-// three signatures:
+// three signatures (their keys are spec.SignatureEmbedding, ...):
 //
 //	serving_default: spectrogram [batch, Frames, Bins] float32 -> embedding [batch, D]
 //	distribution:    spectrogram [batch, Frames, Bins] float32 -> distribution [batch, S] (softmax)
@@ -35,9 +30,9 @@ func ExportSavedModel(m *Model, sess *tf.Session, dir string, assets map[string]
 		Session:   sess,
 		Variables: savedVariables(m.Vars),
 		Signatures: map[string]SignatureSpec{
-			SignatureEmbedding:    {Inputs: in, Outputs: map[string]tf.Output{"embedding": m.Embedding}},
-			SignatureDistribution: {Inputs: in, Outputs: map[string]tf.Output{"distribution": m.Distribution}},
-			SignaturePairDistance: {
+			spec.SignatureEmbedding:    {Inputs: in, Outputs: map[string]tf.Output{"embedding": m.Embedding}},
+			spec.SignatureDistribution: {Inputs: in, Outputs: map[string]tf.Output{"distribution": m.Distribution}},
+			spec.SignaturePairDistance: {
 				Inputs:  map[string]tf.Output{"spectrogram_a": m.Input, "spectrogram_b": m.InputB},
 				Outputs: map[string]tf.Output{"pair_distance": m.PairDistance},
 			},
@@ -94,7 +89,7 @@ func loadInference(cfg Config, prefixes []string, o SessionOptions) (*Model, *tf
 // (of one checkpoint, its own weights), set by SetFloatWeights, which
 // quantises for int8.
 func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
-	if len(prefixes) == 1 && m.Config.Precision != "int8" {
+	if len(prefixes) == 1 && m.Config.Precision != spec.INT8 {
 		return m.Restore(sess, prefixes[0])
 	}
 	w, err := AverageCheckpoints(m.Config, prefixes)
@@ -111,25 +106,25 @@ func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
 // graph of cfg in cfg.Precision (LoadInference), or, given more than one
 // prefix, the mean of their weights (AverageCheckpoints), and writes it to
 // dir as a SavedModel (ExportSavedModel) with assets/voxsiam.json:
-// features (the training store's tools/feature.Config as JSON), the
+// features (the training store's feature settings), the
 // segment length, mean pooling, the embedding layer, the precision and
 // cfg. cfg.Device is dropped (no device pins in a SavedModel: the
 // loader's session places it). It returns the metadata written and the
 // embedding width.
-func Export(cfg Config, prefixes []string, dir string, features []byte) (*Meta, int, error) {
+func Export(cfg Config, prefixes []string, dir string, features *feature.Config) (*spec.Meta, int, error) {
 	cfg.Device = ""
 	m, sess, err := loadInference(cfg, prefixes, SessionOptions{})
 	if err != nil {
 		return nil, 0, err
 	}
 	defer sess.Close()
-	meta := &Meta{Features: features, Segment: m.Config.Frames, Pooling: PoolMean,
+	meta := &spec.Meta{Features: features, Segment: m.Config.Frames, Pooling: spec.PoolMean,
 		EmbeddingLayer: m.Config.EmbeddingLayer, Precision: m.Config.Precision, Model: m.Config}
 	b, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {
 		return nil, 0, fmt.Errorf("graph: export %s: %w", dir, err)
 	}
-	if err := ExportSavedModel(m, sess, dir, map[string][]byte{MetaAsset: b}); err != nil {
+	if err := ExportSavedModel(m, sess, dir, map[string][]byte{spec.MetaAsset: b}); err != nil {
 		return nil, 0, err
 	}
 	return meta, int(m.Embedding.Shape().Size(1)), nil

@@ -122,7 +122,7 @@ func sample(r *rand.Rand, n, k int) []int {
 // w.r.t. every variable equal the unrolled graph's (whose gradients the
 // finite-difference test verifies) within 1e-5 abs, float32, dropout on.
 func TestBlockGradientsMatchUnrolled(t *testing.T) {
-	cfg := Config{Frames: 6, Bins: 5, LSTM1: 4, LSTM2: 3, Speakers: 3, Seed: 2}.withDefaults()
+	cfg := Config{Frames: 6, Bins: 5, LSTM1: 4, LSTM2: 3, Speakers: 3, Seed: 2}.WithDefaults()
 	mu, su := session(t, cfg, Train)
 	cfg.LSTMImpl = "block"
 	mb, sb := session(t, cfg, Train)

@@ -10,7 +10,7 @@ import (
 // tinyConfig is a small network for fast tests.
 func tinyConfig(dtype string) Config {
 	c := Config{Frames: 4, Bins: 3, LSTM1: 3, LSTM2: 3, Speakers: 3, DType: dtype, Seed: 7}
-	return c.withDefaults()
+	return c.WithDefaults()
 }
 
 // session builds cfg in mode, opens a 1-thread session and runs init.

@@ -77,7 +77,7 @@ type kerasRef struct {
 // drawn in Go, so the stored reference is small and independent of TF's
 // initializers.
 func TestKerasParity(t *testing.T) {
-	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.withDefaults()
+	cfg := Config{Frames: 5, Bins: 4, LSTM1: 3, LSTM2: 3, Dense1: 4, Dense2: 4, Speakers: 3, Seed: 3}.WithDefaults()
 	m, _ := session(t, cfg, Train)
 	rng := rand.New(rand.NewPCG(9, 9))
 	x, lab := randomBatch(t, cfg, 8, rng)

@@ -84,7 +84,7 @@ func BuildTowers(cfg Config, towers []string) (*Model, error) {
 // build builds cfg in mode; towers (Train only) are BuildTowers' devices
 // and ws, when not nil, their worker store (BuildWorkerInputTowers).
 func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, err error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, e
 	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
-	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: cfg.dtype(), inference: mode == Inference, ws: ws}
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: dtypeOf(cfg), inference: mode == Inference, ws: ws}
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()

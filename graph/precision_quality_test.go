@@ -30,7 +30,7 @@ import (
 //     fixed count is discontinuous in the distances: one merge reordered
 //     by a near-tie moves a whole subtree, so one utterance of slack is
 //     the least a non-flaky guard can allow; two leave room for one such
-//     reordering on top (the README's real-voice table shows the effect
+//     reordering on top (docs/results/real-voices.md shows the effect
 //     on 1,210 one-word recordings, where MR moved 4-8 points). Measured:
 //     bf16 and int8 0 (fp32 MR 0.30).
 //
@@ -92,7 +92,7 @@ func (d *qualityData) tensor(t *testing.T, x []float32) *tf.Tensor {
 // speakers 0..cfg.Speakers-1 of d) and returns the checkpoint prefix.
 func qualityCheckpoint(t *testing.T, cfg Config, d *qualityData, steps, batch int) string {
 	t.Helper()
-	m, s := session(t, cfg.withDefaults(), Train)
+	m, s := session(t, cfg.WithDefaults(), Train)
 	rng := rand.New(rand.NewPCG(21, 21))
 	for step := range steps {
 		var x []float32

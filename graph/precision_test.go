@@ -59,7 +59,7 @@ func precisionConfig() Config {
 // data, so the weights are not the initial ones, and checkpoints it.
 func precisionCheckpoint(t *testing.T, cfg Config) string {
 	t.Helper()
-	m, s := session(t, cfg.withDefaults(), Train)
+	m, s := session(t, cfg.WithDefaults(), Train)
 	x, lab := randomBatch(t, m.Config, 12, rand.New(rand.NewPCG(3, 3)))
 	for i := 0; i < 8; i++ {
 		run(t, s, map[tf.Output]*tf.Tensor{m.Input: x, m.Labels: lab}, nil, m.TrainOp)
@@ -103,7 +103,7 @@ func matmulTypes(g *tf.Graph) map[tf.DataType]int {
 func TestReducedPrecisionEmbeddings(t *testing.T) {
 	cfg := precisionConfig()
 	ckpt := precisionCheckpoint(t, cfg)
-	x, _ := randomBatch(t, cfg.withDefaults(), 16, rand.New(rand.NewPCG(9, 9)))
+	x, _ := randomBatch(t, cfg.WithDefaults(), 16, rand.New(rand.NewPCG(9, 9)))
 	ref, _ := embedAt(t, cfg, "fp32", ckpt, x)
 	for _, c := range []struct {
 		precision string
@@ -169,7 +169,7 @@ func cosine(a, b []float32) float64 {
 // noise) and returns the loss of every step.
 func lossCurve(t *testing.T, cfg Config, steps int) []float64 {
 	t.Helper()
-	m, s := session(t, cfg.withDefaults(), Train)
+	m, s := session(t, cfg.WithDefaults(), Train)
 	c := m.Config
 	rng := rand.New(rand.NewPCG(17, 17))
 	mu := make([]float64, c.Speakers*c.Bins)

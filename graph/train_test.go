@@ -94,7 +94,7 @@ type blobRun struct{ first, last, cos0, kl0, cos, kl float64 }
 // trainBlobs is one run of TestTrainingSeparatesSpeakers with initialiser
 // seed (the data are the same for every seed).
 func trainBlobs(t *testing.T, seed int64) blobRun {
-	cfg := Config{Frames: 10, Bins: 16, LSTM1: 16, LSTM2: 16, Speakers: 16, Seed: seed, LearningRate: 3e-3}.withDefaults()
+	cfg := Config{Frames: 10, Bins: 16, LSTM1: 16, LSTM2: 16, Speakers: 16, Seed: seed, LearningRate: 3e-3}.WithDefaults()
 	m, s := session(t, cfg, Train)
 	data := newBlobs(20, cfg.Frames, cfg.Bins, 1.0, 3.0, 5)
 	var held []int

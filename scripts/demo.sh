@@ -73,7 +73,7 @@ if [ "${DEMO_REAL:-1}" = 1 ]; then
     }
   done
   # DEMO_REAL_MODELS adds models (e.g. "demo-synthetic-400=$OUT/model", this
-  # demo's model); DEMO_BACKENDS sets the back-ends (the README's table has the
+  # demo's model); DEMO_BACKENDS sets the back-ends (docs/results/real-voices.md has the
   # AS-norm rows too: BACKENDS of scripts/realeval.sh). The defaults keep the
   # demo within 15 minutes.
   step "    the shipped model next to the baseline" \

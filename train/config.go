@@ -9,14 +9,15 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/atomicfile"
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // Config is the effective training configuration, read from train.toml,
 // overridden by command-line flags and written to <run>/config.toml.
 type Config struct {
-	Model graph.Config `toml:"model"` // network, loss, optimiser and device (package graph)
-	Train Options      `toml:"train"` // the loop
-	Data  DataConfig   `toml:"data"`  // where segments come from
+	Model spec.Config `toml:"model"` // network, loss, optimiser and device (internal/spec; graph builds it)
+	Train Options     `toml:"train"` // the loop
+	Data  DataConfig  `toml:"data"`  // where segments come from
 }
 
 // Options configure the training loop. Step counts are mini-batches.
@@ -74,13 +75,13 @@ type DataConfig struct {
 }
 
 // DefaultConfig returns the reference configuration of Stadelmann et al.
-// (2018) and the ZHAW code (README "Reference configuration").
+// (2018) and the ZHAW code (docs/method.md).
 func DefaultConfig() Config {
-	model := graph.DefaultConfig(0)
+	model := spec.DefaultConfig(0)
 	model.Frames, model.Bins = 0, 0 // from train.segment and the store
 	return Config{
 		Model: model, // Speakers, Frames, Bins are set from the data
-		Train: Options{Batch: 100, Steps: 10000, Segment: 40, Seed: 1, Sampling: "random", PerSpeaker: 4,
+		Train: Options{Batch: 100, Steps: 10000, Segment: spec.DefaultSegment, Seed: 1, Sampling: "random", PerSpeaker: 4,
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
 			Keep: 5, BestMetric: "val_eer", LocalDevices: 1, SpecAugment: DefaultSpecAugment()},
 		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
@@ -147,8 +148,8 @@ func (c *Config) Validate() error {
 	if _, ok := metricDirection[t.BestMetric]; !ok {
 		return fmt.Errorf("train: best_metric %q: want val_eer, val_loss, val_acc or val_mr", t.BestMetric)
 	}
-	if p := c.Model.Precision; p != "" && p != "fp32" && p != "bf16" {
-		return fmt.Errorf("train: model.precision %q: want \"fp32\" or \"bf16\" (int8 is for export)", p)
+	if _, err := spec.ParsePrecision("train: model.precision (int8 is for export)", c.Model.Precision, spec.TrainPrecisions); err != nil {
+		return err
 	}
 	if m := c.Model; m.Frames != 0 && m.Frames != t.Segment {
 		return fmt.Errorf("train: model.frames %d differs from train.segment %d", m.Frames, t.Segment)

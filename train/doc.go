@@ -85,12 +85,12 @@
 //
 // # Devices
 //
-// [model] device (--device gpu:0 sets it to "/device:GPU:0"; DeviceName) places every op graph.Build creates, e.g.
+// [model] device (--device gpu:0 sets it to "/device:GPU:0"; spec.DeviceName) places every op graph.Build creates, e.g.
 // "/device:GPU:0"; gradient ops (unplaced, from TF_AddGradients) go to the
 // default device, which with one pinned device is that device. With
 // Train.LocalDevices the towers get devices of their own (graph.TowerDevices),
 // and graph.BuildTowers puts each tower's gradient ops on its device and the
-// rest on [model] device (measured, graph/doc.go "Towers"). Op types of a Train
+// rest on [model] device (graph/doc.go "Towers"; measured in docs/results/graph.md). Op types of a Train
 // graph (reviewed with TestGraphOpsDocumented) and their kernels in
 // TensorFlow 2.21's registrations:
 //
@@ -99,7 +99,7 @@
 //     Maximum, Sum, Mean, OneHot (seed loss), Transpose, Reshape, ConcatV2, Pack/Unpack, Split
 //     (LSTM gates and steps), ZerosLike (gradient of an unused Split output), Slice, Pad,
 //     Tile, Cast, Equal/Less/GreaterEqual, Sign, MatrixDiagPart,
-//     DynamicStitch, StatelessRandomUniform/Normal (dropout, initialisers),
+//     DynamicStitch, StatelessRandomUniform/StatelessRandomNormal (dropout, initialisers),
 //     VarHandleOp/ReadVariableOp/AssignVariableOp/AssignAddVariableOp,
 //     ResourceApplyAdam, L2Loss and Sqrt (grad_norm; float GPU functor in
 //     core/kernels/l2loss_op_gpu.cu.cc, Sqrt in the cwise GPU kernels).
@@ -116,6 +116,8 @@
 //     reads the rows on the CPU of the tower's task (graph.InputDevice).
 //     The store check's ReadFile and Fingerprint run in a graph of their
 //     own on each task's CPU.
+//   - No kernels to place: Const, Identity, NoOp, Placeholder,
+//     PlaceholderWithDefault.
 //
 // So a GPU run keeps the whole training step on the device; only
 // checkpointing touches the host. The op list was checked on a CPU build

@@ -9,20 +9,16 @@ import (
 
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
-
-// DeviceName turns a --device value (cpu | gpu:N, the form voxsiam embed
-// takes too; graph.ParseDevice) into the [model] device of the graph,
-// e.g. "/device:GPU:0". Other values are usage errors.
-func DeviceName(flag string) (string, error) { return graph.DeviceName(flag) }
 
 // ExportOptions select what Export writes.
 type ExportOptions struct {
 	Run        string // training run directory (config.toml, features.json, checkpoints/)
 	Checkpoint string // step N, "best", "latest" (or "") or a checkpoint name such as ckpt-1200
 	Out        string // SavedModel directory to create; must not exist
-	Precision  string // serving precision "fp32" (or ""), "bf16" or "int8", independent of training's
-	Layer      string // the layer exported as "embedding": "" = the run's [model] embedding_layer, or L3..L7
+	Precision  string // serving precision, one of spec.Precisions ("" = fp32), independent of training's
+	Layer      string // the layer exported as "embedding": "" = the run's [model] embedding_layer, or one of spec.EmbeddingLayers
 	// Average > 1 exports the mean of the weights of the Average newest
 	// checkpoints the run keeps at or before Checkpoint's step (checkpoint
 	// averaging, WeSpeaker's average_model.py); 0 or 1 exports Checkpoint alone.
@@ -52,17 +48,14 @@ func Export(o ExportOptions) (*Exported, error) {
 	if _, err := os.Stat(o.Out); err == nil {
 		return nil, errs.Usage("export: --out %s already exists", o.Out)
 	}
-	switch o.Precision {
-	case "":
-		o.Precision = "fp32"
-	case "fp32", "bf16", "int8":
-	default:
-		return nil, errs.Usage("export: --precision %q: want fp32, bf16 or int8", o.Precision)
+	var err error
+	if o.Precision, err = spec.ParsePrecision("export: --precision", o.Precision, spec.Precisions); err != nil {
+		return nil, err
 	}
-	switch o.Layer {
-	case "", "L3", "L4", "L5", "L6", "L7":
-	default:
-		return nil, errs.Usage("export: --layer %q: want L3 (BLSTM2 output), L4, L5 (dense 1, its dropout), L6 (dense 2) or L7 (output logits)", o.Layer)
+	if o.Layer != "" {
+		if _, err := spec.ParseEmbeddingLayer("export: --layer", o.Layer); err != nil {
+			return nil, err
+		}
 	}
 	if o.Average < 0 {
 		return nil, errs.Usage("export: --average %d: want a count of checkpoints, at least 1", o.Average)
@@ -94,13 +87,13 @@ func Export(o ExportOptions) (*Exported, error) {
 	if o.Layer != "" {
 		cfg.EmbeddingLayer = o.Layer
 	}
-	meta, dim, err := graph.Export(cfg, prefixes, o.Out, run.FeaturesJSON)
+	meta, dim, err := graph.Export(cfg, prefixes, o.Out, &run.Features)
 	if err != nil {
 		return nil, fmt.Errorf("export: %s: %w", o.Run, err)
 	}
 	e := &Exported{Out: o.Out, Checkpoint: prefix, EmbeddingDim: dim, Speakers: meta.Model.Speakers,
 		Precision: meta.Precision, Layer: meta.EmbeddingLayer,
-		Signatures: []string{graph.SignatureEmbedding, graph.SignatureDistribution, graph.SignaturePairDistance}}
+		Signatures: []string{spec.SignatureEmbedding, spec.SignatureDistribution, spec.SignaturePairDistance}}
 	if len(prefixes) > 1 {
 		e.Averaged = prefixes
 	}

@@ -65,16 +65,54 @@ func tinyConfig(storePath string) Config {
 	return c
 }
 
-// TestRunSamplingLosses trains a few steps with each loss and sampling mode.
+// TestRunSamplingLosses trains four steps with each loss and sampling mode
+// and checks the losses the runs log: one row a step, every training loss
+// and the step-4 validation loss finite and >= 0 (KL divergences and
+// hinges of them), not all zero, and different wherever the setting
+// differs (seed and symmetric losses on the same balanced batches, seed
+// loss on balanced and random batches), so each setting reaches the graph
+// and the sampler.
 func TestRunSamplingLosses(t *testing.T) {
 	dir := t.TempDir()
 	feats := writeTinyStore(t, dir, 10)
+	first := map[string]float64{}
 	for _, c := range []struct{ loss, sampling string }{{"seed", "balanced"}, {"seed", "random"}, {"symmetric", "balanced"}} {
+		name := c.loss + "/" + c.sampling
 		cfg := tinyConfig(feats)
 		cfg.Train.Steps, cfg.Train.Sampling, cfg.Model.Loss = 4, c.sampling, c.loss
 		cfg.Train.ValEvery, cfg.Train.MREvery = 4, 4
-		if err := Run(context.Background(), cfg, filepath.Join(dir, c.loss+c.sampling), io.Discard); err != nil {
-			t.Errorf("%s/%s: %v", c.loss, c.sampling, err)
+		run := filepath.Join(dir, c.loss+c.sampling)
+		if err := Run(context.Background(), cfg, run, io.Discard); err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		rows, err := metrics.Read(filepath.Join(run, "metrics.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 4 {
+			t.Errorf("%s: %d metrics rows, want 4 (log_every 1)", name, len(rows))
+			continue
+		}
+		sum := 0.0
+		for i, r := range rows {
+			l, ok := r["loss"]
+			if !ok || math.IsNaN(l) || math.IsInf(l, 0) || l < 0 {
+				t.Errorf("%s: step %d loss %v (present %v), want finite >= 0", name, i+1, l, ok)
+			}
+			sum += l
+		}
+		if sum == 0 {
+			t.Errorf("%s: every loss is 0", name)
+		}
+		if v, ok := rows[3]["val_loss"]; !ok || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			t.Errorf("%s: step 4 val_loss %v (present %v), want finite >= 0", name, v, ok)
+		}
+		first[name] = rows[0]["loss"]
+	}
+	for _, p := range [][2]string{{"seed/balanced", "symmetric/balanced"}, {"seed/balanced", "seed/random"}} {
+		if a, b := first[p[0]], first[p[1]]; a == b {
+			t.Errorf("step 1 loss %s = %s = %v: the setting does not reach the step", p[0], p[1], a)
 		}
 	}
 }

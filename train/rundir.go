@@ -1,7 +1,6 @@
 package train
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,13 +10,14 @@ import (
 	"strconv"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Files of a run directory (see the package documentation).
 const (
-	ConfigFile    = "config.toml"   // effective Config
-	FeaturesFile  = "features.json" // the store's feature.Config
-	CheckpointDir = "checkpoints"   // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
+	ConfigFile    = "config.toml"    // effective Config
+	FeaturesFile  = feature.FileName // the store's feature.Config
+	CheckpointDir = "checkpoints"    // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
 )
 
 // ErrNotRun is wrapped by OpenRun when dir has no config.toml.
@@ -31,9 +31,11 @@ var ErrNoCheckpoint = errors.New("no such checkpoint")
 type RunDir struct {
 	Dir string
 	// Config is config.toml over DefaultConfig; Model.Bins and Model.Frames
-	// left 0 there are n_mels and segment of features.json.
-	Config       Config
-	FeaturesJSON json.RawMessage // features.json as written
+	// left 0 there are n_mels and segment of Features.
+	Config Config
+	// Features is features.json read over feature.DefaultConfig (the
+	// reading embed applies to voxsiam.json, which Export copies it into).
+	Features feature.Config
 }
 
 // OpenRun reads dir's config.toml and features.json. A missing config.toml
@@ -49,16 +51,14 @@ func OpenRun(dir string) (*RunDir, error) {
 	}
 	r := &RunDir{Dir: dir, Config: cfg}
 	fpath := filepath.Join(dir, FeaturesFile)
-	if r.FeaturesJSON, err = os.ReadFile(fpath); err != nil {
+	b, err := os.ReadFile(fpath)
+	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	var f struct {
-		NMels   int `json:"n_mels"`
-		Segment int `json:"segment"`
-	}
-	if err := json.Unmarshal(r.FeaturesJSON, &f); err != nil {
+	if r.Features, err = feature.Decode(b, feature.DefaultConfig()); err != nil {
 		return nil, errs.BadData("train: %s: %v", fpath, err)
 	}
+	f := r.Features
 	m := &r.Config.Model
 	if m.Bins == 0 {
 		m.Bins = f.NMels

@@ -34,7 +34,8 @@ func fakeRun(t *testing.T, config, features string) string {
 }
 
 // TestOpenRun: model bins and frames left 0 come from features.json
-// (n_mels 16, segment 40 as written here); missing and malformed files
+// (n_mels 16, segment 40 as written here), Features is the file over
+// feature.DefaultConfig (hop 160 from there); missing and malformed files
 // give the documented error classes.
 func TestOpenRun(t *testing.T) {
 	const feats = `{"n_mels": 16, "segment": 40}`
@@ -42,8 +43,8 @@ func TestOpenRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m := r.Config.Model; m.Bins != 16 || m.Frames != 40 || m.LSTM1 != 5 || string(r.FeaturesJSON) != feats {
-		t.Errorf("model %+v, features %s", m, r.FeaturesJSON)
+	if m, f := r.Config.Model, r.Features; m.Bins != 16 || m.Frames != 40 || m.LSTM1 != 5 || f.NMels != 16 || f.Segment != 40 || f.Hop != 160 {
+		t.Errorf("model %+v, features %+v", m, f)
 	}
 	for _, c := range []struct {
 		name, config, features string

@@ -124,7 +124,7 @@ func (v *valSet) validate(net Net, batch int) (map[string]float64, []float64, er
 }
 
 // clusterMR embeds every validation utterance (mean of its segment
-// embeddings, embed.PoolMean), clusters them (complete linkage, cosine) into as many clusters
+// embeddings, spec.PoolMean), clusters them (complete linkage, cosine) into as many clusters
 // as there are validation speakers and returns the misclassification rate,
 // exact and ZHAW (clusterMR).
 func (v *valSet) clusterMR(net Net, batch int) (mr, mrZHAW float64, err error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -52,7 +53,7 @@ func workerStore(cfg Config, st *store.Store) (graph.WorkerStore, string, error)
 // store (graph.BuildWorkerInputTowers; its layout and directory are
 // returned for checkStoreCopies), else the chief feeds them the frames
 // (graph.BuildTowers).
-func buildTowers(cfg Config, st *store.Store, mc graph.Config, devs []string, winput bool) (m *graph.Model, ws graph.WorkerStore, dir string, err error) {
+func buildTowers(cfg Config, st *store.Store, mc spec.Config, devs []string, winput bool) (m *graph.Model, ws graph.WorkerStore, dir string, err error) {
 	if winput {
 		if ws, dir, err = workerStore(cfg, st); err != nil {
 			return nil, ws, "", err

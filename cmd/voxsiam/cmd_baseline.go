@@ -84,7 +84,7 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 		return json.NewEncoder(w).Encode(sum)
 	}
 	for _, p := range sum.Skipped {
-		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
+		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Reason)
 	}
 	fmt.Fprintf(w, "baseline: %d utterances (%.1f s of audio, %d of %d frames kept) in %.1f s: %d-d vectors in %s\n",
 		sum.Utterances, sum.AudioSeconds, sum.FramesKept, sum.Frames, sum.Seconds, sum.Dim, o.Out)

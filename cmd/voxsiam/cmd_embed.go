@@ -104,10 +104,10 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 		return json.NewEncoder(w).Encode(sum)
 	}
 	for _, p := range sum.Skipped {
-		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Defect)
+		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Reason)
 	}
 	for _, p := range sum.Padded {
-		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Defect)
+		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Reason)
 	}
 	if len(sum.Padded) > 0 {
 		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(sum.Padded))

@@ -13,7 +13,8 @@ import (
 
 	"github.com/voxsiam/voxsiam/embed"
 	"github.com/voxsiam/voxsiam/internal/errs"
-	"github.com/voxsiam/voxsiam/internal/modeltest"
+	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/audio"
 	"github.com/voxsiam/voxsiam/tools/feature"
@@ -97,8 +98,8 @@ func TestRunEmbed(t *testing.T) {
 			t.Fatal(err)
 		}
 		fr, n := ext.Compute(nil, x)
-		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad)
-		want := embed.Pool(nil, run.Embed(t, segs, k), w, k, 8, embed.PoolMean)
+		segs, w, k := embed.Cut(fr, n, 16, 40, embed.ShortPad, feature.PartialOverlapLast)
+		want := embed.Pool(nil, run.Embed(t, segs, k), w, k, 8, spec.PoolMean)
 		d := 0.0
 		for j, v := range set.Row(i) {
 			d = math.Max(d, math.Abs(float64(v-want[j])))

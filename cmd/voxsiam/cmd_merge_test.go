@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voxsiam/voxsiam/internal/modeltest"
+	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -207,6 +208,6 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("spec-augment", func() { t.SpecAugment.Enabled = o.SpecAugment })
 	setIf("spec-prob", func() { t.Prob = o.SpecProb })
 	var err error
-	setIf("device", func() { m.Device, err = train.DeviceName(o.Device) })
+	setIf("device", func() { m.Device, err = spec.DeviceName(o.Device) })
 	return err
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voxsiam/voxsiam/internal/modeltest"
+	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 )
 
 // TestMain runs main instead of the tests when VOXSIAM_TEST_MAIN=1, so

@@ -18,17 +18,25 @@ const module = "github.com/voxsiam/voxsiam/"
 // it may import directly, and "tf" where it may import TensorFlow
 // (github.com/galeone/tensorflow or tfgo). Tests may import what their
 // package may, plus internal/testenv and the row's test-only imports. A
-// package without a row fails TestLayering: add its row here.
+// package without a row fails TestLayering: add its row here. A testKit
+// row is a test helper: only tests may import it (TestTestKitsTestOnly).
 //
 // Read bottom-up: internal helpers import nothing of the project but errs;
-// tools/ and eval/ never see TensorFlow; graph is the network on
-// TensorFlow; train and embed build on it; internal/tfserver is the TF
-// gRPC server (cgo); cmd/voxsiam wires and reaches TensorFlow only through
-// train, embed and tfserver, never graph or a TensorFlow package itself.
+// tools/ and eval/ never see TensorFlow; internal/spec is the model's
+// shared words (network Config, voxsiam.json, precisions, poolings,
+// layers, --device) over tools/feature, without TensorFlow. Five packages
+// import TensorFlow: graph (the network), train (the training session) and
+// embed (serving SavedModels) build on spec; internal/tfserver is the TF
+// gRPC server (cgo); internal/testkit/modeltest, a test kit, makes runs
+// and SavedModels for tests. embed never imports graph: what it needs of
+// an export is in spec. cmd/voxsiam wires and reaches TensorFlow only
+// through train, embed and tfserver, never graph or a TensorFlow package
+// itself.
 var layering = []struct {
 	pkg      string
 	may      []string // direct imports, tests included
 	testOnly []string // further imports of its tests
+	testKit  bool     // a helper for tests only: no package's non-test code imports it
 }{
 	{pkg: "internal/errs"},
 	{pkg: "internal/ordered"},
@@ -39,19 +47,20 @@ var layering = []struct {
 	{pkg: "internal/atomicfile"},
 	{pkg: "internal/tfserver", may: []string{"tf"}}, // TF_NewServer and friends through cgo, the ServerDef proto; train and cmd/voxsiam (server) use it
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
+	{pkg: "internal/spec", may: []string{"internal/errs", "tools/feature"}}, // no TensorFlow: graph, train, embed and cmd/voxsiam share it
 	{pkg: "tools/...", may: []string{"tools/...", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
 	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
-	{pkg: "graph", may: []string{"tf", "internal/errs"},
+	{pkg: "graph", may: []string{"tf", "internal/errs", "internal/spec", "tools/feature"},
 		testOnly: []string{"eval", "internal/tfserver", "tools/store"}}, // the EER/MR guard; loopback cluster tests; worker input reads a store's frames.npy
 	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},
 	{pkg: "train/tbevent"},
-	{pkg: "train", may: []string{"tf", "graph", "eval", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/tfserver", "internal/vecio"}},
-	{pkg: "embed", may: []string{"tf", "graph", "tools/feature", "tools/shard", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"},
-		testOnly: []string{"internal/modeltest", "tools/store"}},
+	{pkg: "train", may: []string{"tf", "graph", "eval", "internal/spec", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/tfserver", "internal/vecio"}},
+	{pkg: "embed", may: []string{"tf", "internal/spec", "tools/dataset", "tools/feature", "tools/shard", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"},
+		testOnly: []string{"graph", "internal/testkit/modeltest", "tools/store"}}, // bench_test exports a reference-size model with graph
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
-	{pkg: "internal/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}},
-	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
-		testOnly: []string{"internal/modeltest"}},
+	{pkg: "internal/testkit/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}, testKit: true},
+	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/spec", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
+		testOnly: []string{"internal/testkit/modeltest"}},
 }
 
 // TestLayering checks every package's direct imports, and its tests',
@@ -85,11 +94,39 @@ func TestLayering(t *testing.T) {
 	}
 }
 
-// TestNoTensorFlowOutsideModelPackages checks that eval, tools and the
-// internal helpers never import TensorFlow, directly or not, so they build
+// TestTestKitsTestOnly checks that the testKit rows are test helpers
+// indeed: no package's non-test code imports one, and no row lets it.
+func TestTestKitsTestOnly(t *testing.T) {
+	var kits []string
+	for _, r := range layering {
+		if r.testKit {
+			kits = append(kits, r.pkg)
+		}
+	}
+	if len(kits) == 0 {
+		t.Fatal("no testKit row in the layering table")
+	}
+	for _, r := range layering {
+		for _, a := range r.may {
+			if allowedBy(kits, a) {
+				t.Errorf("layering row %s lets non-test code import the test kit %s (list it in testOnly)", r.pkg, a)
+			}
+		}
+	}
+	for _, p := range listPackages(t) {
+		for _, imp := range p.imports {
+			if name, ok := classify(imp); ok && allowedBy(kits, name) {
+				t.Errorf("%s imports the test kit %s outside its tests", p.path, name)
+			}
+		}
+	}
+}
+
+// TestNoTensorFlowOutsideModelPackages checks that eval, tools, spec and
+// the internal helpers never import TensorFlow, directly or not, so they build
 // and test without libtensorflow (CGO_ENABLED=0).
 func TestNoTensorFlowOutsideModelPackages(t *testing.T) {
-	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs", "./internal/ordered")
+	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs", "./internal/ordered", "./internal/spec")
 	cmd.Dir = testenv.ModuleRoot()
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -43,14 +43,34 @@ func Missing(t testing.TB, format string, a ...any) {
 // skipped, or fails when Required.
 func Python(t testing.TB) string {
 	t.Helper()
+	p, err := pythonPath()
+	if err != nil {
+		Missing(t, "python %s not found: %v", p, err)
+	}
+	return p
+}
+
+// HavePython reports whether the venv's python exists, for tests that
+// check stored values in any case and live ones on top: without it they
+// go on (false), or fail when Required.
+func HavePython(t testing.TB) bool {
+	t.Helper()
+	p, err := pythonPath()
+	if err != nil && Required() {
+		t.Fatalf("testenv: python %s not found: %v (run `make setup`; %s is set)", p, err, RequireEnv)
+	}
+	return err == nil
+}
+
+// pythonPath is $VOXSIAM_PYTHON, else the module's .venv/bin/python, and
+// whether it exists.
+func pythonPath() (string, error) {
 	p := os.Getenv("VOXSIAM_PYTHON")
 	if p == "" {
 		p = filepath.Join(ModuleRoot(), ".venv", "bin", "python")
 	}
-	if _, err := os.Stat(p); err != nil {
-		Missing(t, "python %s not found: %v", p, err)
-	}
-	return p
+	_, err := os.Stat(p)
+	return p, err
 }
 
 // RunPython runs script with the venv's python and args, and returns its

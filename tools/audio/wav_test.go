@@ -1,10 +1,12 @@
 package audio
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/voxsiam/voxsiam/internal/testenv"
@@ -184,4 +186,34 @@ func maxAbsDiff64(x []float32, y []float64) float64 {
 		m = max(m, math.Abs(float64(x[i])-y[i]))
 	}
 	return m
+}
+
+// TestWriteWAVFile: the file holds exactly WriteWAV's bytes (its samples
+// load back), no temporary file stays beside it, and a missing directory
+// is an error naming the path.
+func TestWriteWAVFile(t *testing.T) {
+	x := []float32{0, 0.25, -0.5, 1, -1}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.wav")
+	if err := WriteWAVFile(path, x, 8000); err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := WriteWAV(&want, x, 8000); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("file: %d bytes (%v), want WriteWAV's %d", len(got), err, want.Len())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d entries, want only a.wav", len(ents))
+	}
+	if y, rate, err := Load(path); err != nil || rate != 8000 || maxAbsDiff32(y[:4], []float32{0, 0.25, -0.5, 32767.0 / 32768}) != 0 {
+		t.Errorf("Load: %v at %d Hz (%v)", y, rate, err)
+	}
+	bad := filepath.Join(dir, "missing", "b.wav")
+	if err := WriteWAVFile(bad, x, 8000); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("missing directory: %v, want an error naming %s", err, bad)
+	}
 }

@@ -5,7 +5,20 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/voxsiam/voxsiam/internal/atomicfile"
 )
+
+// WriteWAVFile writes samples as WriteWAV does to the file path, through a
+// temporary file in the same directory, synced and renamed
+// (internal/atomicfile), so a file that exists is complete: the one WAV
+// file writer of the corpus tools. path's directory must exist.
+func WriteWAVFile(path string, samples []float32, rate int) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return WriteWAV(w, samples, rate) }); err != nil {
+		return fmt.Errorf("audio: %s: %w", path, err)
+	}
+	return nil
+}
 
 // WriteWAV writes samples (mono, nominally in [-1, 1]) to w as a canonical
 // 44-byte-header RIFF/WAVE file, 16-bit PCM at rate Hz. Samples are scaled

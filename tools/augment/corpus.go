@@ -137,21 +137,15 @@ func Outputs(it dataset.Item, o CorpusOptions) []Output {
 	return outs
 }
 
-// SkippedFile is an input left out, and why.
-type SkippedFile struct {
-	Source string `json:"source"`
-	Reason string `json:"reason"`
-}
-
 // CorpusSummary counts what Corpus did.
 type CorpusSummary struct {
-	Utterances   int            `json:"utterances"`    // input utterances
-	Speakers     int            `json:"speakers"`      // output speakers (speed copies are new speakers)
-	Written      int            `json:"written"`       // files written by this run
-	Existing     int            `json:"existing"`      // files found complete from an earlier run
-	PerKind      map[string]int `json:"per_kind"`      // files written or found, per kind
-	AudioSeconds float64        `json:"audio_seconds"` // input audio read by this run
-	Skipped      []SkippedFile  `json:"skipped"`       // never nil
+	Utterances   int               `json:"utterances"`    // input utterances
+	Speakers     int               `json:"speakers"`      // output speakers (speed copies are new speakers)
+	Written      int               `json:"written"`       // files written by this run
+	Existing     int               `json:"existing"`      // files found complete from an earlier run
+	PerKind      map[string]int    `json:"per_kind"`      // files written or found, per kind
+	AudioSeconds float64           `json:"audio_seconds"` // input audio read by this run
+	Skipped      []dataset.Skipped `json:"skipped"`       // never nil
 }
 
 // Corpus writes an augmented copy of items under out as a plain corpus
@@ -173,7 +167,7 @@ func Corpus(ctx context.Context, items []dataset.Item, out string, o CorpusOptio
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("augment: %w", err)
 	}
-	sum := &CorpusSummary{Utterances: len(items), PerKind: map[string]int{}, Skipped: []SkippedFile{}}
+	sum := &CorpusSummary{Utterances: len(items), PerKind: map[string]int{}, Skipped: []dataset.Skipped{}}
 	bar := progress.New(warn, int64(len(items)), "augment")
 	c := &corpusJob{items: items, out: out, o: o}
 	err = ordered.Map(ctx, len(items), o.Workers, c.one, func(i int, r uttResult) error {
@@ -202,7 +196,7 @@ func (sum *CorpusSummary) add(it dataset.Item, r uttResult, strict bool, warn io
 			return fmt.Errorf("augment: %s: %w", it.Source(), r.bad)
 		}
 		fmt.Fprintf(warn, "augment: skipping %s: %v\n", it.Source(), r.bad)
-		sum.Skipped = append(sum.Skipped, SkippedFile{it.Source(), r.bad.Error()})
+		sum.Skipped = append(sum.Skipped, dataset.Skipped{Source: it.Source(), Reason: r.bad.Error()})
 		return nil
 	}
 	sum.Written += r.written

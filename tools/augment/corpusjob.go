@@ -124,14 +124,13 @@ func (c *corpusJob) talkers(ctx context.Context, i int, r *rand.Rand) [][]float3
 	return ts
 }
 
-// writeWAV writes x as a 16-bit WAV at path through a temporary file in the
-// same directory, synced and renamed, so a file that exists is complete.
+// writeWAV creates path's directory and writes x there as a 16-bit WAV
+// (audio.WriteWAVFile: atomic, so a file that exists is complete).
 func writeWAV(path string, x []float32) error {
-	var buf bytes.Buffer
-	if err := audio.WriteWAV(&buf, x, Rate); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(path, buf.Bytes())
+	return audio.WriteWAVFile(path, x, Rate)
 }
 
 // writeAtomic creates path's directory and writes data there with atomicfile.

@@ -22,14 +22,15 @@ type reference struct {
 
 // references returns the reference values of name: the stored ones of
 // testdata/<name>.json (always, so plain `go test` checks fixed numbers)
-// and, when the project's venv exists, the ones script computes live from
-// input (written as JSON to a file named by sys.argv[1]). -update rewrites
+// and, when the project's venv exists (testenv.HavePython: a missing one
+// fails the test when testenv.Required), the ones script computes live
+// from input (written as JSON to a file named by sys.argv[1]). -update rewrites
 // the stored file from the live run.
 func references(t *testing.T, name, script string, input any) []reference {
 	t.Helper()
 	stored := filepath.Join("testdata", name+".json")
 	var refs []reference
-	if havePython() {
+	if testenv.HavePython(t) {
 		in, err := json.Marshal(input)
 		if err != nil {
 			t.Fatal(err)
@@ -51,17 +52,6 @@ func references(t *testing.T, name, script string, input any) []reference {
 		t.Fatalf("%v (run `go test -run %s -update` with the venv to create it)", err, t.Name())
 	}
 	return append(refs, reference{stored, data})
-}
-
-// havePython reports whether the venv's python exists (testenv.Python
-// would skip the test without it; these tests still check stored values).
-func havePython() bool {
-	p := os.Getenv("VOXSIAM_PYTHON")
-	if p == "" {
-		p = filepath.Join(testenv.ModuleRoot(), ".venv", "bin", "python")
-	}
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 func decode(t *testing.T, r reference, v any) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
 // TestSpeedMatchesSoxAndScipy compares Speed on a chirp with
@@ -31,7 +33,7 @@ with tempfile.TemporaryDirectory() as tmp:
 print(json.dumps(out))
 `
 	in := map[string]any{"pcm": wav}
-	if havePython() {
+	if testenv.HavePython(t) {
 		testenv_require(t, "sox")
 	}
 	xq := make([]float32, len(wav))

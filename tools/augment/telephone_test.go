@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"math"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/testenv"
 )
 
 // TestG711MatchesSox encodes every 7th 16-bit value with µ-law and A-law
@@ -35,7 +37,7 @@ print(json.dumps(out))
 		enc  func(int16) byte
 		dec  func(byte) int16
 	}{{"mulaw", MuLawEncode, MuLawDecode}, {"alaw", ALawEncode, ALawDecode}}
-	if havePython() {
+	if testenv.HavePython(t) {
 		testenv_require(t, "sox")
 	}
 	for _, ref := range references(t, "g711", script, map[string]any{"pcm": pcm}) {

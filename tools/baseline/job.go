@@ -7,6 +7,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/source"
 )
@@ -27,19 +28,19 @@ type Job struct {
 
 // Summary is what a Job did (the --json output of `voxsiam baseline`).
 type Summary struct {
-	Out                string    `json:"out"`
-	Utterances         int       `json:"utterances"`
-	Dim                int       `json:"dim"`
-	Features           string    `json:"features"` // kind of the frames: logmel or fbank
-	NMels              int       `json:"n_mels"`
-	Options            Options   `json:"options"`
-	Frames             int64     `json:"frames"`
-	FramesKept         int64     `json:"frames_kept"` // after the VAD
-	Skipped            []Problem `json:"skipped"`     // never nil
-	AudioSeconds       float64   `json:"audio_seconds"`
-	Seconds            float64   `json:"seconds"`
-	CPUSeconds         float64   `json:"cpu_seconds"`
-	AudioSecondsPerSec float64   `json:"audio_seconds_per_second"`
+	Out                string            `json:"out"`
+	Utterances         int               `json:"utterances"`
+	Dim                int               `json:"dim"`
+	Features           string            `json:"features"` // kind of the frames: logmel or fbank
+	NMels              int               `json:"n_mels"`
+	Options            Options           `json:"options"`
+	Frames             int64             `json:"frames"`
+	FramesKept         int64             `json:"frames_kept"` // after the VAD
+	Skipped            []dataset.Skipped `json:"skipped"`     // never nil
+	AudioSeconds       float64           `json:"audio_seconds"`
+	Seconds            float64           `json:"seconds"`
+	CPUSeconds         float64           `json:"cpu_seconds"`
+	AudioSecondsPerSec float64           `json:"audio_seconds_per_second"`
 }
 
 // RunJob opens the inputs (source.Open, audio with the reference log-mel),
@@ -84,7 +85,7 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 		sum.AudioSecondsPerSec = res.Seconds / sec
 	}
 	if sum.Skipped == nil {
-		sum.Skipped = []Problem{}
+		sum.Skipped = []dataset.Skipped{}
 	}
 	return sum, nil
 }

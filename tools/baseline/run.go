@@ -6,6 +6,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/source"
 )
 
@@ -18,12 +19,6 @@ type RunOptions struct {
 	Progress func(in source.Input)
 }
 
-// Problem is an input that was skipped: the file and the defect.
-type Problem struct {
-	Source string `json:"source"`
-	Defect string `json:"defect"`
-}
-
 // Result holds the embeddings of a run.
 type Result struct {
 	IDs     []string          // utterance ids, one per row
@@ -34,7 +29,7 @@ type Result struct {
 	Frames  int64   // frames of the embedded utterances
 	Kept    int64   // frames the statistics cover (Frames less the VAD's drops)
 	Seconds float64 // audio duration of the embedded utterances
-	Skipped []Problem
+	Skipped []dataset.Skipped
 }
 
 // embedded is one input's outcome, delivered in input order.
@@ -78,7 +73,7 @@ func Run(ctx context.Context, src *source.Set, opts RunOptions) (*Result, error)
 			if opts.Strict {
 				return fmt.Errorf("baseline: %s: %w", in.Source, r.err)
 			}
-			res.Skipped = append(res.Skipped, Problem{Source: in.Source, Defect: r.err.Error()})
+			res.Skipped = append(res.Skipped, dataset.Skipped{Source: in.Source, Reason: r.err.Error()})
 			return nil
 		}
 		res.IDs = append(res.IDs, in.ID)

@@ -205,7 +205,7 @@ func TestRunBadInputs(t *testing.T) {
 	if len(res.IDs) != 2 || seen != 4 || len(res.Skipped) != 2 {
 		t.Fatalf("ids %v, %d progress calls, skipped %+v", res.IDs, seen, res.Skipped)
 	}
-	if res.Skipped[0].Source != bad || res.Skipped[1].Source != "empty.wav" || !strings.Contains(res.Skipped[1].Defect, "no frames") {
+	if res.Skipped[0].Source != bad || res.Skipped[1].Source != "empty.wav" || !strings.Contains(res.Skipped[1].Reason, "no frames") {
 		t.Errorf("skipped %+v", res.Skipped)
 	}
 	if len(res.Utt2Spk) != 2 {

@@ -158,3 +158,12 @@ func isAudio(p string) bool {
 	}
 	return false
 }
+
+// Skipped is an input left out of a run, and why: a corpus file ingest or
+// augment could not read, an input embed or baseline could not embed
+// (embed.Result.Padded lists padded inputs the same way). Reason is the
+// error or the policy that dropped it.
+type Skipped struct {
+	Source string `json:"source"` // the input's path or id
+	Reason string `json:"reason"`
+}

@@ -18,6 +18,12 @@ const (
 	PartialOverlapLast = "overlap-last" // add a whole segment ending at the last frame
 )
 
+// DefaultSegment is the reference segment length in frames (400 ms at the
+// 10 ms hop, Stadelmann et al. 2018): Config.Segment's default, and through
+// internal/spec.DefaultSegment the network's Frames, train.segment and
+// embed's fallback for models that do not say.
+const DefaultSegment = 40
+
 // Config describes a feature extractor. It is stored as features.json in a
 // feature store and as [data.features] in a run's config.toml. Zero values
 // of WinLength, FMax, Window and Partial mean "the kind's default".
@@ -75,7 +81,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		SampleRate: 16000, NFFT: 1024, Hop: 160, NMels: 128, Center: true,
-		PadMode: "reflect", Kind: KindLogMel, Window: "hann", Segment: 40,
+		PadMode: "reflect", Kind: KindLogMel, Window: "hann", Segment: DefaultSegment,
 		Partial: PartialOverlapLast, VADThresholdDB: 60,
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
@@ -24,20 +25,14 @@ type Options struct {
 
 // Summary describes the committed store.
 type Summary struct {
-	Speakers   int           `json:"speakers"`
-	Utterances int           `json:"utterances"`
-	Resumed    int           `json:"resumed"` // utterances taken over from a partial store
-	Frames     int64         `json:"frames"`
-	Hours      float64       `json:"hours"`   // audio duration of all utterances
-	NMels      int           `json:"-"`       // feature dimension
-	NewHours   float64       `json:"-"`       // audio duration featurised by this run (Hours less the resumed)
-	Skipped    []SkippedFile `json:"skipped"` // sorted by source; never nil
-}
-
-// SkippedFile is a corpus file left out of the store, and why.
-type SkippedFile struct {
-	Source string `json:"source"`
-	Reason string `json:"reason"`
+	Speakers   int               `json:"speakers"`
+	Utterances int               `json:"utterances"`
+	Resumed    int               `json:"resumed"` // utterances taken over from a partial store
+	Frames     int64             `json:"frames"`
+	Hours      float64           `json:"hours"`   // audio duration of all utterances
+	NMels      int               `json:"-"`       // feature dimension
+	NewHours   float64           `json:"-"`       // audio duration featurised by this run (Hours less the resumed)
+	Skipped    []dataset.Skipped `json:"skipped"` // sorted by source; never nil
 }
 
 // Run featurises items into the store dir (store.Create with opts) and
@@ -60,7 +55,7 @@ func Run(ctx context.Context, items []dataset.Item, dir string, opts Options) (*
 		return nil, err
 	}
 	defer sw.Close() // keeps <dir>.partial for a resume unless committed
-	sum := &Summary{Resumed: len(sw.Resumed()), Skipped: []SkippedFile{}}
+	sum := &Summary{Resumed: len(sw.Resumed()), Skipped: []dataset.Skipped{}}
 	todo := pending(sw, items)
 	if sum.Resumed > 0 {
 		fmt.Fprintf(warn, "features: resuming %s.partial: %d utterances done, %d to go\n", dir, sum.Resumed, len(todo))
@@ -104,10 +99,10 @@ func add(sw *store.Writer, r featResult, strict bool, sum *Summary, warn io.Writ
 	}
 	if r.err != nil {
 		if strict {
-			return badFile{fmt.Errorf("features: %s: %w", it.Source(), r.err)}
+			return errs.AsBadData(fmt.Errorf("features: %s: %w", it.Source(), r.err)) // bad input data whatever its own class, as a strict run reports it
 		}
 		fmt.Fprintf(warn, "features: skipping %s: %v\n", it.Source(), r.err)
-		sum.Skipped = append(sum.Skipped, SkippedFile{it.Source(), r.err.Error()})
+		sum.Skipped = append(sum.Skipped, dataset.Skipped{Source: it.Source(), Reason: r.err.Error()})
 		return nil
 	}
 	if err := sw.Add(store.Utterance{ID: it.UttID, Speaker: it.Speaker, Source: it.Source(), Duration: r.dur}, r.frames); err != nil {

@@ -50,11 +50,3 @@ func featureOne(ctx context.Context, e *feature.Extractor, it dataset.Item, rate
 func tooShort(source string, dur float64) error {
 	return errs.BadData("features: %s: too short for one frame (%.3f s)", source, dur)
 }
-
-// badFile marks a file's load error as bad input data (errs.ErrBadData),
-// whatever its own class, as a strict run reports it.
-type badFile struct{ err error }
-
-func (e badFile) Error() string        { return e.err.Error() }
-func (e badFile) Unwrap() error        { return e.err }
-func (e badFile) Is(target error) bool { return target == errs.ErrBadData }

@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -176,12 +175,9 @@ func FromStore(s *store.Store, keep map[string]bool) *Set {
 func storeFeatures(dir string, s *store.Store) (cfg feature.Config, recorded bool, err error) {
 	cfg = feature.DefaultConfig().WithDefaults()
 	cfg.NMels = s.NMels()
-	raw := s.FeatureConfig()
-	var rec feature.Config
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return cfg, false, errs.BadData("source: store %s: %s: %v", dir, store.FeaturesFile, err)
-		}
+	rec, err := feature.Decode(s.FeatureConfig(), feature.Config{})
+	if err != nil {
+		return cfg, false, errs.BadData("source: store %s: %s: %v", dir, store.FeaturesFile, err)
 	}
 	if rec.Kind == "" {
 		return cfg, false, nil

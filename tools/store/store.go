@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // File names inside a store directory.
@@ -19,7 +20,7 @@ const (
 	FramesFile   = "frames.npy"
 	ManifestFile = "manifest.tsv"
 	SpeakersFile = "speakers.tsv"
-	FeaturesFile = "features.json"
+	FeaturesFile = feature.FileName // a feature.Config as JSON
 )
 
 // Store is an open, read-only feature store. Its methods are safe for

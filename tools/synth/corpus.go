@@ -1,7 +1,6 @@
 package synth
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -275,12 +274,10 @@ func errText(err error) string { return strings.TrimPrefix(err.Error(), "synth: 
 // uttName is the file name (without .wav) of speaker s's utterance j.
 func uttName(s Speaker, j int) string { return fmt.Sprintf("%s-%03d", s.ID, j+1) }
 
+// writeWAV writes x to path as a 16-bit WAV at Rate, atomically
+// (audio.WriteWAVFile): an interrupted run leaves no truncated file.
 func writeWAV(path string, x []float32) error {
-	var b bytes.Buffer
-	if err := audio.WriteWAV(&b, x, Rate); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := audio.WriteWAVFile(path, x, Rate); err != nil {
 		return fmt.Errorf("synth: %w", err)
 	}
 	return nil

@@ -1,8 +1,9 @@
 // Package modeltest makes training runs and SavedModels for tests of the
 // packages and commands that read them (export, embed): a run directory as
 // package train writes it, holding an initialised network, and the Train
-// graph that produced it as the reference for exported embeddings. Tests
-// outside graph and train reach TensorFlow only through it.
+// graph that produced it as the reference for exported embeddings. It is a
+// test kit: only tests import it (internal/archtest, TestTestKitsTestOnly);
+// the tests of cmd/voxsiam and embed reach graph and train through it.
 package modeltest
 
 import (

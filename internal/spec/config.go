@@ -1,18 +1,18 @@
-package graph
+package spec
 
 import (
 	"errors"
 	"fmt"
 	"strings"
-
-	tf "github.com/galeone/tensorflow/tensorflow/go"
 )
 
-// Config describes the siamese BLSTM network, its loss and its optimiser.
-// The zero value of a field means its default (DefaultConfig fills them in);
-// Speakers has no default.
+// Config describes the siamese BLSTM network, its loss and its optimiser:
+// the [model] table of a run's config.toml and the "model" of
+// voxsiam.json; package graph builds it. The zero value of a field means
+// its default (DefaultConfig fills them in); Speakers has no default.
 type Config struct {
-	// Frames is the segment length in spectrogram frames. Default 40 (400 ms at 10 ms hop).
+	// Frames is the segment length in spectrogram frames. Default
+	// DefaultSegment, 40 (400 ms at 10 ms hop).
 	Frames int `toml:"frames" json:"frames"`
 	// Bins is the number of mel bins per frame. Default 128.
 	Bins int `toml:"bins" json:"bins"`
@@ -68,9 +68,9 @@ type Config struct {
 	// "block" (fused BlockLSTMV2 with a hand-wired BlockLSTMGradV2;
 	// float32 only).
 	LSTMImpl string `toml:"lstm_impl" json:"lstm_impl"`
-	// EmbeddingLayer is the layer exported as "embedding". Default "L3"
-	// (second BLSTM, last output, 2*LSTM2 wide); any of L1..L7 is accepted
-	// (L1, L2 are sequences [batch, Frames, 2*LSTM1]).
+	// EmbeddingLayer is the layer exported as "embedding": one of
+	// EmbeddingLayers, L3..L7. Default "L3" (second BLSTM, last output,
+	// 2*LSTM2 wide); the sequence layers L1, L2 are no embeddings.
 	EmbeddingLayer string `toml:"embedding_layer" json:"embedding_layer"`
 	// Device is applied to every op built by Build ("" = default placement,
 	// e.g. "/device:GPU:0"). Gradient ops added by AddGradients are unplaced
@@ -81,7 +81,7 @@ type Config struct {
 	// "float64" (gradient checks).
 	DType string `toml:"dtype" json:"dtype"`
 	// Precision of the matrix products (LSTM input and recurrent
-	// projections, dense layers): "fp32" (default), "bf16" (both operands
+	// projections, dense layers), one of Precisions: "fp32" (default), "bf16" (both operands
 	// cast to bfloat16, the product cast back to float32; variables, gate
 	// nonlinearities, cell state, softmax, loss and KL stay float32, so
 	// Train graphs keep float32 master weights) or "int8" (Inference graphs
@@ -94,11 +94,11 @@ type Config struct {
 // DefaultConfig returns the reference configuration (Stadelmann et al. 2018)
 // for the given number of training speakers.
 func DefaultConfig(speakers int) Config {
-	return Config{Speakers: speakers}.withDefaults()
+	return Config{Speakers: speakers}.WithDefaults()
 }
 
-// withDefaults fills zero-valued fields with their documented defaults.
-func (c Config) withDefaults() Config {
+// WithDefaults fills zero-valued fields with their documented defaults.
+func (c Config) WithDefaults() Config {
 	setInt := func(p *int, v int) {
 		if *p == 0 {
 			*p = v
@@ -114,7 +114,7 @@ func (c Config) withDefaults() Config {
 			*p = v
 		}
 	}
-	setInt(&c.Frames, 40)
+	setInt(&c.Frames, DefaultSegment)
 	setInt(&c.Bins, 128)
 	setInt(&c.LSTM1, 256)
 	setInt(&c.LSTM2, 256)
@@ -133,17 +133,17 @@ func (c Config) withDefaults() Config {
 	setF(&c.Beta2, 0.999)
 	setF(&c.AdamEpsilon, 1e-8)
 	setS(&c.LSTMImpl, "unrolled")
-	setS(&c.EmbeddingLayer, "L3")
+	setS(&c.EmbeddingLayer, DefaultLayer)
 	setS(&c.DType, "float32")
-	setS(&c.Precision, "fp32")
+	setS(&c.Precision, FP32)
 	return c
 }
 
 // Validate reports every invalid field of c (after applying defaults).
 func (c Config) Validate() error {
-	c = c.withDefaults()
+	c = c.WithDefaults()
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("graph: config: "+format, a...)) }
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("spec: model config: "+format, a...)) }
 	if c.Speakers < 2 {
 		bad("speakers = %d, need >= 2", c.Speakers)
 	}
@@ -169,10 +169,10 @@ func (c Config) Validate() error {
 	oneOf("loss", c.Loss, "pkld", "symmetric", "seed")
 	oneOf("hinge", c.Hinge, "hinge", "softplus")
 	oneOf("lstm_impl", c.LSTMImpl, "unrolled", "block")
-	oneOf("embedding_layer", c.EmbeddingLayer, "L1", "L2", "L3", "L4", "L5", "L6", "L7")
+	oneOf("embedding_layer", c.EmbeddingLayer, EmbeddingLayers...)
 	oneOf("dtype", c.DType, "float32", "float64")
-	oneOf("precision", c.Precision, "fp32", "bf16", "int8")
-	if c.Precision != "fp32" && (c.DType != "float32" || c.LSTMImpl != "unrolled") {
+	oneOf("precision", c.Precision, Precisions...)
+	if c.Precision != FP32 && (c.DType != "float32" || c.LSTMImpl != "unrolled") {
 		bad("precision %q needs dtype float32 and lstm_impl \"unrolled\"", c.Precision)
 	}
 	if c.LSTMImpl == "block" && c.DType == "float64" {
@@ -185,12 +185,4 @@ func (c Config) Validate() error {
 		bad("beta1 = %g, beta2 = %g, need [0,1)", c.Beta1, c.Beta2)
 	}
 	return errors.Join(errs...)
-}
-
-// dtype is the TensorFlow type of activations and variables.
-func (c Config) dtype() tf.DataType {
-	if c.DType == "float64" {
-		return tf.Double
-	}
-	return tf.Float
 }

@@ -18,26 +18,45 @@ func roc(scores []float64, target []bool) []rocPoint {
 	if len(scores) != len(target) {
 		panic("eval: scores and target lengths differ")
 	}
+	return rocWeighted(scoreOrder(scores), scores, target, nil, nil)
+}
+
+// scoreOrder returns the trial indices by descending score.
+func scoreOrder(scores []float64) []int {
 	idx := make([]int, len(scores))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	return idx
+}
+
+// rocWeighted is roc over the trials in the descending order idx, trial i
+// counting weight[i] times (every trial once when weight is nil); the
+// points are appended to pts[:0]. A weight of 0 leaves the curve as without
+// the trial (its point repeats the one before).
+func rocWeighted(idx []int, scores []float64, target []bool, weight []float64, pts []rocPoint) []rocPoint {
+	w := func(i int) float64 {
+		if weight == nil {
+			return 1
+		}
+		return weight[i]
+	}
 	var nt, nn float64
-	for _, t := range target {
+	for i, t := range target {
 		if t {
-			nt++
+			nt += w(i)
 		} else {
-			nn++
+			nn += w(i)
 		}
 	}
-	pts := []rocPoint{{Threshold: math.Inf(1), FPR: 0, FNR: 1}}
+	pts = append(pts[:0], rocPoint{Threshold: math.Inf(1), FPR: 0, FNR: 1})
 	var tp, fp float64
 	for k, i := range idx {
 		if target[i] {
-			tp++
+			tp += w(i)
 		} else {
-			fp++
+			fp += w(i)
 		}
 		if k+1 < len(idx) && scores[idx[k+1]] == scores[i] {
 			continue
@@ -71,7 +90,11 @@ func checkTrials(target []bool) {
 // unspecified. Both classes must be present.
 func EER(scores []float64, target []bool) (eer, threshold float64) {
 	checkTrials(target)
-	pts := roc(scores, target)
+	return eerOf(roc(scores, target))
+}
+
+// eerOf is the EER crossing of an ROC (see EER) and its threshold.
+func eerOf(pts []rocPoint) (eer, threshold float64) {
 	for k := 1; k < len(pts); k++ {
 		a, b := pts[k-1], pts[k]
 		if b.FNR > b.FPR {
@@ -141,8 +164,14 @@ var (
 // score >= threshold). Both classes must be present.
 func MinDCF(scores []float64, target []bool, p DCF) (minDCF, threshold float64) {
 	checkTrials(target)
+	return minDCFOf(roc(scores, target), p)
+}
+
+// minDCFOf is the normalised minimum detection cost of an ROC (see MinDCF)
+// and the threshold reaching it.
+func minDCFOf(pts []rocPoint, p DCF) (minDCF, threshold float64) {
 	best := math.Inf(1)
-	for _, pt := range roc(scores, target) {
+	for _, pt := range pts {
 		c := p.CMiss*pt.FNR*p.PTarget + p.CFA*pt.FPR*(1-p.PTarget)
 		if c < best {
 			best, threshold = c, pt.Threshold

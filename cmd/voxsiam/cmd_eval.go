@@ -41,7 +41,7 @@ test and dev alike, with the --topk best cohort scores per side, the cohort scor
 back-end; clustering keeps the back-end's distances (an AS-norm score is a z-score against the
 cohort, not a distance). A --topk above the cohort's size is a usage error.
 
-` + backendHelp + exitStatusHelp,
+` + bootstrapHelp + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), methodFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "labels", Usage: "utt2spk with the true speakers (default: <embeddings>/utt2spk)", Category: clusterCategory},
@@ -52,6 +52,7 @@ cohort, not a distance). A --topk above the cohort's size is a usage error.
 			&cli.StringFlag{Name: "ref-rttm", Usage: "reference RTTM for DER (with --hyp-rttm)", Category: clusterCategory},
 			&cli.StringFlag{Name: "hyp-rttm", Usage: "hypothesis RTTM for DER, e.g. from voxsiam cluster --rttm", Category: clusterCategory},
 			&cli.Float64Flag{Name: "collar", Usage: "DER collar in seconds (total width around reference boundaries)", Category: clusterCategory},
+			bootstrapFlag(),
 		}, append(backendFlags(), asnormFlags()...)...),
 		Action: func(c *cli.Context) error {
 			opts := evalOptions{
@@ -59,7 +60,7 @@ cohort, not a distance). A --topk above the cohort's size is a usage error.
 					Embeddings: c.String("embeddings"), Labels: c.String("labels"), Trials: c.String("trials"),
 					Dev: c.String("dev"), Out: c.String("out"), MaxPairs: c.Int("max-pairs"),
 					RefRTTM: c.String("ref-rttm"), HypRTTM: c.String("hyp-rttm"), Collar: c.Float64("collar"),
-					ASNorm: readASNormFlags(c),
+					ASNorm: readASNormFlags(c), Bootstrap: c.Int("bootstrap"),
 				},
 				backendOptions: readBackendFlags(c),
 				MethodName:     c.String("method"), Distance: c.String("distance"), JSON: c.Bool("json"),
@@ -80,6 +81,9 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 		return err
 	}
 	if err := checkASNorm(opts.ASNorm); err != nil {
+		return err
+	}
+	if opts.Bootstrap, err = bootstrapResamples(opts.Bootstrap); err != nil {
 		return err
 	}
 	if opts.MaxPairs < 1 {
@@ -109,7 +113,7 @@ func runEval(ctx context.Context, opts evalOptions, w io.Writer) error {
 		if a := r.ASNorm; a != nil {
 			fmt.Fprintf(w, "AS-norm: %s\n", a)
 		}
-		fmt.Fprintf(w, "EER %.2f%%  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", 100*v.EER, v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
+		fmt.Fprintf(w, "EER %s  minDCF(0.01) %.4f  minDCF(0.05) %.4f  (%d trials, %s)\n", report.FormatEER(v.EER, v.Bootstrap), v.MinDCF01, v.MinDCF05, v.Trials, v.Source)
 		for _, t := range v.Thresholds {
 			fmt.Fprintf(w, "%-16s threshold %.4f  accuracy %.4f  precision %.4f  recall %.4f\n", t.Name, t.Threshold, t.Accuracy, t.Precision, t.Recall)
 		}

@@ -36,18 +36,19 @@ with the --topk best cohort scores (also on top of a trained back-end's scores, 
 projected by the same back-end; a --topk above the cohort's size keeps the whole cohort). With
 labelled trials the EER and minDCF are printed.
 
-` + backendHelp + exitStatusHelp,
+` + bootstrapHelp + backendHelp + exitStatusHelp,
 		Flags: append([]cli.Flag{
 			embeddingsFlag(), distanceFlag(), jsonFlag(),
 			&cli.StringFlag{Name: "trials", Required: true, Usage: "trial list", Category: clusterCategory},
 			&cli.BoolFlag{Name: "mean-subtract", Usage: "subtract the mean embedding before scoring", Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "score file (- for standard output)", Category: clusterCategory},
+			bootstrapFlag(),
 		}, append(backendFlags(), asnormFlags()...)...),
 		Action: func(c *cli.Context) error {
 			opts := scoreOptions{
 				ScoreConfig: report.ScoreConfig{
 					Embeddings: c.String("embeddings"), Trials: c.String("trials"),
-					ASNorm: readASNormFlags(c), MeanSubtract: c.Bool("mean-subtract"),
+					ASNorm: readASNormFlags(c), MeanSubtract: c.Bool("mean-subtract"), Bootstrap: c.Int("bootstrap"),
 				},
 				backendOptions: readBackendFlags(c),
 				Distance:       c.String("distance"), Out: c.String("out"), JSON: c.Bool("json"),
@@ -76,6 +77,9 @@ func runScore(ctx context.Context, opts scoreOptions, w io.Writer) error {
 		return usagef("score: --json needs --out FILE for the scores")
 	}
 	opts.Metric = m
+	if opts.ScoreConfig.Bootstrap, err = bootstrapResamples(opts.ScoreConfig.Bootstrap); err != nil {
+		return err
+	}
 	res, err := report.Score(opts.ScoreConfig)
 	if err != nil {
 		return err
@@ -91,7 +95,7 @@ func runScore(ctx context.Context, opts scoreOptions, w io.Writer) error {
 	if opts.Out != "-" {
 		fmt.Fprintf(w, "%d trials scored (%d target), %s -> %s\n", res.Trials, res.Targets, res.Metric, opts.Out)
 		if res.EER != nil {
-			fmt.Fprintf(w, "EER %.2f%% (threshold %.4f)  minDCF(0.01) %.4f  minDCF(0.05) %.4f\n", 100**res.EER, *res.EERThr, *res.MinDCF01, *res.MinDCF05)
+			fmt.Fprintf(w, "EER %s (threshold %.4f)  minDCF(0.01) %.4f  minDCF(0.05) %.4f\n", report.FormatEER(*res.EER, res.Bootstrap), *res.EERThr, *res.MinDCF01, *res.MinDCF05)
 		}
 	}
 	return nil

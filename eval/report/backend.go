@@ -151,21 +151,30 @@ func (s *space) scorer() *eval.Scorer {
 }
 
 // pairTrials returns scores and labels of all pairs of rows, or of maxPairs
-// pairs drawn at random (fixed seed) when there are more.
-func (s *space) pairTrials(labels []int, maxPairs int) ([]float64, []bool) {
+// pairs drawn at random (fixed seed) when there are more, and the labels of
+// each pair's two rows (for the speaker bootstrap).
+func (s *space) pairTrials(labels []int, maxPairs int) (scores []float64, same []bool, la, lb []int) {
 	n := len(labels)
 	if maxPairs <= 0 || n*(n-1)/2 <= maxPairs {
-		if s.norm != nil {
-			return s.norm.PairScores(labels)
+		switch {
+		case s.norm != nil:
+			scores, same = s.norm.PairScores(labels)
+		case s.be != nil:
+			scores, same = s.be.PairScores(s.y, labels)
+		default:
+			scores, same = eval.PairScores(s.x, s.dim, labels, s.m)
 		}
-		if s.be != nil {
-			return s.be.PairScores(s.y, labels)
+		la, lb = make([]int, 0, len(scores)), make([]int, 0, len(scores))
+		for i := range n { // the pair order of PairScores: i < j, row-major
+			for j := i + 1; j < n; j++ {
+				la, lb = append(la, labels[i]), append(lb, labels[j])
+			}
 		}
-		return eval.PairScores(s.x, s.dim, labels, s.m)
+		return scores, same, la, lb
 	}
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
-	scores := make([]float64, 0, maxPairs)
-	same := make([]bool, 0, maxPairs)
+	scores, same = make([]float64, 0, maxPairs), make([]bool, 0, maxPairs)
+	la, lb = make([]int, 0, maxPairs), make([]int, 0, maxPairs)
 	for len(scores) < maxPairs {
 		i, j := rng.IntN(n), rng.IntN(n)
 		if i == j {
@@ -173,6 +182,7 @@ func (s *space) pairTrials(labels []int, maxPairs int) ([]float64, []bool) {
 		}
 		scores = append(scores, s.score(i, j))
 		same = append(same, labels[i] == labels[j])
+		la, lb = append(la, labels[i]), append(lb, labels[j])
 	}
-	return scores, same
+	return scores, same, la, lb
 }

@@ -32,6 +32,10 @@ type Config struct {
 	// MaxPairs caps the all-pairs trials (random pairs, fixed seed, beyond
 	// it); 0 means 500000.
 	MaxPairs int
+	// Bootstrap is the number of speaker resamples of the 95% intervals of
+	// EER and minDCF (eval.Bootstrap, seed BootstrapSeed); 0 means
+	// eval.BootstrapB, a negative value none.
+	Bootstrap int
 	// RefRTTM and HypRTTM, when both set, add the DER of the hypothesis
 	// turns against the reference turns, with Collar (seconds, total width).
 	RefRTTM, HypRTTM string
@@ -86,18 +90,21 @@ type ThresholdReport struct {
 
 // VerificationReport holds the detection metrics.
 type VerificationReport struct {
-	Source         string            `json:"source"` // the trial file, or "all pairs"/"sampled pairs"
-	Trials         int               `json:"trials"`
-	Targets        int               `json:"targets"`
-	EER            float64           `json:"eer"`
-	EERThreshold   float64           `json:"eer_threshold"`
-	EERKaldi       float64           `json:"eer_kaldi"`
-	MinDCF01       float64           `json:"min_dcf_p0.01"`
-	MinDCF01Thresh float64           `json:"min_dcf_p0.01_threshold"`
-	MinDCF05       float64           `json:"min_dcf_p0.05"`
-	MinDCF05Thresh float64           `json:"min_dcf_p0.05_threshold"`
-	Thresholds     []ThresholdReport `json:"thresholds"`
-	DET            []eval.DETPoint   `json:"det"` // at most 200 points
+	Source         string  `json:"source"` // the trial file, or "all pairs"/"sampled pairs"
+	Trials         int     `json:"trials"`
+	Targets        int     `json:"targets"`
+	EER            float64 `json:"eer"`
+	EERThreshold   float64 `json:"eer_threshold"`
+	EERKaldi       float64 `json:"eer_kaldi"`
+	MinDCF01       float64 `json:"min_dcf_p0.01"`
+	MinDCF01Thresh float64 `json:"min_dcf_p0.01_threshold"`
+	MinDCF05       float64 `json:"min_dcf_p0.05"`
+	MinDCF05Thresh float64 `json:"min_dcf_p0.05_threshold"`
+	// Bootstrap holds the 95% intervals over speakers; absent when the
+	// trials' speakers are unknown or the bootstrap is off.
+	Bootstrap  *eval.BootstrapResult `json:"bootstrap,omitempty"`
+	Thresholds []ThresholdReport     `json:"thresholds"`
+	DET        []eval.DETPoint       `json:"det"` // at most 200 points
 }
 
 func (c *Config) logf(format string, a ...any) {
@@ -222,7 +229,7 @@ func tuneOnDev(cfg Config, be *eval.Backend, coh *cohort) (*devResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	scores, same := sp.pairTrials(labels, cfg.MaxPairs)
+	scores, same, _, _ := sp.pairTrials(labels, cfg.MaxPairs)
 	if err := bothClasses(same); err != nil {
 		return nil, errs.BadData("%v (dev set %s)", err, cfg.Dev)
 	}

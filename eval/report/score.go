@@ -22,21 +22,27 @@ type ScoreConfig struct {
 	// Backend scores the trials (default none: Metric on the raw
 	// embeddings); AS-norm then normalises the back-end's scores.
 	Backend BackendConfig
+	// Bootstrap is the number of speaker resamples of the 95% intervals
+	// (0: eval.BootstrapB, negative: none; see Config.Bootstrap).
+	Bootstrap int
 }
 
 // ScoreResult holds the scored trials and, when the trials are labelled,
 // the detection metrics.
 type ScoreResult struct {
-	Trials   int           `json:"trials"`
-	Targets  int           `json:"targets"`
-	Metric   string        `json:"metric"`
-	Backend  string        `json:"backend,omitempty"` // norm or plda when a trained back-end scored
-	ASNorm   bool          `json:"as_norm"`
-	EER      *float64      `json:"eer,omitempty"`
-	EERThr   *float64      `json:"eer_threshold,omitempty"`
-	MinDCF01 *float64      `json:"min_dcf_p0.01,omitempty"`
-	MinDCF05 *float64      `json:"min_dcf_p0.05,omitempty"`
-	Scored   []eval.Scored `json:"-"`
+	Trials   int      `json:"trials"`
+	Targets  int      `json:"targets"`
+	Metric   string   `json:"metric"`
+	Backend  string   `json:"backend,omitempty"` // norm or plda when a trained back-end scored
+	ASNorm   bool     `json:"as_norm"`
+	EER      *float64 `json:"eer,omitempty"`
+	EERThr   *float64 `json:"eer_threshold,omitempty"`
+	MinDCF01 *float64 `json:"min_dcf_p0.01,omitempty"`
+	MinDCF05 *float64 `json:"min_dcf_p0.05,omitempty"`
+	// Bootstrap holds the 95% intervals over speakers when the embeddings'
+	// utt2spk names the speakers of every labelled trial.
+	Bootstrap *eval.BootstrapResult `json:"bootstrap,omitempty"`
+	Scored    []eval.Scored         `json:"-"`
 }
 
 // Score scores a trial list.
@@ -94,6 +100,8 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 		d1, _ := eval.MinDCF(scores, target, eval.DCF01)
 		d5, _ := eval.MinDCF(scores, target, eval.DCF05)
 		r.EER, r.EERThr, r.MinDCF01, r.MinDCF05 = &eer, &thr, &d1, &d5
+		a, b := trialSpeakers(scored, set.Utt2Spk)
+		r.Bootstrap = bootstrap(cfg.Bootstrap, scores, target, a, b)
 	}
 	return r, nil
 }

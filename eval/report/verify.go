@@ -10,33 +10,35 @@ import (
 )
 
 // testScores returns the labelled scores of the trial list, or of all
-// (sampled) pairs of utterances when there is none.
-func testScores(cfg Config, set *vecio.Set, sp *space, labels []int) (string, []float64, []bool, error) {
+// (sampled) pairs of utterances when there is none, and the speakers of
+// each trial's two sides (nil when a trial's utterance has no speaker).
+func testScores(cfg Config, set *vecio.Set, sp *space, labels []int) (src string, scores []float64, target []bool, spkA, spkB []int, err error) {
 	if cfg.Trials == "" {
-		src := "all pairs"
+		src = "all pairs"
 		if n := len(labels); n*(n-1)/2 > cfg.MaxPairs {
 			src = "sampled pairs"
 		}
-		s, t := sp.pairTrials(labels, cfg.MaxPairs)
-		return src, s, t, nil
+		scores, target, spkA, spkB = sp.pairTrials(labels, cfg.MaxPairs)
+		return src, scores, target, spkA, spkB, nil
 	}
 	trials, err := eval.ReadTrials(cfg.Trials)
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, nil, nil, nil, err
 	}
 	scored, err := sp.scorer().ScoreTrials(trials, eval.NewResolver(set.IDs))
 	if err != nil {
-		return "", nil, nil, err
+		return "", nil, nil, nil, nil, err
 	}
-	s, t := eval.Labelled(scored)
-	if len(s) == 0 {
-		return "", nil, nil, errs.BadData("report: trials %s have no target/nontarget labels", cfg.Trials)
+	scores, target = eval.Labelled(scored)
+	if len(scores) == 0 {
+		return "", nil, nil, nil, nil, errs.BadData("report: trials %s have no target/nontarget labels", cfg.Trials)
 	}
-	return cfg.Trials, s, t, nil
+	spkA, spkB = trialSpeakers(scored, set.Utt2Spk)
+	return cfg.Trials, scores, target, spkA, spkB, nil
 }
 
 func verifyReport(cfg Config, set *vecio.Set, sp *space, labels []int, dev *devResult, fig *figures) (*VerificationReport, error) {
-	src, scores, target, err := testScores(cfg, set, sp, labels)
+	src, scores, target, spkA, spkB, err := testScores(cfg, set, sp, labels)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +56,7 @@ func verifyReport(cfg Config, set *vecio.Set, sp *space, labels []int, dev *devR
 	v.MinDCF01, v.MinDCF01Thresh = eval.MinDCF(scores, target, eval.DCF01)
 	v.MinDCF05, v.MinDCF05Thresh = eval.MinDCF(scores, target, eval.DCF05)
 	v.MinDCF01Thresh, v.MinDCF05Thresh = finite(v.MinDCF01Thresh), finite(v.MinDCF05Thresh)
+	v.Bootstrap = bootstrap(cfg.Bootstrap, scores, target, spkA, spkB)
 	var lines []plot.Threshold
 	if dev != nil {
 		v.Thresholds = append(v.Thresholds,

@@ -25,13 +25,18 @@
 #               (scripts/peers, docs/peers.md; default "resemblyzer campplus" when
 #               .peers-venv exists, from `make peers`; "" for none). Their rows are
 #               named peer-<name>; their outputs resume when a run is interrupted.
+#   PROTOCOL    v1 (default: the lists above) or v2 (scripts/realeval-v2.sh: dev 20
+#               real speakers, test v1's 16 and the 12 uqm actors, 95% intervals
+#               over speakers next to every EER; output default $REAL_DATA/realeval-v2)
 #   PEERS_THREADS torch threads of each peer process (default 1; 0: one per core;
 #               docs/peers.md: 2 threads were several times slower on a shared 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
 DATA=${REAL_DATA:-model-build}
-OUT=${REAL_OUT:-$DATA/realeval}
+PROTOCOL=${PROTOCOL:-v1}
+case $PROTOCOL in v1) OUT=${REAL_OUT:-$DATA/realeval} ;; v2) OUT=${REAL_OUT:-$DATA/realeval-v2} ;;
+  *) echo "realeval: PROTOCOL=$PROTOCOL: v1 or v2" >&2; exit 2 ;; esac
 MODELS=${MODELS:-shipped=}
 BACKENDS=${BACKENDS:-cosine norm plda norm+asnorm plda+asnorm}
 ASNORM_TOPK=${ASNORM_TOPK:-300}
@@ -43,6 +48,7 @@ if [ -z "${PEERS+set}" ]; then
   fi
 fi
 mkdir -p "$OUT"
+if [ "$PROTOCOL" = v2 ]; then . scripts/realeval-v2.sh; exit 0; fi
 
 # embeddings of one system for the four inputs
 embed_all() { # name cmd...

@@ -37,14 +37,7 @@ mr_true() { awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); 
 evaluate_v2() { # name backend
   local name=$1 be=${2%+asnorm} tag=$1 r set
   local -a bf=()
-  if [ "$be" != cosine ]; then
-    tag="$name + $be"
-    bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
-  fi
-  if [ "$2" != "$be" ]; then
-    tag="$tag + AS-norm"
-    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$ASNORM_TOPK")
-  fi
+  backend_args "$name" "$2"
   r="$OUT/$name/$2"
   mkdir -p "$r"
   "$VOXSIAM" eval --embeddings "$OUT/$name/single-dev" "${bf[@]}" --out "$r/report-dev" > "$r/dev.txt" 2>/dev/null

@@ -48,6 +48,20 @@ if [ -z "${PEERS+set}" ]; then
   fi
 fi
 mkdir -p "$OUT"
+# backend_args name backend: the eval flags of a back-end row (cosine, norm or
+# plda trained on $OUT/name/single-train; +asnorm: AS-norm against it) into bf,
+# and the row's label into tag (both the caller's locals)
+backend_args() {
+  local be=${2%+asnorm}
+  if [ "$be" != cosine ]; then
+    tag="$1 + $be"
+    bf=(--backend "$be" --backend-train "$OUT/$1/single-train")
+  fi
+  if [ "$2" != "$be" ]; then
+    tag="$tag + AS-norm"
+    bf+=(--asnorm-cohort "$OUT/$1/single-train" --topk "$ASNORM_TOPK")
+  fi
+}
 if [ "$PROTOCOL" = v2 ]; then . scripts/realeval-v2.sh; exit 0; fi
 
 # embeddings of one system for the four inputs
@@ -64,14 +78,7 @@ embed_all() { # name cmd...
 evaluate() { # name backend: cosine, or norm/plda trained on the real training speakers' recordings; +asnorm: AS-norm against them
   local name=$1 be=${2%+asnorm} tag=$1 r
   local -a bf=()
-  if [ "$be" != cosine ]; then
-    tag="$name + $be"
-    bf=(--backend "$be" --backend-train "$OUT/$name/single-train")
-  fi
-  if [ "$2" != "$be" ]; then
-    tag="$tag + AS-norm"
-    bf+=(--asnorm-cohort "$OUT/$name/single-train" --topk "$ASNORM_TOPK")
-  fi
+  backend_args "$name" "$2"
   r="$OUT/$name/$2"
   mkdir -p "$r"
   "$VOXSIAM" eval --embeddings "$OUT/$name/zhaw-test" --dev "$OUT/$name/zhaw-val" "${bf[@]}" --out "$r/report-zhaw" > "$r/zhaw.txt"

@@ -1,7 +1,7 @@
 # Protocol v2 of scripts/realeval.sh (PROTOCOL=v2; sourced by it, after its
 # settings): the lists of scripts/protocol/v2 (scripts/realsplit.sh, fixed
 # before any arm is trained). Verification and clustering of single
-# recordings, every EER with its 95% interval over speakers (voxsiam eval
+# recordings (at most 100 per speaker, scripts/protocol/v2/*.utt), every EER with its 95% interval over speakers (voxsiam eval
 # --bootstrap, 1000 resamples, seed 1):
 #   dev       20 real speakers: the selection set (EER only, all pairs)
 #   test-v1   v1's 16 test speakers, thresholds and cut tuned on dev
@@ -15,22 +15,28 @@
 #              docs/data.md: voxsiam corpus real --sources uqm, then
 #              voxsiam features --vad --layout plain)
 V2=scripts/protocol/v2
+PYTHON=${PYTHON:-.venv/bin/python} # numpy, for scripts/protocol/cap.py
 UQM_STORE=${UQM_STORE:-$DATA/store-uqm}
 for f in "$DATA/store-real/manifest.tsv" "$UQM_STORE/manifest.tsv" "$V2/dev.list"; do
   [ -f "$f" ] || { echo "realeval v2: $f is missing (scripts/protocol/v2/README.md)" >&2; exit 2; }
 done
 
-# embeddings of one system; an existing output (utt.list) is kept (resume)
+# embeddings of one system: all recordings of a set's speakers (full-<set>;
+# an existing one, with its utt.list, is kept: resume), then the recordings of
+# <set>.utt (at most 100 per speaker) as single-<set>; train keeps them all
 embed_v2() { # name cmd...
   local name=$1; shift
-  local -a sets=("dev:$DATA/store-real:$V2/dev.list" "test-v1:$DATA/store-real:$V2/test-v1.list" "test-uqm:$UQM_STORE:$V2/test-uqm.list")
-  [ "$BACKENDS" = cosine ] || sets+=("train:$DATA/store-real:$V2/train-real.list")
-  local s set in list
+  local -a sets=("dev:$DATA/store-real" "test-v1:$DATA/store-real" "test-uqm:$UQM_STORE")
+  local s set in
   for s in "${sets[@]}"; do
-    IFS=: read -r set in list <<< "$s"
-    [ -f "$OUT/$name/single-$set/utt.list" ] ||
-      "$@" --in "$in" --speakers "$list" --out "$OUT/$name/single-$set" >/dev/null
+    IFS=: read -r set in <<< "$s"
+    [ -f "$OUT/$name/full-$set/utt.list" ] ||
+      "$@" --in "$in" --speakers "$V2/$set.list" --out "$OUT/$name/full-$set" >/dev/null
+    rm -rf "$OUT/$name/single-$set"
+    "$PYTHON" scripts/protocol/cap.py subset "$V2/$set.utt" "$OUT/$name/full-$set" "$OUT/$name/single-$set"
   done
+  [ "$BACKENDS" = cosine ] || [ -f "$OUT/$name/single-train/utt.list" ] ||
+    "$@" --in "$DATA/store-real" --speakers "$V2/train-real.list" --out "$OUT/$name/single-train" >/dev/null
 }
 eer_ci() { awk '/^EER/{print $2, $3, $4; exit}' "$1"; } # "25.07% [13.57, 33.07]"
 mr_true() { awk '/^true_speakers/{for(i=1;i<=NF;i++) if($i=="MR"){print $(i+1); exit}}' "$1"; }

@@ -12,6 +12,10 @@
 #                source no model has trained on
 #   train-real   the real speakers left for training (v1's minus the ones dev
 #                took, listed in removed-from-training.list)
+#   <set>.utt    the recordings scored of dev, test-v1 and test-uqm: per speaker
+#                at most CAP (100), the first by sha256("voxsiam-protocol-v2
+#                <utterance>") (scripts/protocol/cap.py), so that no speaker's
+#                pairs outweigh the rest (gcin-3 has 1,200 recordings)
 #
 #   REAL_DATA  directory with store-real (scripts/model.sh; default model-build)
 #   UQM        the uqm corpus directory (its speakers.tsv; default
@@ -22,12 +26,13 @@ cd "$(dirname "$0")/.."
 DATA=${REAL_DATA:-model-build}
 UQM=${UQM:-$DATA/real-uqm}
 MIN_DEV=${MIN_DEV:-20}
+CAP=${CAP:-100}
 SPK=$DATA/store-real/speakers.tsv
 HO=embed/defaultmodel/heldout
 P=scripts/protocol/v2
 DST=$P
 [ "${CHECK:-0}" = 1 ] && DST=$(mktemp -d)
-for f in "$SPK" "$UQM/speakers.tsv" "$HO/val.list" "$HO/test.list"; do
+for f in "$SPK" "$DATA/store-real/manifest.tsv" "$UQM/speakers.tsv" "$UQM/utterances.tsv" "$HO/val.list" "$HO/test.list"; do
   [ -f "$f" ] || { echo "realsplit: $f is missing" >&2; exit 2; }
 done
 mkdir -p "$DST"
@@ -51,15 +56,17 @@ awk -F'\t' 'NR>1{print $1}' "$UQM/speakers.tsv" | sort > "$DST/test-uqm.list"
 comm -23 "$DST/dev.list" <(sort "$HO/val.list") > "$DST/removed-from-training.list"
 comm -23 "$DST/train-v1.tmp" "$DST/removed-from-training.list" > "$DST/train-real.list"
 rm -f "$DST"/*.tmp
+for f in dev test-v1; do python3 scripts/protocol/cap.py list "$CAP" "$DST/$f.list" "$DATA/store-real/manifest.tsv" > "$DST/$f.utt"; done
+python3 scripts/protocol/cap.py list "$CAP" "$DST/test-uqm.list" "$UQM/utterances.tsv" > "$DST/test-uqm.utt"
 # disjointness: dev, test-v1, test-uqm and train-real share no speaker
 cat "$DST/dev.list" "$DST/test-v1.list" "$DST/test-uqm.list" "$DST/train-real.list" | sort | uniq -d |
   { if read -r d; then echo "realsplit: speaker $d is in two sets" >&2; exit 1; fi; }
 if [ "${CHECK:-0}" = 1 ]; then
-  for f in dev test-v1 test-uqm train-real removed-from-training; do
-    cmp -s "$DST/$f.list" "$P/$f.list" || { echo "realsplit: $P/$f.list differs from the rule's" >&2; diff "$P/$f.list" "$DST/$f.list" >&2 || true; exit 1; }
+  for f in dev.list test-v1.list test-uqm.list train-real.list removed-from-training.list dev.utt test-v1.utt test-uqm.utt; do
+    cmp -s "$DST/$f" "$P/$f" || { echo "realsplit: $P/$f differs from the rule's" >&2; diff "$P/$f" "$DST/$f" >&2 | head -5 || true; exit 1; }
   done
   rm -r "$DST"
   echo "realsplit: $P agrees with the rule"
 else
-  wc -l "$DST"/*.list
+  wc -l "$DST"/*.list "$DST"/*.utt
 fi

@@ -85,6 +85,13 @@ func Linkage32(dist []float32, n int, method Method) []Merge {
 // points' clusters would; single, complete and weighted linkage ignore
 // sizes. Merge.Size still counts observations.
 func LinkageSizes32(dist []float32, size []int, n int, method Method) []Merge {
+	return sortRelabel(linkageRaw32(dist, size, n, method), n)
+}
+
+// linkageRaw32 is LinkageSizes32 before sorting and numbering: the merges
+// in the order found, each naming its clusters by a representative
+// observation.
+func linkageRaw32(dist []float32, size []int, n int, method Method) []Merge {
 	checkCondensed(len(dist), n)
 	if size == nil {
 		size = unitSizes(n)
@@ -94,9 +101,9 @@ func LinkageSizes32(dist []float32, size []int, n int, method Method) []Merge {
 		size = append([]int(nil), size...)
 	}
 	if method == Single {
-		return sortRelabel(mstSingle(dist, n), n)
+		return mstSingle(dist, n)
 	}
-	return sortRelabel(nnChain(dist, size, n, method), n)
+	return nnChain(dist, size, n, method)
 }
 
 func checkCondensed(l, n int) {

@@ -22,7 +22,7 @@ type clusterOptions struct {
 	Path             string  // auto, exact or two-stage
 	ExactMemoryGiB   float64 // auto: the exact path's distance-matrix budget in GiB
 	Out              string  // clusters file ("-": standard output)
-	RTTM             string // optional RTTM output (needs <embeddings>/segments)
+	RTTM             string  // optional RTTM output (needs <embeddings>/segments)
 	JSON             bool
 }
 

@@ -6,6 +6,7 @@
 #   make test    setup + short fuzz runs + go test ./...
 #   make demo    setup + build + synthesize, train, export, embed, cluster, report
 #   make bench   setup + build + benchmarks against the Keras reference
+#   make scale   setup + build + time and peak memory per stage against N (bench/scale.sh)
 #   make model   setup + build + retrain the shipped default model (scripts/model.sh,
 #                about 2.5 h at 10,000 steps on 2 cores (0.9 s per step at 242 speakers), plus ~20 min of data) and install it in embed/defaultmodel/
 #   eval "$$(make -s env)"   exports for plain `go build ./...` / `go test ./...`
@@ -40,7 +41,7 @@ GO      ?= go
 # training run, instrumented builds excluded; the other seven were not timed.
 FUZZ_EXECS ?= 20000
 
-.PHONY: setup apt venv tflib gomod build test fuzz demo bench model env clean
+.PHONY: setup apt venv tflib gomod build test fuzz demo bench scale model env clean
 
 setup: apt venv tflib gomod
 
@@ -123,6 +124,9 @@ demo: build
 
 bench: build
 	./bench/run.sh
+
+scale: build
+	./bench/scale.sh
 
 model: build
 	MODEL_INSTALL=1 ./scripts/model.sh

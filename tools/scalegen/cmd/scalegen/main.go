@@ -24,7 +24,8 @@ func main() {
 	flag.Float64Var(&o.Imbalance, "imbalance", 0.5, "standard deviation of log utterance counts per speaker")
 	flag.Uint64Var(&o.Seed, "seed", 1, "random seed")
 	out := flag.String("out", "", "output directory: embeddings in OUT/emb, the store in OUT/store")
-	withStore := flag.Bool("store", false, "also write a feature store")
+	withStore := flag.Bool("store", false, "write a feature store")
+	withEmb := flag.Bool("embeddings", true, "write the embeddings directory")
 	flag.IntVar(&so.Frames, "frames", 100, "store: frames per utterance")
 	flag.BoolVar(&so.Float16, "float16", true, "store: float16 frames")
 	flag.Parse()
@@ -32,19 +33,21 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: scalegen -out DIR [-n N] [-speakers S] [-dim D] [-within W] [-store]")
 		os.Exit(2)
 	}
-	if err := run(o, so, *out, *withStore); err != nil {
+	if err := run(o, so, *out, *withEmb, *withStore); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(o scalegen.Options, so scalegen.StoreOptions, out string, withStore bool) error {
+func run(o scalegen.Options, so scalegen.StoreOptions, out string, withEmb, withStore bool) error {
 	c, err := scalegen.Generate(o)
 	if err != nil {
 		return err
 	}
-	if err := c.WriteEmbeddings(filepath.Join(out, "emb")); err != nil {
-		return err
+	if withEmb {
+		if err := c.WriteEmbeddings(filepath.Join(out, "emb")); err != nil {
+			return err
+		}
 	}
 	if withStore {
 		so.Restart = true

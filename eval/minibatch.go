@@ -11,7 +11,7 @@ type MiniBatchOptions struct {
 	K          int    // centres (required, 1 <= K <= n)
 	Batch      int    // points per mini-batch (default 4096)
 	Steps      int    // mini-batches (default: as many as hold n points, at most 200)
-	Lloyd      int    // full Lloyd iterations after the mini-batches (default 1; -1: none)
+	Lloyd      int    // full Lloyd iterations after the mini-batches (default 0)
 	InitSample int    // points k-means++ seeds from (default min(n, max(4K, 20000)))
 	Seed       uint64 // random seed (sampling and seeding)
 }
@@ -24,9 +24,6 @@ func (o MiniBatchOptions) withDefaults(n int) MiniBatchOptions {
 	if o.Steps <= 0 {
 		o.Steps = min(200, (n+o.Batch-1)/o.Batch)
 	}
-	if o.Lloyd == 0 {
-		o.Lloyd = 1
-	}
 	if o.InitSample <= 0 {
 		o.InitSample = max(4*o.K, 20000)
 	}
@@ -38,10 +35,12 @@ func (o MiniBatchOptions) withDefaults(n int) MiniBatchOptions {
 // into at most K groups by squared Euclidean distance: k-means++ seeding
 // on a random sample of InitSample rows, Steps mini-batch updates with
 // per-centre learning rates 1/count (Sculley 2010, as scikit-learn's
-// MiniBatchKMeans), then Lloyd iterations over all rows and a final
-// assignment. It returns the centres [K, dim], each row's centre and the
-// rows per centre (a centre can end up empty). The assignments, the
-// bulk of the work (n·K·dim multiply-adds per full pass), run on
+// MiniBatchKMeans), Lloyd iterations over all rows, then a final
+// assignment of every row. It returns the centres [K, dim], each the mean
+// of the rows assigned to it (an empty centre keeps its last position),
+// each row's centre and the rows per centre. The assignments, the bulk of
+// the work (n·K·dim multiply-adds per full pass; 1 + Lloyd passes plus
+// Steps·Batch rows), run on
 // GOMAXPROCS goroutines with float32 dot products. Deterministic for a
 // seed and GOMAXPROCS-independent.
 func MiniBatchKMeans(x []float32, dim int, opt MiniBatchOptions) (centres []float32, labels []int32, counts []int) {
@@ -80,6 +79,7 @@ func MiniBatchKMeans(x []float32, dim int, opt MiniBatchOptions) (centres []floa
 		meanCentres(centres, x, dim, labels)
 	}
 	assign(labels, x, dim, centres)
+	meanCentres(centres, x, dim, labels)
 	counts = make([]int, opt.K)
 	for _, c := range labels {
 		counts[c]++

@@ -152,7 +152,7 @@ available. --path exact or two-stage forces a path.
 			&cli.BoolFlag{Name: "oracle", Usage: "cut at the level with the best MR (needs true speakers)", Category: clusterCategory},
 			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", Category: clusterCategory},
 			&cli.StringFlag{Name: "path", Value: "auto", Usage: "dendrogram: auto, exact (full distance matrix) or two-stage (k-means, then linkage of centroids)", Category: clusterCategory},
-			&cli.Float64Flag{Name: "exact-memory", Value: float64(eval.DefaultExactBudget) / (1 << 30), Usage: "auto: largest exact distance matrix in GiB", Category: clusterCategory},
+			&cli.Float64Flag{Name: "exact-memory", Value: float64(eval.DefaultExactBudget) / (1 << 30), Usage: "auto: largest exact distance matrix in GiB (> 0)", Category: clusterCategory},
 			&cli.IntFlag{Name: "centroids", Usage: "two-stage: k-means clusters (0: 2000, or 4 x --speakers)", Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", Category: clusterCategory},
 			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", Category: clusterCategory},
@@ -203,8 +203,8 @@ func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
 	if opts.Tree.Path, err = eval.ParseClusterPath(opts.Path); err != nil {
 		return usagef("--path: %v", err)
 	}
-	if opts.ExactMemoryGiB < 0 || opts.Tree.Centroids < 0 {
-		return usagef("--exact-memory and --centroids must be >= 0")
+	if opts.ExactMemoryGiB <= 0 || opts.Tree.Centroids < 0 {
+		return usagef("--exact-memory must be > 0 and --centroids >= 0")
 	}
 	opts.Tree.ExactBudget = int64(opts.ExactMemoryGiB * (1 << 30))
 	res, err := report.Cluster(opts.ClusterConfig)

@@ -56,6 +56,7 @@ func TestClusterPathSwitch(t *testing.T) {
 		{"--speakers", "5", "--path", "two-stage", "--centroids", "4"},
 		{"--dev", dir, "--path", "two-stage"},
 		{"--speakers", "5", "--exact-memory", "-1"},
+		{"--speakers", "5", "--exact-memory", "0"},
 	} {
 		if _, se, code := run(args...); code != exitUsage {
 			t.Errorf("%v: exit %d (%s), want %d", args, code, se, exitUsage)

@@ -61,8 +61,8 @@ func writeWaveCases(t *testing.T, dir string) (paths []string, waves [][]float32
 }
 
 // waveformModel exports rtSpec's run with features f (features.json)
-// and loads it.
-func waveformModel(t *testing.T, f feature.Config) *Model {
+// and loads it; dir is the SavedModel.
+func waveformModel(t *testing.T, f feature.Config) (m *Model, dir string) {
 	t.Helper()
 	run := modeltest.NewRun(t, rtSpec)
 	b, err := json.Marshal(f)
@@ -72,12 +72,13 @@ func waveformModel(t *testing.T, f feature.Config) *Model {
 	if err := os.WriteFile(filepath.Join(run.Dir, feature.FileName), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadModel(run.Export(t, ""), Options{IntraOp: 2, InterOp: 1})
+	dir = run.Export(t, "")
+	m, err = LoadModel(dir, Options{IntraOp: 2, InterOp: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	return m
+	return m, dir
 }
 
 // cosine is the cosine similarity of a and b (1 for two zero vectors).
@@ -115,7 +116,7 @@ func TestEmbedWaveformMatchesExtract(t *testing.T) {
 	for name, f := range variants {
 		t.Run(name, func(t *testing.T) {
 			f.NMels = rtSpec.Bins
-			m := waveformModel(t, f)
+			m, _ := waveformModel(t, f)
 			if !m.HasWaveform() {
 				t.Fatal("export has no embed_waveform signature")
 			}

@@ -25,7 +25,7 @@ func TestPythonExample(t *testing.T) {
 	paths, _ := writeWaveCases(t, t.TempDir())
 	f := feature.DefaultConfig()
 	f.NMels = rtSpec.Bins
-	m, dir := waveformModel(t, f)
+	m, dir := waveformModel(t, f, "")
 	want, segs := extractWant(t, m, paths, f)
 	script := filepath.Join(testenv.ModuleRoot(), "scripts", "python_example.py")
 	cmd := exec.Command(py, append([]string{script, "--json", dir}, paths...)...)

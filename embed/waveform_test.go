@@ -60,9 +60,9 @@ func writeWaveCases(t *testing.T, dir string) (paths []string, waves [][]float32
 	return paths, waves
 }
 
-// waveformModel exports rtSpec's run with features f (features.json)
-// and loads it; dir is the SavedModel.
-func waveformModel(t *testing.T, f feature.Config) (m *Model, dir string) {
+// waveformModel exports rtSpec's run with features f (features.json) in
+// precision ("" is fp32) and loads it; dir is the SavedModel.
+func waveformModel(t *testing.T, f feature.Config, precision string) (m *Model, dir string) {
 	t.Helper()
 	run := modeltest.NewRun(t, rtSpec)
 	b, err := json.Marshal(f)
@@ -72,7 +72,7 @@ func waveformModel(t *testing.T, f feature.Config) (m *Model, dir string) {
 	if err := os.WriteFile(filepath.Join(run.Dir, feature.FileName), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir = run.Export(t, "")
+	dir = run.Export(t, precision)
 	m, err = LoadModel(dir, Options{IntraOp: 2, InterOp: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -101,22 +101,26 @@ func cosine(a, b []float32) float64 {
 // with ShortPad and the model's partial, the serving_default signature,
 // mean pooling) with the same number of segments, in one zero-padded batch
 // and one utterance at a time: cosine >= 0.9999 and max abs difference
-// <= 1e-4 on every utterance, for each partial policy and with VAD
-// trimming on constant-padded frames.
+// <= 1e-4 on every utterance, for each partial policy, with VAD
+// trimming on constant-padded frames, and in the int8 and bf16 exports
+// (whose towers share the reduced-precision weights).
 func TestEmbedWaveformMatchesExtract(t *testing.T) {
 	paths, waves := writeWaveCases(t, t.TempDir())
 	vad := feature.DefaultConfig()
 	vad.VAD, vad.PadMode = true, "constant"
-	variants := map[string]feature.Config{"overlap-last": feature.DefaultConfig(), "vad-constant": vad}
-	for _, p := range []string{feature.PartialPad, feature.PartialDrop} {
-		f := feature.DefaultConfig()
-		f.Partial = p
-		variants[p] = f
-	}
-	for name, f := range variants {
-		t.Run(name, func(t *testing.T) {
+	pad, drop := feature.DefaultConfig(), feature.DefaultConfig()
+	pad.Partial, drop.Partial = feature.PartialPad, feature.PartialDrop
+	for _, v := range []struct {
+		name, precision string
+		f               feature.Config
+	}{
+		{"overlap-last", "", feature.DefaultConfig()}, {"pad", "", pad}, {"drop", "", drop},
+		{"vad-constant", "", vad}, {"int8", "int8", feature.DefaultConfig()}, {"bf16", "bf16", feature.DefaultConfig()},
+	} {
+		f := v.f
+		t.Run(v.name, func(t *testing.T) {
 			f.NMels = rtSpec.Bins
-			m, _ := waveformModel(t, f)
+			m, _ := waveformModel(t, f, v.precision)
 			if !m.HasWaveform() {
 				t.Fatal("export has no embed_waveform signature")
 			}

@@ -31,8 +31,9 @@ func BenchmarkWaveform(b *testing.B) {
 		waves[i] = voicedSignal(rng, 0, int(seconds*16000), 0)
 	}
 	m, size := benchServingModel(b, true)
-	_, plain := benchServingModel(b, false)
 	defer m.Close()
+	pm, plain := benchServingModel(b, false)
+	pm.Close()
 	b.Run("go-features", func(b *testing.B) {
 		ext, err := feature.NewExtractor(feature.DefaultConfig())
 		if err != nil {
@@ -66,7 +67,8 @@ func BenchmarkWaveform(b *testing.B) {
 
 // benchServingModel exports an initialised reference-size serving graph
 // (BuildServing when wave, else Build) and loads it with 2 intra-op
-// threads; it returns the model and the size of its saved_model.pb.
+// threads; it returns the model (the caller closes it) and the size of
+// its saved_model.pb.
 func benchServingModel(b *testing.B, wave bool) (*Model, int64) {
 	b.Helper()
 	im, err := graph.Build(graph.DefaultConfig(100), graph.Inference)
@@ -95,10 +97,6 @@ func benchServingModel(b *testing.B, wave bool) (*Model, int64) {
 	m, err := LoadModel(dir, Options{IntraOp: 2, InterOp: 1, Batch: 256})
 	if err != nil {
 		b.Fatal(err)
-	}
-	if !wave {
-		m.Close()
-		m = nil
 	}
 	return m, st.Size()
 }

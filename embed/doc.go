@@ -32,8 +32,8 @@
 // A voxsiam export has three signatures: serving_default (spectrogram
 // [batch, 40, 128] float32 -> embedding [batch, D]), distribution
 // (spectrogram -> softmax [batch, S]) and pair_distance (spectrogram_a,
-// spectrogram_b -> symmetric KL [batch]); exports of log-mel features
-// have a fourth, embed_waveform (waveform [batch, samples] float32 at the
+// spectrogram_b -> symmetric KL [batch]) and, since embed_waveform was
+// added, a fourth, embed_waveform (waveform [batch, samples] float32 at the
 // features' sample rate, lengths [batch] int32 -> embedding [batch, D],
 // segments [batch] int32), computing features, segments and pooling in
 // the graph; Model.EmbedWaveform runs it.

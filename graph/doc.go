@@ -35,8 +35,8 @@
 // features' sample rate: log-mel frames, VAD trimming, segments (partial
 // policy, short utterances repeated), a third tower "model_w" on the
 // shared weights (so bf16 and int8 exports serve it too) and mean
-// pooling, as the "embed_waveform" signature of Export (logmel features
-// only). It adds no variables; docs/results/waveform.md has its cost.
+// pooling, as the "embed_waveform" signature of Export (logmel and fbank
+// features). It adds no variables; docs/results/waveform.md has its cost.
 //
 // LSTMs follow Keras: gates i, f, c, o; sigmoid recurrent activation, tanh;
 // Glorot-uniform kernels, orthogonal recurrent kernels (QR of a normal

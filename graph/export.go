@@ -123,8 +123,8 @@ func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
 // features (the training store's feature settings), the
 // segment length, mean pooling, the embedding layer, the precision and
 // cfg. When WaveformSupport accepts the features (nil: the reference
-// log-mel), the graph is BuildServing's and the export has the
-// embed_waveform signature; Kaldi fbank features get none. cfg.Device is
+// log-mel; it refuses only invalid ones or a bins mismatch), the graph is
+// BuildServing's and the export has the embed_waveform signature. cfg.Device is
 // dropped (no device pins in a SavedModel: the loader's session places
 // it). It returns the metadata written and the embedding width.
 func Export(cfg Config, prefixes []string, dir string, features *feature.Config) (*spec.Meta, int, error) {

@@ -17,9 +17,11 @@ import (
 //	waveform [batch, samples] float32 in [-1, 1], lengths [batch] int32
 //	  -> mask samples at or past lengths[b] (clipped to [0, samples])
 //	  -> feature.TrimSilence when features.vad (float64 prefix sums, as Go)
-//	  -> log-mel frames as feature.Extractor (center/reflect or constant
+//	  -> frames as feature.Extractor: logmel (center/reflect or constant
 //	     padding by index arithmetic, window, RFFT, |X|^2, mel matrix,
-//	     log10(1 + 10000 x)), float32
+//	     log10(1 + 10000 x), float32) or Kaldi fbank (snip_edges frames,
+//	     int16 scale, DC removal, pre-emphasis, window, RFFT, mel matrix,
+//	     ln(max(e, FLT_EPSILON)), float64)
 //	  -> segments as embed.Cut with ShortPad and features.partial
 //	  -> the network (tower "model_w", the export's weights and precision)
 //	  -> mean of each utterance's segment embeddings (float64 sums)
@@ -31,16 +33,12 @@ import (
 // of it trimmed) has 0 segments and a zero embedding.
 
 // WaveformSupport reports why the embed_waveform signature cannot compute
-// features f for the network cfg (nil when it can): f must be valid, of
-// kind "logmel" (the Kaldi fbank kind is not built in the graph) and have
-// cfg.Bins mel bands.
+// features f for the network cfg (nil when it can): f must be valid and
+// have cfg.Bins mel bands.
 func WaveformSupport(cfg Config, f feature.Config) error {
 	cfg, f = cfg.WithDefaults(), f.WithDefaults()
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("graph: embed_waveform: %w", err)
-	}
-	if f.Kind != feature.KindLogMel {
-		return fmt.Errorf("graph: embed_waveform: features kind %q is not built in the graph (only %q)", f.Kind, feature.KindLogMel)
 	}
 	if f.NMels != cfg.Bins {
 		return fmt.Errorf("graph: embed_waveform: features have %d mel bands, the network takes %d", f.NMels, cfg.Bins)
@@ -80,7 +78,7 @@ func (b *builder) waveformPart(m *Model, w netWeights) {
 	if f.VAD {
 		start, length = trimSilence(s.SubScope("vad"), x, n, length, f)
 	}
-	feats, frames := waveLogMel(s.SubScope("logmel"), x, n, start, length, ext)
+	feats, frames := waveFeatures(s.SubScope("features"), x, n, start, length, ext)
 	segs, rows, count := cutSegments(s.SubScope("segments"), feats, frames, b.cfg.Frames, f.Partial)
 	if err := s.Err(); err != nil {
 		panic(fmt.Errorf("embed_waveform features: %w", err)) // before the tower hides it

@@ -23,7 +23,7 @@ const (
 	// SignatureWaveform: waveform [batch, samples] float32 at the features'
 	// sample rate, lengths [batch] int32 -> embedding [batch, D], segments
 	// [batch] int32; features, trimming, segments and pooling in the graph
-	// (graph.BuildServing). Exports of "logmel" features have it.
+	// (graph.BuildServing), for logmel and fbank features.
 	SignatureWaveform = "embed_waveform"
 )
 

@@ -194,6 +194,13 @@ func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]fl
 
 func checkWaveform(t *testing.T, what string, got []float32, gotSegs []int32, want []float32, segs []int32, dim int) {
 	t.Helper()
+	checkWaveformTol(t, what, got, gotSegs, want, segs, dim, 1e-4)
+}
+
+// checkWaveformTol fails unless every row has segs[i] segments, cosine
+// >= 0.9999 to want's row and max abs difference <= tol.
+func checkWaveformTol(t *testing.T, what string, got []float32, gotSegs []int32, want []float32, segs []int32, dim int, tol float64) {
+	t.Helper()
 	if len(got) != len(want) || len(gotSegs) != len(segs) {
 		t.Fatalf("%s: %d values, %d segment counts; want %d, %d", what, len(got), len(gotSegs), len(want), len(segs))
 	}
@@ -201,8 +208,8 @@ func checkWaveform(t *testing.T, what string, got []float32, gotSegs []int32, wa
 		g, w := got[i*dim:(i+1)*dim], want[i*dim:(i+1)*dim]
 		c, d := cosine(g, w), rtMaxDiff(g, w)
 		t.Logf("%s row %d: %d segments, cosine %.9f, max abs diff %.3g", what, i, gotSegs[i], c, d)
-		if gotSegs[i] != segs[i] || c < 0.9999 || d > 1e-4 {
-			t.Errorf("%s row %d: %d segments (want %d), cosine %.9f (want >= 0.9999), max abs diff %.3g (want <= 1e-4)", what, i, gotSegs[i], segs[i], c, d)
+		if gotSegs[i] != segs[i] || c < 0.9999 || d > tol {
+			t.Errorf("%s row %d: %d segments (want %d), cosine %.9f (want >= 0.9999), max abs diff %.3g (want <= %g)", what, i, gotSegs[i], segs[i], c, d, tol)
 		}
 	}
 }

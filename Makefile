@@ -8,6 +8,7 @@
 #   make test    setup + short fuzz runs + go test ./...
 #   make demo    setup + build + synthesize, train, export, embed, cluster, report
 #   make bench   setup + build + benchmarks against the Keras reference
+#   make scale   setup + build + time and peak memory per stage against N (bench/scale.sh)
 #   make model   setup + build + retrain the shipped default model (scripts/model.sh,
 #                about 2.5 h at 10,000 steps on 2 cores (0.9 s per step at 242 speakers), plus ~20 min of data) and install it in embed/defaultmodel/
 #   make peers   the peer speaker encoders' own venv .peers-venv (torch, Resemblyzer, CAM++ from
@@ -59,7 +60,7 @@ GO      ?= go
 # training run, instrumented builds excluded; the other seven were not timed.
 FUZZ_EXECS ?= 20000
 
-.PHONY: setup apt apt-lists apt-none venv tflib gomod build test fuzz demo bench model env clean
+.PHONY: setup apt apt-lists apt-none venv tflib gomod build test fuzz demo bench scale model env clean
 
 setup: apt venv tflib gomod
 
@@ -179,6 +180,9 @@ demo: build
 
 bench: build
 	./bench/run.sh
+
+scale: build
+	./bench/scale.sh
 
 model: build
 	MODEL_INSTALL=1 ./scripts/model.sh

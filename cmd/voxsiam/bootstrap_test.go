@@ -110,6 +110,8 @@ func TestBootstrapCLI(t *testing.T) {
 	so, code = run("eval", "--embeddings", dir, "--trials", trials, "--out", filepath.Join(out, "r"))
 	if wantLine := fmt.Sprintf("[%.2f, %.2f]", 100*res.Bootstrap.EER.Lo, 100*res.Bootstrap.EER.Hi); code != 0 || !strings.Contains(so, wantLine) {
 		t.Errorf("eval: %d %q, want %q", code, so, wantLine)
+	} else if md, _ := os.ReadFile(filepath.Join(out, "r", "report.md")); !strings.Contains(string(md), wantLine) || !strings.Contains(string(md), "interval over speakers (10 speakers, 1000 resamples") {
+		t.Errorf("report.md has no interval %q:\n%s", wantLine, md)
 	}
 	// all pairs (no trial list): the interval is there too, in --json.
 	so, code = run("eval", "--embeddings", dir, "--out", filepath.Join(out, "r2"), "--json", "--bootstrap", "200")

@@ -107,7 +107,11 @@ func Markdown(r *Report) string {
 	}
 	if v := r.Verification; v != nil {
 		fmt.Fprintf(&b, "## Verification\n\n%d trials (%d target) from %s.\n\n", v.Trials, v.Targets, v.Source)
-		fmt.Fprintf(&b, "| EER | EER (Kaldi rule) | EER threshold | minDCF p=0.01 | minDCF p=0.05 |\n|---|---|---|---|---|\n| %.2f%% | %.2f%% | %.4f | %.4f | %.4f |\n\n", 100*v.EER, 100*v.EERKaldi, v.EERThreshold, v.MinDCF01, v.MinDCF05)
+		fmt.Fprintf(&b, "| EER | EER (Kaldi rule) | EER threshold | minDCF p=0.01 | minDCF p=0.05 |\n|---|---|---|---|---|\n| %s | %.2f%% | %.4f | %.4f | %.4f |\n\n", FormatEER(v.EER, v.Bootstrap), 100*v.EERKaldi, v.EERThreshold, v.MinDCF01, v.MinDCF05)
+		if bs := v.Bootstrap; bs != nil {
+			fmt.Fprintf(&b, "EER in brackets: 95%% interval over speakers (%d speakers, %d resamples, seed %d, %d degenerate); minDCF p=0.01 [%.4f, %.4f], p=0.05 [%.4f, %.4f].\n\n",
+				bs.Speakers, bs.B, bs.Seed, bs.Degenerate, bs.MinDCF01.Lo, bs.MinDCF01.Hi, bs.MinDCF05.Lo, bs.MinDCF05.Hi)
+		}
 		b.WriteString("| threshold | value | accuracy | precision | recall | F1 |\n|---|---|---|---|---|---|\n")
 		for _, t := range v.Thresholds {
 			fmt.Fprintf(&b, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f |\n", t.Name, t.Threshold, t.Accuracy, t.Precision, t.Recall, t.F1)

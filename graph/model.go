@@ -5,6 +5,7 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
 // Mode selects what Build adds on top of the network.
@@ -44,7 +45,14 @@ type Model struct {
 	InputB       tf.Output // Inference: "spectrogram_b", same shape as Input
 	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
 
-	Loss       tf.Output // Train: "loss" scalar
+	// Teacher and TeacherMask are the distillation inputs (Train with
+	// Config.Distill not "none", distill.go): "teacher" [batch,
+	// TeacherDim] and "teacher_mask" [batch], model dtype.
+	Teacher, TeacherMask tf.Output
+
+	Loss        tf.Output // Train: "loss" scalar: PKLDWeight*"loss_pkld" + DistillWeight*"loss_distill" with distillation
+	PKLDLoss    tf.Output // Train: "loss_pkld" scalar, the Config.Loss term (nil Op with pkld_weight 0)
+	DistillLoss tf.Output // Train: "loss_distill" scalar, the distillation term (nil Op without distillation)
 	GradNorm   tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
 	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
 
@@ -141,6 +149,9 @@ func (b *builder) inputs(m *Model, mode Mode) {
 		m.PairI = b.placeholder("pair_i", tf.Int32, -1)
 		m.PairJ = b.placeholder("pair_j", tf.Int32, -1)
 		m.PairSame = b.placeholder("pair_same", tf.Float, -1)
+		if c.Distill != spec.DistillNone {
+			b.teacherInputs(m)
+		}
 	} else {
 		m.InputB = b.placeholder("spectrogram_b", b.dt, -1, int64(c.Frames), int64(c.Bins))
 	}
@@ -149,8 +160,15 @@ func (b *builder) inputs(m *Model, mode Mode) {
 // trainPart adds the loss, gradients, their global norm (and clipping by
 // it, Config.ClipNorm) and Adam.
 func (b *builder) trainPart(m *Model) error {
-	loss := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
-	m.Loss = b.identity("loss", loss)
+	c := b.cfg
+	if c.Distill == spec.DistillNone || c.PKLD() != 0 {
+		pkld := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
+		m.PKLDLoss = b.identity("loss_pkld", pkld)
+	}
+	if c.Distill != spec.DistillNone {
+		m.DistillLoss = b.identity("loss_distill", b.distillLoss(m.Layers[c.DistillLayer], m.Teacher, m.TeacherMask))
+	}
+	m.Loss = b.identity("loss", b.combineLoss(b.root.SubScope("loss_sum"), m.PKLDLoss, m.DistillLoss))
 	if err := b.root.Err(); err != nil {
 		return fmt.Errorf("graph: build: %w", err)
 	}

@@ -53,8 +53,8 @@ type Model struct {
 	Loss        tf.Output // Train: "loss" scalar: PKLDWeight*"loss_pkld" + DistillWeight*"loss_distill" with distillation
 	PKLDLoss    tf.Output // Train: "loss_pkld" scalar, the Config.Loss term (nil Op with pkld_weight 0)
 	DistillLoss tf.Output // Train: "loss_distill" scalar, the distillation term (nil Op without distillation)
-	GradNorm   tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
-	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
+	GradNorm    tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
+	GlobalStep  tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
 
 	Init    *tf.Operation // "init": runs every initialiser
 	TrainOp *tf.Operation // Train: "train": one Adam step and global_step += 1

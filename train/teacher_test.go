@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/testenv"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
@@ -276,5 +277,38 @@ func TestSamplerTeacherRows(t *testing.T) {
 		if skipped == 0 {
 			t.Errorf("%s: no segment of spk02-u1 in 5 batches of 40", sampling)
 		}
+	}
+}
+
+// TestTeacherStampScript: scripts/teacher-stamp.py (run with the venv's
+// python) stamps a teacher computed from store A so that it loads against
+// A, and against B, a store with the same first utterances and one more
+// speaker, fails as a changed corpus naming teacher.json.
+func TestTeacherStampScript(t *testing.T) {
+	script := string(must(os.ReadFile(filepath.Join("..", "scripts", "teacher-stamp.py"))))
+	dir := t.TempDir()
+	a := writeTinyStore(t, filepath.Join(dir, "a"), 4)
+	b := writeTinyStore(t, filepath.Join(dir, "b"), 5)
+	sa, err := store.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sa.Close()
+	sb, err := store.Open(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	tdir := writeTeacher(t, filepath.Join(dir, "teacher"), storeIDs(t, sa, nil), 4, false)
+	out := testenv.RunPython(t, script, a, tdir)
+	if !strings.Contains(string(out), "12 utterances") {
+		t.Fatalf("teacher-stamp.py: %s", out)
+	}
+	spk := []string{"spk00", "spk01"}
+	if _, err := LoadTeacher(tdir, sa, spk, 10, "error", 0); err != nil {
+		t.Fatalf("stamped teacher against its store: %v", err)
+	}
+	if _, err := LoadTeacher(tdir, sb, spk, 10, "error", 0); err == nil || !strings.Contains(err.Error(), "corpus changed") || !strings.Contains(err.Error(), TeacherMetaFile) {
+		t.Fatalf("stamped teacher against another store: %v, want a changed-corpus error naming %s", err, TeacherMetaFile)
 	}
 }

@@ -111,19 +111,10 @@ func toySpeakers(cfg Config, means [][]float64, n int, r *rand.Rand) (x [][][]fl
 // geometryGap is mean over i<j of (cos(a_i,a_j) - cos(b_i,b_j))^2 for
 // row sets a and b.
 func geometryGap(a, b [][]float32) float64 {
-	cos := func(x, y []float32) float64 {
-		var xy, xx, yy float64
-		for i := range x {
-			xy += float64(x[i]) * float64(y[i])
-			xx += float64(x[i]) * float64(x[i])
-			yy += float64(y[i]) * float64(y[i])
-		}
-		return xy / math.Sqrt(xx*yy)
-	}
 	sum, n := 0.0, 0
 	for i := range a {
 		for j := i + 1; j < len(a); j++ {
-			d := cos(a[i], a[j]) - cos(b[i], b[j])
+			d := cosine(a[i], a[j]) - cosine(b[i], b[j]) // precision_test.go
 			sum += d * d
 			n++
 		}

@@ -35,7 +35,6 @@ func (b *builder) teacherInputs(m *Model) {
 // each norm taken as sqrt(|x|^2 + 1e-12).
 func (b *builder) distillLoss(e, t, mask tf.Output) tf.Output {
 	s := b.root.SubScope("distill_fn")
-	t = op.StopGradient(s.SubScope("teacher"), t)
 	if b.cfg.Distill == spec.DistillRegression {
 		width := int64(b.cfg.LayerWidth(b.cfg.DistillLayer))
 		shape := []int64{width, int64(b.cfg.TeacherDim)}

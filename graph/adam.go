@@ -12,8 +12,9 @@ import (
 func (b *builder) gradients(loss tf.Output) (map[string]tf.Output, []Var, error) {
 	var train []Var
 	var xs []tf.Output
+	unused := b.unusedByLoss()
 	for _, v := range b.vars {
-		if v.Trainable {
+		if v.Trainable && !unused[layerOf(v.Name)] {
 			train = append(train, v)
 			xs = append(xs, v.Read)
 		}
@@ -31,6 +32,20 @@ func (b *builder) gradients(loss tf.Output) (map[string]tf.Output, []Var, error)
 	m := make(map[string]tf.Output, len(train))
 	for i, v := range train {
 		m[v.Name] = gs[i]
+	}
+	if len(unused) == 0 {
+		return m, train, nil
+	}
+	// the layers past the distilled one, with pkld_weight 0: gradient 0
+	s := b.root.SubScope("gradients_unused")
+	train = train[:0]
+	for _, v := range b.vars {
+		if v.Trainable {
+			train = append(train, v)
+			if unused[layerOf(v.Name)] {
+				m[v.Name] = op.ZerosLike(s.SubScope("zeros"), v.Read)
+			}
+		}
 	}
 	return m, train, nil
 }

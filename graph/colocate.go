@@ -223,6 +223,7 @@ func (m *Model) rebind(g *tf.Graph) (*Model, error) {
 	n.Graph = g
 	for _, o := range []*tf.Output{&n.Input, &n.Labels, &n.Training, &n.DropoutSeed, &n.PairI, &n.PairJ, &n.PairSame,
 		&n.Embedding, &n.Distribution, &n.InputB, &n.PairDistance, &n.Loss, &n.GradNorm, &n.GlobalStep,
+		&n.Teacher, &n.TeacherMask, &n.PKLDLoss, &n.DistillLoss,
 		&n.saver.filename, &n.saver.saveTensor} {
 		*o = r.output(*o)
 	}

@@ -25,6 +25,12 @@ func TestGradientFiniteDifference(t *testing.T) {
 		{"symmetric_softplus_hinge", func(c *Config) { c.Loss, c.Hinge = "symmetric", "softplus" }},
 		{"seed", func(c *Config) { c.Loss = "seed" }},
 		{"seed_prelu_softplus", func(c *Config) { c.DenseActivation, c.OutputActivation, c.Loss = "prelu", "softplus", "seed" }},
+		// distill.go: teacher [6, 4] random, one segment masked out
+		{"pkld_relational", func(c *Config) { c.Distill, c.DistillWeight, c.TeacherDim = "relational", 2, 4 }},
+		{"regression_only_L4", func(c *Config) {
+			zero := 0.0
+			c.Distill, c.TeacherDim, c.DistillLayer, c.PKLDWeight = "regression", 4, "L4", &zero
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,6 +52,15 @@ func checkGradients(t *testing.T, cfg Config) {
 		m.PairI:       mustTensor(t, []int32{0, 0, 1, 2, 3, 4, 5}),
 		m.PairJ:       mustTensor(t, []int32{3, 1, 4, 5, 1, 2, 0}),
 		m.PairSame:    mustTensor(t, []float32{1, 0, 1, 1, 0, 0, 0}),
+	}
+	if m.Teacher.Op != nil {
+		r := rand.New(rand.NewPCG(8, 9))
+		tv := make([]float64, 6*cfg.TeacherDim)
+		for i := range tv {
+			tv[i] = r.NormFloat64()
+		}
+		feeds[m.Teacher] = mustShaped(t, tv, []int64{6, int64(cfg.TeacherDim)})
+		feeds[m.TeacherMask] = mustTensor(t, []float64{1, 1, 0, 1, 1, 1})
 	}
 	loss := func() float64 { return run(t, s, feeds, []tf.Output{m.Loss})[0].Value().(float64) }
 	const h = 1e-6

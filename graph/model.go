@@ -6,6 +6,7 @@ import (
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
 
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
@@ -52,9 +53,16 @@ type Model struct {
 	WaveformEmbedding tf.Output // "waveform_embedding" [batch, D]: the mean of each utterance's segment embeddings
 	WaveformSegments  tf.Output // "waveform_segments" [batch] int32: the segments behind each row (0: no audio left)
 
-	Loss       tf.Output // Train: "loss" scalar
-	GradNorm   tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
-	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
+	// Teacher and TeacherMask are the distillation inputs (Train with
+	// Config.Distill not "none", distill.go): "teacher" [batch,
+	// TeacherDim] and "teacher_mask" [batch], model dtype.
+	Teacher, TeacherMask tf.Output
+
+	Loss        tf.Output // Train: "loss" scalar: PKLDWeight*"loss_pkld" + DistillWeight*"loss_distill" with distillation
+	PKLDLoss    tf.Output // Train: "loss_pkld" scalar, the Config.Loss term (nil Op with pkld_weight 0)
+	DistillLoss tf.Output // Train: "loss_distill" scalar, the distillation term (nil Op without distillation)
+	GradNorm    tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
+	GlobalStep  tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
 
 	Init    *tf.Operation // "init": runs every initialiser
 	TrainOp *tf.Operation // Train: "train": one Adam step and global_step += 1
@@ -154,6 +162,9 @@ func (b *builder) inputs(m *Model, mode Mode) {
 		m.PairI = b.placeholder("pair_i", tf.Int32, -1)
 		m.PairJ = b.placeholder("pair_j", tf.Int32, -1)
 		m.PairSame = b.placeholder("pair_same", tf.Float, -1)
+		if c.Distill != spec.DistillNone {
+			b.teacherInputs(m)
+		}
 	} else {
 		m.InputB = b.placeholder("spectrogram_b", b.dt, -1, int64(c.Frames), int64(c.Bins))
 	}
@@ -162,8 +173,15 @@ func (b *builder) inputs(m *Model, mode Mode) {
 // trainPart adds the loss, gradients, their global norm (and clipping by
 // it, Config.ClipNorm) and Adam.
 func (b *builder) trainPart(m *Model) error {
-	loss := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
-	m.Loss = b.identity("loss", loss)
+	c := b.cfg
+	if c.Distill == spec.DistillNone || c.PKLD() != 0 {
+		pkld := b.buildLoss(m.Layers["distribution"], pairInputs{labels: m.Labels, pairI: m.PairI, pairJ: m.PairJ, same: m.PairSame})
+		m.PKLDLoss = b.identity("loss_pkld", pkld)
+	}
+	if c.Distill != spec.DistillNone {
+		m.DistillLoss = b.identity("loss_distill", b.distillLoss(m.Layers[c.DistillLayer], m.Teacher, m.TeacherMask))
+	}
+	m.Loss = b.identity("loss", b.combineLoss(b.root.SubScope("loss_sum"), m.PKLDLoss, m.DistillLoss))
 	if err := b.root.Err(); err != nil {
 		return fmt.Errorf("graph: build: %w", err)
 	}

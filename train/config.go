@@ -9,6 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/atomicfile"
+	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/spec"
 )
 
@@ -59,6 +60,16 @@ type Options struct {
 	// and ignores it.
 	WorkerStore string `toml:"worker_store"`
 
+	// Teacher is a directory of teacher embeddings keyed by the store's
+	// utterance ids (embed's layout: embeddings.npy + utt.list, or
+	// Kaldi embeddings.scp / .ark; teacher.go): what [model] distill
+	// reads. "" (default): no teacher.
+	Teacher string `toml:"teacher"`
+	// TeacherMissing is what a training utterance without a teacher
+	// embedding does: "error" (default: the run is refused, naming it) or
+	// "skip" (its segments take PKLD only).
+	TeacherMissing string `toml:"teacher_missing"`
+
 	SpecAugment // spec_* keys: time and frequency masks on the fly (specaug.go)
 }
 
@@ -83,7 +94,7 @@ func DefaultConfig() Config {
 		Model: model, // Speakers, Frames, Bins are set from the data
 		Train: Options{Batch: 100, Steps: 10000, Segment: spec.DefaultSegment, Seed: 1, Sampling: "random", PerSpeaker: 4,
 			Prefetch: 4, LogEvery: 100, ValEvery: 500, MREvery: 2000, CkptEvery: 500,
-			Keep: 5, BestMetric: "val_eer", LocalDevices: 1, SpecAugment: DefaultSpecAugment()},
+			Keep: 5, BestMetric: "val_eer", LocalDevices: 1, TeacherMissing: spec.TeacherMissingError, SpecAugment: DefaultSpecAugment()},
 		Data: DataConfig{ValFraction: 0.1, ValUtterances: 4, ValSegments: 400},
 	}
 }
@@ -137,6 +148,9 @@ func (c *Config) Validate() error {
 	case c.Data.ValFraction < 0 || c.Data.ValFraction >= 1:
 		return fmt.Errorf("train: val_fraction %g: want [0, 1)", c.Data.ValFraction)
 	}
+	if err := c.validateTeacher(); err != nil {
+		return err
+	}
 	if t.LocalDevices > 1 {
 		if _, err := graph.TowerDevices("", c.Model.Device, t.LocalDevices); err != nil {
 			return fmt.Errorf("train: local_devices %d: %w", t.LocalDevices, err)
@@ -158,6 +172,9 @@ func (c *Config) Validate() error {
 	// the graph is built; speakers and bins come from the data later.
 	m := c.Model
 	m.Speakers, m.Frames = max(m.Speakers, 2), t.Segment
+	if m.Distill != "" && m.Distill != spec.DistillNone {
+		m.TeacherDim = max(m.TeacherDim, 1) // set from the teacher later
+	}
 	if m.Bins == 0 {
 		m.Bins = 1
 	}
@@ -177,4 +194,24 @@ func WriteConfig(path string, cfg Config) error {
 		return fmt.Errorf("train: encode config: %w", err)
 	}
 	return atomicfile.WriteFile(path, buf.Bytes())
+}
+
+// validateTeacher checks [train] teacher and teacher_missing against
+// [model] distill: a teacher needs a distillation form and a form needs a
+// teacher.
+func (c *Config) validateTeacher() error {
+	if _, err := spec.ParseTeacherMissing("train: teacher_missing", c.Train.TeacherMissing); err != nil {
+		return err
+	}
+	form, err := spec.ParseDistill("train: model.distill", c.Model.WithDefaults().Distill)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.Train.Teacher != "" && form == spec.DistillNone:
+		return errs.Usage("train: teacher %s but [model] distill = %q: choose %s or %s (--distill)", c.Train.Teacher, form, spec.DistillRelational, spec.DistillRegression)
+	case c.Train.Teacher == "" && form != spec.DistillNone:
+		return errs.Usage("train: [model] distill = %q needs a teacher ([train] teacher, --teacher DIR)", form)
+	}
+	return nil
 }

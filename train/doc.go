@@ -102,7 +102,9 @@
 //     DynamicStitch, StatelessRandomUniform/StatelessRandomNormal (dropout, initialisers),
 //     VarHandleOp/ReadVariableOp/AssignVariableOp/AssignAddVariableOp,
 //     ResourceApplyAdam, L2Loss and Sqrt (grad_norm; float GPU functor in
-//     core/kernels/l2loss_op_gpu.cu.cc, Sqrt in the cwise GPU kernels).
+//     core/kernels/l2loss_op_gpu.cu.cc, Sqrt in the cwise GPU kernels),
+//     Rsqrt/RsqrtGrad (the distillation term's L2 normalisations; cwise
+//     GPU kernels).
 //   - GPU kernels with host-memory int32 tensors (shape arithmetic; TF keeps
 //     them on the host by design): Shape, ShapeN, Size, Rank, Range, Fill,
 //     Mod, Prod, BroadcastGradientArgs, ConcatOffset, InvertPermutation,

@@ -44,7 +44,9 @@ type loop struct {
 	grads    gradNormer // the net, when it reports gradient norms
 	gradSum  float64    // sum and maximum of the gradient norms since the last log
 	gradMax  float64
-	saved    int64 // step of the last checkpoint written
+	distill  distiller // the net, when it has a distillation term
+	distSum  float64   // sum of the distillation terms since the last log
+	saved    int64     // step of the last checkpoint written
 	t0       time.Time
 	stepTime time.Duration // time in batch waits and TF steps since the last log
 	start    int64
@@ -77,6 +79,9 @@ func (l *loop) iterate(ctx context.Context) error {
 			v := l.grads.GradNorm()
 			l.gradSum += v
 			l.gradMax = max(l.gradMax, v)
+		}
+		if l.distill != nil {
+			l.distSum += l.distill.DistillLoss()
 		}
 		l.summary.FinalLoss = loss
 		l.bar.Add(1)
@@ -131,8 +136,12 @@ func (l *loop) logLoss(step int64) error {
 		l.row["grad_norm"], l.row["grad_norm_max"] = l.gradSum/float64(n), l.gradMax
 		grad = fmt.Sprintf("  grad norm %.3g", l.row["grad_norm"])
 	}
+	if l.distill != nil && l.lossN > 0 {
+		l.row["distill_loss"] = l.distSum / float64(n)
+		grad += fmt.Sprintf("  distill %.4g", l.row["distill_loss"])
+	}
 	l.tbScalars(step, map[string]float64{"train/steps_per_sec": rate, "train/step_time_ms": 1000 * sec / float64(n)})
-	l.lossSum, l.lossN, l.stepTime, l.gradSum, l.gradMax = 0, 0, 0, 0, 0
+	l.lossSum, l.lossN, l.stepTime, l.gradSum, l.gradMax, l.distSum = 0, 0, 0, 0, 0, 0
 	desc := fmt.Sprintf("step %d loss %.4f", step, l.row["loss"])
 	l.bar.Describe(desc + l.valDesc)
 	if l.lines {
@@ -192,7 +201,7 @@ func tbTag(k string) string {
 		return "train/loss"
 	case k == "lr":
 		return "train/learning_rate"
-	case k == "grad_norm" || k == "grad_norm_max":
+	case k == "grad_norm" || k == "grad_norm_max" || k == "distill_loss":
 		return "train/" + k
 	case len(k) > 4 && k[:4] == "val_":
 		return "val/" + k[4:]

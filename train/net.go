@@ -49,3 +49,10 @@ type gradNormer interface {
 type rowFeeder interface {
 	FeedsRows() bool
 }
+
+// distiller is a Net with a distillation term (teacher.go); the loop logs
+// the term as distill_loss.
+type distiller interface {
+	HasDistill() bool
+	DistillLoss() float64
+}

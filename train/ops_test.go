@@ -63,11 +63,18 @@ var opWord = regexp.MustCompile(`\b([A-Z][A-Za-z0-9]*(?:/[A-Z][A-Za-z0-9]*)*)(?:
 // reviewed and documented.
 func TestGraphOpsDocumented(t *testing.T) {
 	documented := documentedOps(t)
-	for _, loss := range []string{"pkld", "symmetric", "seed", "worker input", "clip_norm"} {
+	zero := 0.0
+	for _, loss := range []string{"pkld", "symmetric", "seed", "worker input", "clip_norm", "relational", "regression"} {
 		cfg := graph.DefaultConfig(5)
 		cfg.LSTM1, cfg.LSTM2, cfg.Loss, cfg.Device = 4, 4, loss, "/device:CPU:0"
 		var m *graph.Model
 		var err error
+		if loss == "relational" || loss == "regression" { // pkld with distillation; regression alone
+			cfg.Loss, cfg.Distill, cfg.TeacherDim = "pkld", loss, 3
+			if loss == "regression" {
+				cfg.PKLDWeight = &zero
+			}
+		}
 		if loss == "clip_norm" { // pkld, gradients clipped by global norm
 			cfg.Loss, cfg.ClipNorm = "pkld", 1
 		}

@@ -57,7 +57,12 @@ func resumeWith(ctx context.Context, runDir string, cfg *Config, out io.Writer, 
 		return err
 	}
 	if cfg != nil {
+		// the teacher dimension the run was trained with stays recorded
+		rec := c.Model.TeacherDim
 		c = *cfg
+		if c.Model.TeacherDim == 0 {
+			c.Model.TeacherDim = rec
+		}
 	}
 	return run(ctx, c, runDir, out, true, mk)
 }
@@ -80,6 +85,9 @@ func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume b
 		l.smp.rowsOnly = true // the towers read the frames
 	}
 	l.grads, _ = l.net.(gradNormer) // nil: the net reports no gradient norms
+	if d, ok := l.net.(distiller); ok && d.HasDistill() {
+		l.distill = d
+	}
 	if err := l.restore(resume); err != nil {
 		return err
 	}
@@ -119,6 +127,14 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	// classes are fewer): the loss compares labels only, so the extra units
 	// cost nothing and a run can change its label map on resume.
 	m.Speakers, m.Frames, m.Bins = len(trainSpk), cfg.Train.Segment, st.NMels()
+	var teacher *Teacher
+	if cfg.Train.Teacher != "" {
+		if teacher, err = LoadTeacher(cfg.Train.Teacher, st, trainSpk, cfg.Train.Segment, cfg.Train.TeacherMissing, m.TeacherDim); err != nil {
+			return nil, err
+		}
+		m.TeacherDim = teacher.Dim
+		reportTeacher(out, teacher)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -139,6 +155,7 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	if l.smp, err = NewLabelledSampler(st, trainSpk, label, cfg.Train); err != nil {
 		return nil, err
 	}
+	l.smp.SetTeacher(teacher)
 	if cfg.Data.ClassWeights != "" {
 		w, err := ReadClassWeights(cfg.Data.ClassWeights)
 		if err != nil {

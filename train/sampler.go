@@ -29,6 +29,11 @@ type Batch struct {
 	PairJ    []int32   // balanced mode: pair_j [Size/2]
 	PairSame []float32 // balanced mode: pair_same [Size/2], 1 same speaker, 0 different
 	Size     int       // segments in the batch
+	// Teacher is [Size, D] float32, the teacher embedding of each
+	// segment's utterance, and TeacherMask [Size], 1 where it has one
+	// (teacher_missing "skip" leaves 0 rows); both empty without a teacher.
+	Teacher     []float32
+	TeacherMask []float32
 }
 
 // Sampler draws mini-batches of random segments from a set of speakers. A
@@ -49,7 +54,12 @@ type Sampler struct {
 	// copies no frames (Batch.X empty): the net feeds the rows and its
 	// towers read the frames (worker input, FeedsRows).
 	rowsOnly bool
+	teacher  *Teacher // SetTeacher: fills Batch.Teacher; nil = none
 }
+
+// SetTeacher makes every batch carry the teacher embedding of each
+// segment's utterance (Batch.Teacher, Batch.TeacherMask); nil removes it.
+func (s *Sampler) SetTeacher(t *Teacher) { s.teacher = t }
 
 // NewSampler samples from the utterances of speakers (each needs one
 // utterance of at least o.Segment frames). Labels follow the order of speakers.
@@ -176,6 +186,10 @@ func (s *Sampler) Make(step int64, b *Batch) {
 	}
 	b.Rows = grow(b.Rows, s.batch)
 	b.Labels = b.Labels[:0]
+	b.Teacher, b.TeacherMask = b.Teacher[:0], b.TeacherMask[:0]
+	if s.teacher != nil {
+		b.Teacher, b.TeacherMask = grow(b.Teacher, s.batch*s.teacher.Dim), grow(b.TeacherMask, s.batch)
+	}
 	r := s.rngFor(step)
 	if s.pk > 0 {
 		s.makePK(r, b)
@@ -277,6 +291,15 @@ func (s *Sampler) crop(r *rand.Rand, k int, b *Batch, j int) {
 	}
 	b.Rows[j] = u.First + int64(start)
 	b.Labels = append(b.Labels, int32(k))
+	if t := s.teacher; t != nil {
+		dst := b.Teacher[j*t.Dim : (j+1)*t.Dim]
+		b.TeacherMask[j] = 0
+		clear(dst)
+		if row := t.Row(u.ID); row != nil {
+			copy(dst, row)
+			b.TeacherMask[j] = 1
+		}
+	}
 }
 
 // grow returns x resized to n, reallocated when its capacity is short.

@@ -15,6 +15,7 @@ type tfNet struct {
 	sess     *tf.Session
 	seed     bool    // the seed loss reads explicit pairs
 	gradNorm float64 // the last Step's global gradient norm (before clipping)
+	distill  float64 // the last Step's distillation term (teacher.go)
 }
 
 // newTFNet builds the training graph of cfg.Model, opens a session with the
@@ -207,16 +208,61 @@ func (t *tfNet) Step(b *Batch, seed [2]int64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err == nil {
+		err = t.feedTeacher(f, b.Teacher, b.TeacherMask, b.Size)
+	}
+	if err != nil {
+		return 0, err
+	}
 	tr, _ := tf.NewTensor(true)
 	sd, _ := tf.NewTensor(seed[:])
 	f[t.m.Training], f[t.m.DropoutSeed] = tr, sd
-	out, err := t.sess.Run(f, []tf.Output{t.m.Loss, t.m.GradNorm}, []*tf.Operation{t.m.TrainOp})
+	fetch := []tf.Output{t.m.Loss, t.m.GradNorm}
+	if t.m.DistillLoss.Op != nil {
+		fetch = append(fetch, t.m.DistillLoss)
+	}
+	out, err := t.sess.Run(f, fetch, []*tf.Operation{t.m.TrainOp})
 	if err != nil {
 		return 0, err
 	}
 	t.gradNorm = scalar(out[1])
+	if len(out) > 2 {
+		t.distill = scalar(out[2])
+	}
 	return scalar(out[0]), nil
 }
+
+// feedTeacher adds the teacher rows [n, D] and mask [n] of a distillation
+// graph to f (nothing when the graph has none); nil rows feed zeros with
+// mask 0 (validation batches: the term is 0 there).
+func (t *tfNet) feedTeacher(f map[tf.Output]*tf.Tensor, rows, mask []float32, n int) error {
+	if t.m.Teacher.Op == nil {
+		return nil
+	}
+	d := t.m.Config.TeacherDim
+	if rows == nil {
+		rows, mask = make([]float32, n*d), make([]float32, n)
+	}
+	if len(rows) != n*d || len(mask) != n {
+		return fmt.Errorf("train: teacher rows: %d values and %d mask entries for %d segments of dimension %d", len(rows), len(mask), n, d)
+	}
+	rt, err := tf.NewTensor(rows)
+	if err == nil {
+		err = rt.Reshape([]int64{int64(n), int64(d)})
+	}
+	if err != nil {
+		return err
+	}
+	mt, err := tf.NewTensor(mask)
+	f[t.m.Teacher], f[t.m.TeacherMask] = rt, mt
+	return err
+}
+
+// DistillLoss is the last Step's distillation term (before its weight).
+func (t *tfNet) DistillLoss() float64 { return t.distill }
+
+// HasDistill tells whether the graph has a distillation term.
+func (t *tfNet) HasDistill() bool { return t.m.DistillLoss.Op != nil }
 
 // GradNorm is the global L2 norm of the last Step's gradients, before
 // clipping ([model] clip_norm).
@@ -226,6 +272,9 @@ func (t *tfNet) Infer(x []float32, n int, labels []int32) (InferOut, error) {
 	f, err := t.feeds(labels, nil)
 	if err == nil {
 		err = t.feedFrames(f, x, n)
+	}
+	if err == nil && labels != nil {
+		err = t.feedTeacher(f, nil, nil, n)
 	}
 	if err != nil {
 		return InferOut{}, err

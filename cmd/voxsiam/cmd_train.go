@@ -33,6 +33,9 @@ type trainOptions struct {
 	Margin, LR, ClipNorm       float64
 	SpecAugment                bool
 	SpecProb                   float64
+	Teacher, TeacherMissing    string // distillation (docs/teacher.md)
+	Distill, DistillLayer      string
+	DistillWeight, PKLDWeight  float64
 	JSON                       bool
 	set                        map[string]bool
 	Dist                       clusterFlags // --cluster (cmd_server.go)
@@ -77,6 +80,12 @@ func newTrainCommand() *cli.Command {
 			&cli.Float64Flag{Name: "clip-norm", Usage: "clip the gradients by their global L2 norm before Adam (tf.clip_by_global_norm); 0 = off, published ([model] clip_norm; the norm is logged as grad_norm either way)", Value: def.Model.ClipNorm, Category: "Model", Destination: &o.ClipNorm},
 			&cli.BoolFlag{Name: "spec-augment", Usage: "SpecAugment time and frequency masks on the fly, WeSpeaker's defaults scaled to 40x128 segments ([train] spec_*; --spec-augment=false switches a config's off)", Category: "Augmentation", Destination: &o.SpecAugment},
 			&cli.Float64Flag{Name: "spec-prob", Usage: "probability a segment is masked (needs SpecAugment on)", Value: def.Train.Prob, Category: "Augmentation", Destination: &o.SpecProb},
+			&cli.StringFlag{Name: "teacher", Usage: "teacher embeddings `DIR` keyed by the store's utterance ids (embed's embeddings.npy + utt.list, or Kaldi embeddings.scp/.ark) for --distill ([train] teacher; docs/teacher.md)", Category: "Distillation", Destination: &o.Teacher},
+			&cli.StringFlag{Name: "teacher-missing", Usage: "error | skip: a training utterance without a teacher embedding refuses the run, or trains on PKLD only ([train] teacher_missing)", Value: def.Train.TeacherMissing, Category: "Distillation", Destination: &o.TeacherMissing},
+			&cli.StringFlag{Name: "distill", Usage: "none | relational (batch cosine matrices matched) | regression (learned projection to the teacher's embedding) ([model] distill; needs --teacher)", Value: def.Model.Distill, Category: "Distillation", Destination: &o.Distill},
+			&cli.Float64Flag{Name: "distill-weight", Usage: "weight of the distillation term ([model] distill_weight)", Value: def.Model.DistillWeight, Category: "Distillation", Destination: &o.DistillWeight},
+			&cli.Float64Flag{Name: "pkld-weight", Usage: "weight of the PKLD term with --distill; 0 = distillation only ([model] pkld_weight)", Value: spec.DefaultPKLDWeight, Category: "Distillation", Destination: &o.PKLDWeight},
+			&cli.StringFlag{Name: "distill-layer", Usage: "student layer the term reads: L3 (the embedding) .. L7 ([model] distill_layer)", Value: def.Model.DistillLayer, Category: "Distillation", Destination: &o.DistillLayer},
 			&cli.StringFlag{Name: "device", Usage: "cpu | gpu:N (default: TensorFlow's placement)", Category: "Runtime", Destination: &o.Device},
 			&cli.IntFlag{Name: "intra-op", Usage: "TensorFlow intra-op threads (0 = one per core)", Value: def.Train.IntraOp, Category: "Runtime", Destination: &o.IntraOp},
 			&cli.IntFlag{Name: "inter-op", Usage: "TensorFlow inter-op threads (0 = one per core)", Category: "Runtime", Destination: &o.InterOp},
@@ -207,6 +216,12 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("clip-norm", func() { m.ClipNorm = o.ClipNorm })
 	setIf("spec-augment", func() { t.SpecAugment.Enabled = o.SpecAugment })
 	setIf("spec-prob", func() { t.Prob = o.SpecProb })
+	setIf("teacher", func() { t.Teacher = o.Teacher })
+	setIf("teacher-missing", func() { t.TeacherMissing = o.TeacherMissing })
+	setIf("distill", func() { m.Distill = o.Distill })
+	setIf("distill-weight", func() { m.DistillWeight = o.DistillWeight })
+	setIf("pkld-weight", func() { w := o.PKLDWeight; m.PKLDWeight = &w })
+	setIf("distill-layer", func() { m.DistillLayer = o.DistillLayer })
 	var err error
 	setIf("device", func() { m.Device, err = spec.DeviceName(o.Device) })
 	return err

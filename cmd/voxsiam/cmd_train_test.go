@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train"
 )
@@ -135,6 +136,9 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"spec-prob without SpecAugment", []string{"train", "--data", dir, "--out", dir, "--spec-prob", "0.5"}, 2, "--spec-prob needs SpecAugment"},
 		{"spec-prob out of range", []string{"train", "--data", dir, "--out", dir, "--spec-augment", "--spec-prob", "1.5"}, 2, "spec_prob 1.5"},
 		{"spec-augment not a bool", []string{"train", "--data", dir, "--out", dir, "--spec-augment=maybe"}, 2, "spec-augment"},
+		{"distill without teacher", []string{"train", "--data", dir, "--out", dir, "--distill", "relational"}, 2, "needs a teacher"},
+		{"teacher without distill", []string{"train", "--data", dir, "--out", dir, "--teacher", dir}, 2, "distill = \"none\""},
+		{"unknown distill form", []string{"train", "--data", dir, "--out", dir, "--teacher", dir, "--distill", "kd"}, 2, "model.distill \"kd\""},
 		{"plot no metrics", []string{"plot", "--run", dir}, 3, "metrics.jsonl"},
 	}
 	for _, c := range cases {
@@ -185,5 +189,54 @@ func TestTrainSpecAugmentFlag(t *testing.T) {
 				t.Errorf("effective SpecAugment %+v, want %+v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestTrainTeacherFlags: --teacher, --distill, --pkld-weight 0 and
+// --distill-layer reach config.toml (with the teacher's dimension as
+// teacher_dim) and a distillation-only run trains and logs distill_loss; a
+// teacher lacking a training utterance exits 3 naming it, and
+// --teacher-missing skip trains.
+func TestTrainTeacherFlags(t *testing.T) {
+	dir := t.TempDir()
+	feats := trainTestStore(t, dir)
+	cfg := filepath.Join(dir, "train.toml")
+	os.WriteFile(cfg, []byte(tinyTOML), 0o644)
+	var ids []string
+	var emb []float32
+	for s := 0; s < 8; s++ {
+		for u := 0; u < 2; u++ {
+			ids = append(ids, fmt.Sprintf("s%d-%d", s, u))
+			emb = append(emb, float32(s%5), 1, float32(u), 0.5, float32(s))
+		}
+	}
+	full, partial := filepath.Join(dir, "teacher"), filepath.Join(dir, "teacher-partial")
+	if err := vecio.WriteDir(full, ids, emb, 5, vecio.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := vecio.WriteDir(partial, ids[1:], emb[5:], 5, vecio.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	args := []string{"train", "--config", cfg, "--data", feats, "--steps", "4", "--json", "--distill", "regression", "--pkld-weight", "0", "--distill-layer", "L4"}
+	out, code := runCLI(append(args, "--out", run, "--teacher", full)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	eff, _ := os.ReadFile(filepath.Join(run, "config.toml"))
+	for _, want := range []string{`distill = "regression"`, "pkld_weight = 0.0", `distill_layer = "L4"`, "teacher_dim = 5", `teacher = "` + full + `"`} {
+		if !strings.Contains(string(eff), want) {
+			t.Errorf("config.toml lacks %s:\n%s", want, eff)
+		}
+	}
+	if m, _ := os.ReadFile(filepath.Join(run, "metrics.jsonl")); !strings.Contains(string(m), "distill_loss") {
+		t.Errorf("metrics.jsonl has no distill_loss:\n%s", m)
+	}
+	out, code = runCLI(append(args, "--out", filepath.Join(dir, "run2"), "--teacher", partial)...)
+	if code != 3 || !strings.Contains(out, partial) || !strings.Contains(out, "s0-0") {
+		t.Errorf("teacher without s0-0: exit %d, %s; want 3 naming the teacher and s0-0", code, out)
+	}
+	if out, code = runCLI(append(args, "--out", filepath.Join(dir, "run3"), "--teacher", partial, "--teacher-missing", "skip")...); code != 0 {
+		t.Errorf("--teacher-missing skip: exit %d: %s", code, out)
 	}
 }

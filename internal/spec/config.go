@@ -89,6 +89,26 @@ type Config struct {
 	// dequantised before a float32 product; see SetFloatWeights). bf16 and
 	// int8 need dtype float32 and lstm_impl "unrolled".
 	Precision string `toml:"precision" json:"precision"`
+
+	// Distill is the distillation term added to the loss, one of
+	// DistillForms: "none" (default), "relational" or "regression"
+	// (graph/distill.go has the formulas). Any other form needs a teacher
+	// ([train] teacher) and TeacherDim.
+	Distill string `toml:"distill" json:"distill"`
+	// DistillWeight multiplies the distillation term. Default 1.
+	DistillWeight float64 `toml:"distill_weight" json:"distill_weight"`
+	// PKLDWeight multiplies the PKLD (Loss) term; nil means
+	// DefaultPKLDWeight, 1 (read it with PKLD). 0 is distillation only
+	// (the PKLD term is not built). Ignored without distillation.
+	PKLDWeight *float64 `toml:"pkld_weight,omitempty" json:"pkld_weight,omitempty"`
+	// DistillLayer is the student layer the term reads, one of
+	// EmbeddingLayers. Default DefaultLayer, "L3" (the exported embedding).
+	DistillLayer string `toml:"distill_layer" json:"distill_layer"`
+	// TeacherDim is D, the width of the teacher's embeddings (the
+	// "teacher" input [batch, D]). Training sets it from the teacher and
+	// records it in config.toml; a resumed run whose teacher has another
+	// width is refused. Required (>= 1) with distillation.
+	TeacherDim int `toml:"teacher_dim" json:"teacher_dim"`
 }
 
 // DefaultConfig returns the reference configuration (Stadelmann et al. 2018)
@@ -136,6 +156,9 @@ func (c Config) WithDefaults() Config {
 	setS(&c.EmbeddingLayer, DefaultLayer)
 	setS(&c.DType, "float32")
 	setS(&c.Precision, FP32)
+	setS(&c.Distill, DistillNone)
+	setF(&c.DistillWeight, 1)
+	setS(&c.DistillLayer, DefaultLayer)
 	return c
 }
 
@@ -172,6 +195,17 @@ func (c Config) Validate() error {
 	oneOf("embedding_layer", c.EmbeddingLayer, EmbeddingLayers...)
 	oneOf("dtype", c.DType, "float32", "float64")
 	oneOf("precision", c.Precision, Precisions...)
+	oneOf("distill", c.Distill, DistillForms...)
+	oneOf("distill_layer", c.DistillLayer, EmbeddingLayers...)
+	if c.Distill != DistillNone && c.TeacherDim < 1 {
+		bad("distill %q needs teacher_dim >= 1 (the teacher's embedding width; train sets it from [train] teacher)", c.Distill)
+	}
+	if c.DistillWeight < 0 || c.PKLD() < 0 {
+		bad("distill_weight = %g, pkld_weight = %g, need >= 0", c.DistillWeight, c.PKLD())
+	}
+	if c.Distill == DistillNone && c.PKLD() != DefaultPKLDWeight {
+		bad("pkld_weight = %g without distillation (distill = %q): the loss is PKLD alone", c.PKLD(), c.Distill)
+	}
 	if c.Precision != FP32 && (c.DType != "float32" || c.LSTMImpl != "unrolled") {
 		bad("precision %q needs dtype float32 and lstm_impl \"unrolled\"", c.Precision)
 	}

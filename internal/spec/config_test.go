@@ -17,7 +17,8 @@ func TestDefaultConfig(t *testing.T) {
 	want := Config{Frames: 40, Bins: 128, LSTM1: 256, LSTM2: 256, Speakers: 100, Dense1: 1000, Dense2: 500,
 		Dropout1: 0.5, Dropout2: 0.25, DenseActivation: "linear", OutputActivation: "softmax", Loss: "pkld",
 		Hinge: "hinge", Margin: 3, Epsilon: 1e-7, LearningRate: 1e-3, Beta1: 0.9, Beta2: 0.999, AdamEpsilon: 1e-8,
-		LSTMImpl: "unrolled", EmbeddingLayer: "L3", DType: "float32", Precision: "fp32"}
+		LSTMImpl: "unrolled", EmbeddingLayer: "L3", DType: "float32", Precision: "fp32",
+		Distill: "none", DistillWeight: 1, DistillLayer: "L3"}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("DefaultConfig(100) (-want +got):\n%s", d)
 	}

@@ -49,7 +49,7 @@ var layering = []struct {
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
 	{pkg: "internal/spec", may: []string{"internal/errs", "tools/feature"}}, // no TensorFlow: graph, train, embed and cmd/voxsiam share it
 	{pkg: "tools/...", may: []string{"tools/...", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
-	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
+	{pkg: "eval/...", may: []string{"eval/...", "internal/atomicfile", "internal/errs", "internal/vecio"}},
 	{pkg: "graph", may: []string{"tf", "internal/errs", "internal/spec", "tools/feature"},
 		testOnly: []string{"eval", "internal/tfserver", "tools/store"}}, // the EER/MR guard; loopback cluster tests; worker input reads a store's frames.npy
 	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},

@@ -45,6 +45,10 @@ type Set struct {
 	// audio input's source and its own sample rate in Hz whenever that rate
 	// differs from Features.SampleRate and the audio is resampled.
 	OnResample func(source string, rate int)
+	// Check, when set before the inputs are loaded, vets an audio input's
+	// samples (at Features.SampleRate) before they are featurised; its
+	// error becomes the input's load error (concurrent calls, as OnResample).
+	Check func(source string, samples []float32) error
 }
 
 // Open resolves what `voxsiam embed --in` and `voxsiam baseline --in` name:
@@ -156,6 +160,11 @@ func FromItems(items []dataset.Item, cfg feature.Config) (*Set, error) {
 				}
 				if from != 0 && from != cfg.SampleRate && src.OnResample != nil {
 					src.OnResample(it.Source(), from)
+				}
+				if src.Check != nil {
+					if err := src.Check(it.Source(), x); err != nil {
+						return nil, 0, 0, err
+					}
 				}
 				frames, n := proto.Clone().Compute(nil, x)
 				return frames, n, float64(len(x)) / float64(cfg.SampleRate), nil

@@ -131,11 +131,11 @@ func pickThreshold(cal *eval.Calibration, from string, thr, far float64) (thresh
 	case !math.IsNaN(thr):
 		return threshold{thr, "--threshold"}, nil
 	case cal == nil:
-		return threshold{}, usagef("verify: the model has no calibration (assets/%s): give --threshold T, --dev DIR of dev embeddings, or --calibration FILE (voxsiam calibrate)", eval.CalibrationAsset)
+		return threshold{}, usagef("the model has no calibration (assets/%s): give --threshold T, --dev DIR of dev embeddings, or --calibration FILE (voxsiam calibrate)", eval.CalibrationAsset)
 	case !math.IsNaN(far):
 		t, _, ok := cal.ForFAR(far)
 		if !ok {
-			return threshold{}, usagef("verify: --far %g: no threshold of %s reaches it", far, from)
+			return threshold{}, usagef("--far %g: no threshold of %s reaches it", far, from)
 		}
 		return threshold{t, fmt.Sprintf("--far %g on %s", far, from)}, nil
 	}

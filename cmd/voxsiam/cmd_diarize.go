@@ -25,7 +25,7 @@ import (
 // diarizeOptions are the flags of `voxsiam diarize`.
 type diarizeOptions struct {
 	Recordings                         []string
-	Out, Model, Dev, Calibration       string
+	Out, Model, Dev, Calibration, Ref  string // Ref: reference RTTM to score against
 	Speakers, MinSpeakers, MaxSpeakers int
 	Threshold                          float64 // NaN: the calibration's
 	Window, Hop                        float64 // seconds
@@ -64,6 +64,7 @@ func newDiarizeCommand() *cli.Command {
 			&cli.Float64Flag{Name: "threshold", Usage: "same-speaker cosine `T` for estimating (default: the model's calibration)", Value: math.NaN()},
 			&cli.StringFlag{Name: "dev", Usage: "dev embeddings `DIR` to calibrate the threshold on", Destination: &o.Dev},
 			&cli.StringFlag{Name: "calibration", Usage: "calibration `FILE`", Destination: &o.Calibration},
+			&cli.StringFlag{Name: "ref", Usage: "reference RTTM `FILE`: print the DER (no collar and ±0.25 s) and write der.json", Destination: &o.Ref},
 			&cli.Float64Flag{Name: "window", Usage: "window `SECONDS`", Value: 1.5, Destination: &o.Window},
 			&cli.Float64Flag{Name: "hop", Usage: "window hop `SECONDS`", Value: 0.75, Destination: &o.Hop},
 		},
@@ -134,6 +135,48 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 	}
 	if failed == len(files) {
 		return errs.BadData("diarize: no recording could be diarized (%d skipped, reasons above)", failed)
+	}
+	if o.Ref != "" {
+		return scoreDiarized(w, o.Out, o.Ref, all)
+	}
+	return nil
+}
+
+// derCollars are the collars diarize --ref reports (total width around
+// each reference boundary, as eval.DER and pyannote take them: 0.5 is
+// md-eval's and dscore's "0.25").
+var derCollars = []float64{0, 0.5}
+
+// scoreDiarized compares the turns with the reference RTTM, over the
+// recordings diarized (reference files not diarized are left out).
+func scoreDiarized(w io.Writer, out, refPath string, hyp []eval.Segment) error {
+	ref, err := eval.ReadRTTM(refPath)
+	if err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, s := range hyp {
+		done[s.File] = true
+	}
+	kept := ref[:0]
+	for _, s := range ref {
+		if done[s.File] {
+			kept = append(kept, s)
+		}
+	}
+	res := map[string]eval.DERResult{}
+	for _, c := range derCollars {
+		r := eval.DER(kept, hyp, c)
+		res[fmt.Sprintf("collar_%g", c)] = r
+		fmt.Fprintf(w, "DER %.2f%% at collar %g s (±%g): missed %.2f%%, false alarm %.2f%%, confusion %.2f%% of %.1f s\n",
+			100*r.DER, c, c/2, 100*r.Missed/r.Total, 100*r.FalseAlarm/r.Total, 100*r.Confusion/r.Total, r.Total)
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return fmt.Errorf("diarize: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "der.json"), append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("diarize: %w", err)
 	}
 	return nil
 }

@@ -40,14 +40,20 @@ func conversation(t *testing.T, dir, name string, turns [][2]float64) (string, [
 // model's calibrated threshold and with --speakers 3: three speakers each
 // time and a DER (no collar) under 10%, the remainder being the turn
 // edges the 1.5 s windows blur and the syllable pauses the energy detector
-// drops. The RTTM reads back as what the JSON holds.
+// drops. --ref prints the DER of the written RTTM.
 func TestDiarizeKnownAnswer(t *testing.T) {
 	dir := t.TempDir()
 	rec, ref := conversation(t, dir, "conv", [][2]float64{{0, 3}, {1, 4}, {0, 2.5}, {2, 3}, {1, 2}, {2, 3.5}})
+	refPath := filepath.Join(dir, "ref.rttm")
+	var rb bytes.Buffer
+	if err := eval.WriteRTTM(&rb, ref); err != nil {
+		t.Fatal(err)
+	}
+	embedWrite(t, refPath, rb.Bytes())
 	for _, args := range [][]string{nil, {"--speakers", "3"}} {
 		t.Run(strings.Join(append([]string{"args"}, args...), " "), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
-			so, se, code := runCLI3(append(append([]string{"diarize", "--out", out}, args...), rec)...)
+			so, se, code := runCLI3(append(append([]string{"diarize", "--out", out, "--ref", refPath}, args...), rec)...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, se)
 			}
@@ -62,6 +68,9 @@ func TestDiarizeKnownAnswer(t *testing.T) {
 			t.Logf("DER %.4f (missed %.2f, false alarm %.2f, confusion %.2f s of %.2f)", r.DER, r.Missed, r.FalseAlarm, r.Confusion, r.Total)
 			if r.DER > 0.10 {
 				t.Errorf("DER %.3f (missed %.2f, false alarm %.2f, confusion %.2f s of %.2f)", r.DER, r.Missed, r.FalseAlarm, r.Confusion, r.Total)
+			}
+			if want := fmt.Sprintf("DER %.2f%% at collar 0 s", 100*r.DER); !strings.Contains(so, want) {
+				t.Errorf("--ref: want %q in\n%s", want, so)
 			}
 			if _, err := os.Stat(filepath.Join(out, "conv.json")); err != nil {
 				t.Error(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/voxsiam/voxsiam/eval"
 	"github.com/voxsiam/voxsiam/eval/diarize"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/tools/baseline"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/source"
@@ -25,6 +26,7 @@ import (
 // diarizeOptions are the flags of `voxsiam diarize`.
 type diarizeOptions struct {
 	Recordings                         []string
+	Embedder                           string // "model" or "baseline" (MFCC statistics, tools/baseline)
 	Out, Model, Dev, Calibration, Ref  string // Ref: reference RTTM to score against
 	Speakers, MinSpeakers, MaxSpeakers int
 	Threshold                          float64 // NaN: the calibration's
@@ -64,6 +66,7 @@ func newDiarizeCommand() *cli.Command {
 			&cli.Float64Flag{Name: "threshold", Usage: "same-speaker cosine `T` for estimating (default: the model's calibration)", Value: math.NaN()},
 			&cli.StringFlag{Name: "dev", Usage: "dev embeddings `DIR` to calibrate the threshold on", Destination: &o.Dev},
 			&cli.StringFlag{Name: "calibration", Usage: "calibration `FILE`", Destination: &o.Calibration},
+			&cli.StringFlag{Name: "embedder", Usage: "model | baseline (the MFCC statistics of voxsiam baseline, on the model's log-mel frames; give it its own --calibration or --threshold)", Value: "model", Destination: &o.Embedder},
 			&cli.StringFlag{Name: "ref", Usage: "reference RTTM `FILE`: print the DER (no collar and ±0.25 s) and write der.json", Destination: &o.Ref},
 			&cli.Float64Flag{Name: "window", Usage: "window `SECONDS`", Value: 1.5, Destination: &o.Window},
 			&cli.Float64Flag{Name: "hop", Usage: "window hop `SECONDS`", Value: 0.75, Destination: &o.Hop},
@@ -81,6 +84,10 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 		return usagef("diarize: no recordings given")
 	case o.Speakers < 0 || o.MinSpeakers < 0 || o.MaxSpeakers < 0 || (o.MaxSpeakers > 0 && o.MinSpeakers > o.MaxSpeakers):
 		return usagef("diarize: --speakers %d, --min-speakers %d, --max-speakers %d: want >= 0 and min <= max", o.Speakers, o.MinSpeakers, o.MaxSpeakers)
+	case o.Embedder != "model" && o.Embedder != "baseline":
+		return usagef("diarize: --embedder %q: want model or baseline", o.Embedder)
+	case o.Embedder == "baseline" && o.Speakers == 0 && math.IsNaN(o.Threshold) && o.Calibration == "" && o.Dev == "":
+		return usagef("diarize: --embedder baseline needs its own threshold: --calibration FILE (voxsiam calibrate on voxsiam baseline embeddings), --dev DIR, --threshold T or --speakers N")
 	case !(o.Window >= 0.4 && o.Hop > 0 && o.Hop <= o.Window):
 		return usagef("diarize: --window %g --hop %g: want window >= 0.4 s and 0 < hop <= window", o.Window, o.Hop)
 	}
@@ -230,20 +237,46 @@ func diarizeOne(ctx context.Context, e *fileEmbedder, f string, o *diarizeOption
 				return frames[a*cfg.NMels : b*cfg.NMels], b - a, win.End - win.Start, nil
 			}}
 	}
-	res, err := embed.Extract(ctx, e.m, inputs, embed.ExtractOptions{})
+	emb, dim, err := embedWindows(ctx, e, inputs, o.Embedder, cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("diarize: %s: %w", f, err)
 	}
-	if len(res.IDs) != len(wins) {
-		return nil, fmt.Errorf("diarize: %s: %d of %d windows embedded", f, len(res.IDs), len(wins))
-	}
-	labels := diarize.Cluster(res.Emb, res.Dim, diarize.ClusterOptions{Speakers: o.Speakers,
+	labels := diarize.Cluster(emb, dim, diarize.ClusterOptions{Speakers: o.Speakers,
 		MinSpeakers: o.MinSpeakers, MaxSpeakers: o.MaxSpeakers, Threshold: thr})
 	for _, l := range labels {
 		d.Speakers = max(d.Speakers, l)
 	}
 	d.Turns = diarize.Turns(rec, speech, wins, labels, 0.01)
 	return d, nil
+}
+
+// embedWindows embeds each window with the model, or with the baseline
+// statistics of its frames; row-major [len(inputs), dim].
+func embedWindows(ctx context.Context, e *fileEmbedder, inputs []source.Input, embedder string, cfg feature.Config) ([]float32, int, error) {
+	if embedder == "baseline" {
+		b, err := baseline.NewEmbedder(cfg.NMels, cfg.Kind, baseline.Options{})
+		if err != nil {
+			return nil, 0, err
+		}
+		out := make([]float32, 0, len(inputs)*b.Dim())
+		for _, in := range inputs {
+			frames, n, _, err := in.Load(ctx)
+			if err != nil {
+				return nil, 0, err
+			}
+			v, _ := b.Embed(nil, frames, n)
+			out = append(out, v...)
+		}
+		return out, b.Dim(), nil
+	}
+	res, err := embed.Extract(ctx, e.m, inputs, embed.ExtractOptions{})
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(res.IDs) != len(inputs) {
+		return nil, 0, fmt.Errorf("%d of %d windows embedded%s", len(res.IDs), len(inputs), embed.SkippedList(res.Skipped))
+	}
+	return res.Emb, res.Dim, nil
 }
 
 func writeDiarized(out string, d *diarized) error {

@@ -37,8 +37,9 @@ func conversation(t *testing.T, dir, name string, turns [][2]float64) (string, [
 
 // TestDiarizeKnownAnswer: a conversation of three synthetic voices (six
 // turns of 2-4 s) is diarized with the count estimated at the shipped
-// model's calibrated threshold and with --speakers 3: three speakers each
-// time and a DER (no collar) under 10%, the remainder being the turn
+// model's calibrated threshold, with --speakers 3, and with the baseline
+// statistics and --speakers 3: three speakers each time and a DER (no
+// collar) under 10%, the remainder being the turn
 // edges the 1.5 s windows blur and the syllable pauses the energy detector
 // drops. --ref prints the DER of the written RTTM.
 func TestDiarizeKnownAnswer(t *testing.T) {
@@ -50,7 +51,7 @@ func TestDiarizeKnownAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	embedWrite(t, refPath, rb.Bytes())
-	for _, args := range [][]string{nil, {"--speakers", "3"}} {
+	for _, args := range [][]string{nil, {"--speakers", "3"}, {"--embedder", "baseline", "--speakers", "3"}} {
 		t.Run(strings.Join(append([]string{"args"}, args...), " "), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out")
 			so, se, code := runCLI3(append(append([]string{"diarize", "--out", out, "--ref", refPath}, args...), rec)...)
@@ -100,5 +101,8 @@ func TestDiarizeBadInput(t *testing.T) {
 	}
 	if _, _, code := runCLI3("diarize", "--out", out, "--min-speakers", "3", "--max-speakers", "2", short); code != exitUsage {
 		t.Errorf("min > max: exit %d", code)
+	}
+	if _, se, code := runCLI3("diarize", "--out", out, "--embedder", "baseline", short); code != exitUsage || !strings.Contains(se, "needs its own threshold") {
+		t.Errorf("baseline without a threshold: exit %d %s", code, se)
 	}
 }

@@ -62,16 +62,7 @@ type Calibration struct {
 // the equal error rate (EER). Both classes must be present.
 func Calibrate(scores []float64, target []bool, n int) Calibration {
 	checkTrials(target)
-	var tar, non []float64
-	for i, s := range scores {
-		if target[i] {
-			tar = append(tar, s)
-		} else {
-			non = append(non, s)
-		}
-	}
-	sort.Float64s(tar)
-	sort.Float64s(non)
+	tar, non := splitSorted(scores, target)
 	all := append(append([]float64(nil), tar...), non...)
 	sort.Float64s(all)
 	c := Calibration{Metric: Cosine.String(), Trials: len(scores), TargetTrials: len(tar)}

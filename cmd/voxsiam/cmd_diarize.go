@@ -91,26 +91,19 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 	case !(o.Window >= 0.4 && o.Hop > 0 && o.Hop <= o.Window):
 		return usagef("diarize: --window %g --hop %g: want window >= 0.4 s and 0 < hop <= window", o.Window, o.Hop)
 	}
-	warn := o.Stderr
-	if warn == nil {
-		warn = io.Discard
-	}
 	files, err := audioFiles(o.Recordings)
 	if err != nil {
 		return err
 	}
-	e, err := openEmbedder(o.Model)
+	e, err := openEmbedder(o.Model, o.Stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
+	warn := e.warn
 	thr := o.Threshold
 	if math.IsNaN(thr) && o.Speakers == 0 {
-		cal, from, err := loadCalibration(e.dir, o.Dev, o.Calibration)
-		if err != nil {
-			return err
-		}
-		t, err := pickThreshold(cal, from, math.NaN(), math.NaN())
+		t, _, err := e.threshold(o.Dev, o.Calibration, math.NaN(), math.NaN())
 		if err != nil {
 			return fmt.Errorf("diarize: %w (or give --speakers N)", err)
 		}

@@ -77,28 +77,20 @@ func runEnroll(ctx context.Context, o *enrollOptions, w io.Writer) error {
 	if err := spkdb.CheckName(o.Speaker); err != nil {
 		return err
 	}
-	warn := o.Stderr
-	if warn == nil {
-		warn = io.Discard
-	}
-	e, err := openEmbedder(o.Model)
+	e, err := openEmbedder(o.Model, o.Stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	fp, err := modelFingerprint(e.dir)
-	if err != nil {
-		return err
-	}
 	// Open before embedding: a foreign or corrupt database fails fast.
-	if _, err := spkdb.Open(o.DB, fp, 0, true); err != nil {
+	if _, err := e.openDB(o.DB, 0, true); err != nil {
 		return err
 	}
-	x, err := e.embedFiles(ctx, "enroll: "+o.Speaker, o.Files, warn)
+	x, err := e.embedFiles(ctx, "enroll: "+o.Speaker, o.Files)
 	if err != nil {
 		return err
 	}
-	db, err := spkdb.Open(o.DB, fp, x.Dim, true)
+	db, err := e.openDB(o.DB, x.Dim, true)
 	if err != nil {
 		return err
 	}

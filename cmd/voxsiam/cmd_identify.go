@@ -80,35 +80,23 @@ func runIdentify(ctx context.Context, o *identifyOptions, w io.Writer) error {
 	case !math.IsNaN(o.Threshold) && !math.IsNaN(o.FAR):
 		return usagef("identify: give --threshold or --far, not both")
 	}
-	warn := o.Stderr
-	if warn == nil {
-		warn = io.Discard
-	}
-	e, err := openEmbedder(o.Model)
+	e, err := openEmbedder(o.Model, o.Stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	fp, err := modelFingerprint(e.dir)
-	if err != nil {
-		return err
-	}
-	db, err := spkdb.Open(o.DB, fp, 0, false)
+	db, err := e.openDB(o.DB, 0, false)
 	if err != nil {
 		return err
 	}
 	if len(db.Names) == 0 {
 		return usagef("identify: %s has no enrolled speakers (voxsiam enroll --db %s --speaker NAME FILES...)", o.DB, o.DB)
 	}
-	cal, from, err := loadCalibration(e.dir, o.Dev, o.Calibration)
+	thr, _, err := e.threshold(o.Dev, o.Calibration, o.Threshold, o.FAR)
 	if err != nil {
 		return err
 	}
-	thr, err := pickThreshold(cal, from, o.Threshold, o.FAR)
-	if err != nil {
-		return err
-	}
-	x, err := e.embedFiles(ctx, "identify", o.Files, warn)
+	x, err := e.embedFiles(ctx, "identify", o.Files)
 	if err != nil {
 		return err
 	}

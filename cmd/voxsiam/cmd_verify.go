@@ -79,28 +79,20 @@ func runVerify(ctx context.Context, o *verifyOptions, w io.Writer) error {
 	if !math.IsNaN(o.FAR) && (o.FAR <= 0 || o.FAR >= 1) {
 		return usagef("verify: --far %g: want a rate in (0, 1)", o.FAR)
 	}
-	warn := o.Stderr
-	if warn == nil {
-		warn = io.Discard
-	}
-	e, err := openEmbedder(o.Model)
+	e, err := openEmbedder(o.Model, o.Stderr)
 	if err != nil {
 		return err
 	}
 	defer e.Close()
-	cal, from, err := loadCalibration(e.dir, o.Dev, o.Calibration)
+	thr, cal, err := e.threshold(o.Dev, o.Calibration, o.Threshold, o.FAR)
 	if err != nil {
 		return err
 	}
-	thr, err := pickThreshold(cal, from, o.Threshold, o.FAR)
+	a, err := e.embedFiles(ctx, "verify: A", o.A)
 	if err != nil {
 		return err
 	}
-	a, err := e.embedFiles(ctx, "verify: A", o.A, warn)
-	if err != nil {
-		return err
-	}
-	b, err := e.embedFiles(ctx, "verify: B", o.B, warn)
+	b, err := e.embedFiles(ctx, "verify: B", o.B)
 	if err != nil {
 		return err
 	}

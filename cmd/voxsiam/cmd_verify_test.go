@@ -66,7 +66,7 @@ func TestVerifyKnownAnswers(t *testing.T) {
 // shippedCalibration reads the shipped model's calibration.
 func shippedCalibration(t *testing.T) *eval.Calibration {
 	t.Helper()
-	e, err := openEmbedder("")
+	e, err := openEmbedder("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestVerifyBadInput(t *testing.T) {
 // directory, all but assets/calibration.json.
 func modelWithoutCalibration(t *testing.T) string {
 	t.Helper()
-	e, err := openEmbedder("")
+	e, err := openEmbedder("", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

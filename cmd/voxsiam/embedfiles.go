@@ -16,6 +16,7 @@ import (
 	"github.com/voxsiam/voxsiam/embed/defaultmodel"
 	"github.com/voxsiam/voxsiam/eval"
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spkdb"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/source"
 )
@@ -24,12 +25,17 @@ import (
 // files or folders (verify, enroll, identify): it embeds each file as one
 // utterance and names every file it skips or pads on the warning writer.
 type fileEmbedder struct {
-	m   *embed.Model
-	dir string // the SavedModel directory
+	m    *embed.Model
+	dir  string    // the SavedModel directory
+	warn io.Writer // skipped, padded and resampled files
 }
 
-// openEmbedder loads the SavedModel in dir, or the shipped model for "".
-func openEmbedder(dir string) (*fileEmbedder, error) {
+// openEmbedder loads the SavedModel in dir, or the shipped model for "";
+// warnings go to warn (nil: discarded).
+func openEmbedder(dir string, warn io.Writer) (*fileEmbedder, error) {
+	if warn == nil {
+		warn = io.Discard
+	}
 	if dir == "" {
 		d, err := defaultmodel.Dir()
 		if err != nil {
@@ -41,7 +47,7 @@ func openEmbedder(dir string) (*fileEmbedder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &fileEmbedder{m: m, dir: dir}, nil
+	return &fileEmbedder{m: m, dir: dir, warn: warn}, nil
 }
 
 func (e *fileEmbedder) Close() { e.m.Close() }
@@ -58,9 +64,10 @@ func (x *embedded) Row(i int) []float32 { return x.Emb[i*x.Dim : (i+1)*x.Dim] }
 
 // embedFiles embeds the audio files named by paths (files, or folders whose
 // audio files below them are taken, in lexical order), each file one
-// utterance. Skipped and padded files are written to warn with their
+// utterance. Skipped and padded files are written to e.warn with their
 // reason. Nothing embedded is an errs.BadData error listing the reasons.
-func (e *fileEmbedder) embedFiles(ctx context.Context, what string, paths []string, warn io.Writer) (*embedded, error) {
+func (e *fileEmbedder) embedFiles(ctx context.Context, what string, paths []string) (*embedded, error) {
+	warn := e.warn
 	files, err := audioFiles(paths)
 	if err != nil {
 		return nil, err
@@ -137,6 +144,28 @@ func audioFiles(paths []string) ([]string, error) {
 		files = append(files, in...)
 	}
 	return files, nil
+}
+
+// threshold resolves the decision threshold of verify, identify and
+// diarize (loadCalibration, pickThreshold) and returns the calibration
+// (nil when there is none) for its error rates.
+func (e *fileEmbedder) threshold(dev, file string, thr, far float64) (threshold, *eval.Calibration, error) {
+	cal, from, err := loadCalibration(e.dir, dev, file)
+	if err != nil {
+		return threshold{}, nil, err
+	}
+	t, err := pickThreshold(cal, from, thr, far)
+	return t, cal, err
+}
+
+// openDB opens the enrollment database in dir for this model
+// (spkdb.Open with the model's fingerprint).
+func (e *fileEmbedder) openDB(dir string, dim int, create bool) (*spkdb.DB, error) {
+	fp, err := modelFingerprint(e.dir)
+	if err != nil {
+		return nil, err
+	}
+	return spkdb.Open(dir, fp, dim, create)
 }
 
 // modelFingerprint is the hex SHA-256 of a SavedModel's graph and variable

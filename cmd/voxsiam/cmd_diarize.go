@@ -95,6 +95,13 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	seen := map[string]string{}
+	for _, f := range files {
+		if prev, dup := seen[recordingID(f)]; dup {
+			return usagef("diarize: %s and %s would both write %s.rttm (the file name without extension): diarize them into different --out directories", prev, f, recordingID(f))
+		}
+		seen[recordingID(f)] = f
+	}
 	e, err := openEmbedder(o.Model, o.Stderr)
 	if err != nil {
 		return err
@@ -181,6 +188,12 @@ func scoreDiarized(w io.Writer, out, refPath string, hyp []eval.Segment) error {
 	return nil
 }
 
+// recordingID is the RTTM file id of recording f: its name without
+// extension, blanks replaced by "_".
+func recordingID(f string) string {
+	return strings.Join(strings.Fields(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))), "_")
+}
+
 // minDiarizeSeconds is the shortest recording diarize takes.
 const minDiarizeSeconds = 0.5
 
@@ -203,7 +216,7 @@ func diarizeOne(ctx context.Context, e *fileEmbedder, f string, o *diarizeOption
 	if from != 0 && from != cfg.SampleRate {
 		fmt.Fprintf(warn, "note: %s is at %d Hz, resampled to %d Hz\n", f, from, cfg.SampleRate)
 	}
-	rec := strings.Join(strings.Fields(strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))), "_")
+	rec := recordingID(f)
 	d := &diarized{File: f, Recording: rec, Seconds: float64(len(x)) / float64(cfg.SampleRate), Turns: []eval.Segment{}}
 	if o.Speakers == 0 {
 		d.Threshold = &thr

@@ -102,6 +102,10 @@ func TestDiarizeBadInput(t *testing.T) {
 	if _, _, code := runCLI3("diarize", "--out", out, "--min-speakers", "3", "--max-speakers", "2", short); code != exitUsage {
 		t.Errorf("min > max: exit %d", code)
 	}
+	other := writeVoice(t, filepath.Join(dir, "sub"), "short", testVoices[1], 1, 2)
+	if _, se, code := runCLI3("diarize", "--out", out, short, other); code != exitUsage || !strings.Contains(se, "would both write short.rttm") {
+		t.Errorf("two recordings of one name: exit %d %s", code, se)
+	}
 	if _, se, code := runCLI3("diarize", "--out", out, "--embedder", "baseline", short); code != exitUsage || !strings.Contains(se, "needs its own threshold") {
 		t.Errorf("baseline without a threshold: exit %d %s", code, se)
 	}

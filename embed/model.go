@@ -45,6 +45,7 @@ type Model struct {
 	sm      *tf.SavedModel
 	in, out tf.Output
 	dist    *tf.Output // output of the "distribution" signature, when present
+	wave    *waveSig   // the embed_waveform signature, when present (waveform.go)
 	batch   int
 
 	// Frames and Bins are the segment shape [Frames, Bins] the model takes:
@@ -110,6 +111,10 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 			dir, spec.MetaAsset, p, feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop)
 	}
 	if err := m.resolve(opts); err != nil {
+		sm.Session.Close()
+		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	}
+	if m.wave, err = resolveWaveform(sm); err != nil {
 		sm.Session.Close()
 		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
 	}

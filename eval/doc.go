@@ -1,5 +1,7 @@
-// Package eval measures speaker embeddings: agglomerative and spectral
-// clustering, clustering metrics (exact MR with the ZHAW greedy MR beside it,
+// Package eval measures speaker embeddings: agglomerative clustering
+// (exact, on a float32 condensed distance matrix, or in two stages for
+// large sets: mini-batch k-means, then linkage of the centroids) and
+// spectral clustering, clustering metrics (exact MR with the ZHAW greedy MR beside it,
 // ACP, ARI, NMI, purity, coverage, DER),
 // speaker verification scoring of trial lists (cosine or symmetric KL, mean
 // subtraction, AS-norm) with EER, minDCF and DET curves, decision
@@ -21,6 +23,9 @@
 //   - D. Müllner, "Modern hierarchical, agglomerative clustering
 //     algorithms", arXiv:1109.2378, 2011 (NN-chain, MST single linkage).
 //   - scipy.cluster.hierarchy linkage/fcluster (numbering and cut semantics).
+//   - D. Sculley, "Web-scale k-means clustering", WWW 2010 (mini-batch
+//     k-means); D. Arthur, S. Vassilvitskii, "k-means++: the advantages of
+//     careful seeding", SODA 2007; scikit-learn MiniBatchKMeans.
 //   - T. Stadelmann et al., "Capturing Suprasegmental Features of a Voice
 //     with RNNs for Improved Speaker Clustering", ANNPR 2018, and
 //     Y. Lukic et al., "Speaker identification and clustering using

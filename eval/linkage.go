@@ -57,33 +57,89 @@ type Merge struct {
 // numbered as scipy.cluster.hierarchy.linkage numbers them. Single linkage
 // uses Prim's minimum spanning tree, the others the nearest-neighbour chain
 // (Müllner 2011); both take O(n²) time and O(n²) memory (one copy of dist).
+// Ties go as in scipy: a chain's tip keeps its predecessor unless another
+// cluster is strictly nearer, else takes the lowest-numbered nearest one,
+// and merges of equal height keep the order they were found in.
 func Linkage(dist []float64, n int, method Method) []Merge {
-	if n < 1 || len(dist) != n*(n-1)/2 {
-		panic(fmt.Sprintf("eval: Linkage: %d distances for %d observations", len(dist), n))
-	}
-	var raw []Merge
+	checkCondensed(len(dist), n)
 	if method == Single {
-		raw = mstSingle(dist, n)
-	} else {
-		raw = nnChain(dist, n, method)
+		return sortRelabel(mstSingle(dist, n), n)
 	}
+	return sortRelabel(nnChain(append([]float64(nil), dist...), unitSizes(n), n, method), n)
+}
+
+// Linkage32 is Linkage on float32 distances (Pdist32), in place: dist is
+// overwritten by the Lance-Williams updates (single linkage leaves it
+// alone), so the only O(n²) memory is the caller's 2n(n-1) bytes. Heights
+// are the float32 distances or updates widened to float64. For single and
+// complete linkage the merges are exactly scipy's on the same float32
+// values; average, weighted and Ward round each update to float32, which
+// can reorder merges whose heights agree to about 1e-7 relative.
+func Linkage32(dist []float32, n int, method Method) []Merge {
+	return LinkageSizes32(dist, nil, n, method)
+}
+
+// LinkageSizes32 is Linkage32 for observations that stand for size[i] >= 1
+// points each (nil: one each), such as k-means centroids: average and Ward
+// linkage weight them by size as the Lance-Williams updates of their
+// points' clusters would; single, complete and weighted linkage ignore
+// sizes. Merge.Size still counts observations.
+func LinkageSizes32(dist []float32, size []int, n int, method Method) []Merge {
+	return sortRelabel(linkageRaw32(dist, size, n, method), n)
+}
+
+// linkageRaw32 is LinkageSizes32 before sorting and numbering: the merges
+// in the order found, each naming its clusters by a representative
+// observation.
+func linkageRaw32(dist []float32, size []int, n int, method Method) []Merge {
+	checkCondensed(len(dist), n)
+	if size == nil {
+		size = unitSizes(n)
+	} else if len(size) != n {
+		panic("eval: LinkageSizes32: size length mismatch")
+	} else {
+		size = append([]int(nil), size...)
+	}
+	if method == Single {
+		return mstSingle(dist, n)
+	}
+	return nnChain(dist, size, n, method)
+}
+
+func checkCondensed(l, n int) {
+	if n < 1 || l != n*(n-1)/2 {
+		panic(fmt.Sprintf("eval: Linkage: %d distances for %d observations", l, n))
+	}
+}
+
+func unitSizes(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
+}
+
+// sortRelabel sorts representative-observation merges by height (stably,
+// as scipy) and numbers them as scipy does.
+func sortRelabel(raw []Merge, n int) []Merge {
 	sort.SliceStable(raw, func(i, j int) bool { return raw[i].Height < raw[j].Height })
 	return relabel(raw, n)
 }
 
 // mstSingle builds single linkage merges (in observation ids) from Prim's
 // algorithm, starting at observation 0.
-func mstSingle(dist []float64, n int) []Merge {
+func mstSingle[T float32 | float64](dist []T, n int) []Merge {
 	merged := make([]bool, n)
-	best := make([]float64, n)
+	best := make([]T, n)
 	for i := range best {
-		best[i] = math.Inf(1)
+		best[i] = T(math.Inf(1))
 	}
 	out := make([]Merge, 0, n-1)
 	x := 0
 	for k := 0; k < n-1; k++ {
 		merged[x] = true
-		y, cur := -1, math.Inf(1)
+		y, cur := -1, T(math.Inf(1))
 		for i := 0; i < n; i++ {
 			if merged[i] {
 				continue
@@ -95,20 +151,17 @@ func mstSingle(dist []float64, n int) []Merge {
 				y, cur = i, best[i]
 			}
 		}
-		out = append(out, Merge{A: x, B: y, Height: cur})
+		out = append(out, Merge{A: x, B: y, Height: float64(cur)})
 		x = y
 	}
 	return out
 }
 
-// nnChain runs the nearest-neighbour chain algorithm on a copy of dist; the
-// merges name clusters by a representative observation.
-func nnChain(dist []float64, n int, method Method) []Merge {
-	d := append([]float64(nil), dist...)
-	size := make([]int, n)
-	for i := range size {
-		size[i] = 1
-	}
+// nnChain runs the nearest-neighbour chain algorithm on d in place (size:
+// the observations each starts as, overwritten); the merges name clusters
+// by a representative observation and count Size in observations.
+func nnChain[T float32 | float64](d []T, size []int, n int, method Method) []Merge {
+	obs := unitSizes(n)
 	chain := make([]int, 0, n)
 	out := make([]Merge, 0, n-1)
 	for k := 0; k < n-1; k++ {
@@ -116,7 +169,7 @@ func nnChain(dist []float64, n int, method Method) []Merge {
 			chain = append(chain, firstAlive(size))
 		}
 		var x, y int
-		var cur float64
+		var cur T
 		for {
 			x, y, cur = nearestOnChain(d, size, chain, n)
 			if len(chain) > 1 && y == chain[len(chain)-2] {
@@ -129,14 +182,15 @@ func nnChain(dist []float64, n int, method Method) []Merge {
 			x, y = y, x
 		}
 		nx, ny := size[x], size[y]
-		out = append(out, Merge{A: x, B: y, Height: cur, Size: nx + ny})
+		obs[y] += obs[x]
+		out = append(out, Merge{A: x, B: y, Height: float64(cur), Size: obs[y]})
 		size[x], size[y] = 0, nx+ny
 		for i := 0; i < n; i++ {
 			if size[i] == 0 || i == y {
 				continue
 			}
 			iy := CondensedIndex(i, y, n)
-			d[iy] = update(method, d[CondensedIndex(i, x, n)], d[iy], cur, nx, ny, size[i])
+			d[iy] = T(update(method, float64(d[CondensedIndex(i, x, n)]), float64(d[iy]), float64(cur), nx, ny, size[i]))
 		}
 	}
 	return out
@@ -153,19 +207,30 @@ func firstAlive(size []int) int {
 
 // nearestOnChain returns the chain's tip x, its nearest live neighbour y
 // (the previous chain element unless another is strictly nearer) and d(x, y).
-func nearestOnChain(d []float64, size, chain []int, n int) (x, y int, cur float64) {
+func nearestOnChain[T float32 | float64](d []T, size, chain []int, n int) (x, y int, cur T) {
 	x = chain[len(chain)-1]
-	cur, y = math.Inf(1), -1
+	cur, y = T(math.Inf(1)), -1
 	if len(chain) > 1 {
 		y = chain[len(chain)-2]
 		cur = d[CondensedIndex(x, y, n)]
 	}
-	for i := 0; i < n; i++ {
-		if size[i] == 0 || i == x {
-			continue
+	// Pairs (i, x), i < x, down column x, then (x, i), i > x, along row x:
+	// the observations in increasing order.
+	k := x - 1
+	for i := 0; i < x; i++ {
+		if size[i] != 0 {
+			if v := d[k]; v < cur || y < 0 {
+				cur, y = v, i
+			}
 		}
-		if v := d[CondensedIndex(x, i, n)]; v < cur || y < 0 {
-			cur, y = v, i
+		k += n - i - 2
+	}
+	row := d[CondensedIndex(x, x+1, n):]
+	for i := x + 1; i < n; i++ {
+		if size[i] != 0 {
+			if v := row[i-x-1]; v < cur || y < 0 {
+				cur, y = v, i
+			}
 		}
 	}
 	return x, y, cur

@@ -28,6 +28,16 @@
 // the same bindings directly, since a tfgo Tensor starts every chain with an
 // Identity node and the unrolled BLSTMs have 2 x 2 x 40 steps.
 //
+// # Audio in the served graph
+//
+// BuildServing (waveform.go, waveform_frames.go) adds to the Inference
+// graph what `voxsiam embed` does on the host, from waveforms at the
+// features' sample rate: log-mel frames, VAD trimming, segments (partial
+// policy, short utterances repeated), a third tower "model_w" on the
+// shared weights (so bf16 and int8 exports serve it too) and mean
+// pooling, as the "embed_waveform" signature of Export (logmel and fbank
+// features). It adds no variables; docs/results/waveform.md has its cost.
+//
 // LSTMs follow Keras: gates i, f, c, o; sigmoid recurrent activation, tanh;
 // Glorot-uniform kernels, orthogonal recurrent kernels (QR of a normal
 // matrix, sign-corrected, as Keras Orthogonal), zero bias with forget-gate

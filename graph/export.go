@@ -17,6 +17,8 @@ import (
 //	distribution:    spectrogram [batch, Frames, Bins] float32 -> distribution [batch, S] (softmax)
 //	pair_distance:   spectrogram_a, spectrogram_b [batch, Frames, Bins] -> pair_distance [batch],
 //	                 KL(pa||pb) + KL(pb||pa) row by row
+//	embed_waveform:  waveform [batch, samples] float32, lengths [batch] int32 -> embedding [batch, D],
+//	                 segments [batch] int32 (models from BuildServing only; see waveform.go)
 //
 // Dropout is off in all of them ("training" keeps its default false).
 // assets become files under assets/ (e.g. "voxsiam.json").
@@ -25,19 +27,26 @@ func ExportSavedModel(m *Model, sess *tf.Session, dir string, assets map[string]
 		return fmt.Errorf("graph: export %s: model was not built in Inference mode", dir)
 	}
 	in := map[string]tf.Output{"spectrogram": m.Input}
-	return WriteSavedModel(dir, SavedModelSpec{
-		Graph:     m.Graph,
-		Session:   sess,
-		Variables: savedVariables(m.Vars),
-		Signatures: map[string]SignatureSpec{
-			spec.SignatureEmbedding:    {Inputs: in, Outputs: map[string]tf.Output{"embedding": m.Embedding}},
-			spec.SignatureDistribution: {Inputs: in, Outputs: map[string]tf.Output{"distribution": m.Distribution}},
-			spec.SignaturePairDistance: {
-				Inputs:  map[string]tf.Output{"spectrogram_a": m.Input, "spectrogram_b": m.InputB},
-				Outputs: map[string]tf.Output{"pair_distance": m.PairDistance},
-			},
+	sigs := map[string]SignatureSpec{
+		spec.SignatureEmbedding:    {Inputs: in, Outputs: map[string]tf.Output{"embedding": m.Embedding}},
+		spec.SignatureDistribution: {Inputs: in, Outputs: map[string]tf.Output{"distribution": m.Distribution}},
+		spec.SignaturePairDistance: {
+			Inputs:  map[string]tf.Output{"spectrogram_a": m.Input, "spectrogram_b": m.InputB},
+			Outputs: map[string]tf.Output{"pair_distance": m.PairDistance},
 		},
-		Assets: assets,
+	}
+	if m.Waveform.Op != nil {
+		sigs[spec.SignatureWaveform] = SignatureSpec{
+			Inputs:  map[string]tf.Output{"waveform": m.Waveform, "lengths": m.Lengths},
+			Outputs: map[string]tf.Output{"embedding": m.WaveformEmbedding, "segments": m.WaveformSegments},
+		}
+	}
+	return WriteSavedModel(dir, SavedModelSpec{
+		Graph:      m.Graph,
+		Session:    sess,
+		Variables:  savedVariables(m.Vars),
+		Signatures: sigs,
+		Assets:     assets,
 	})
 }
 
@@ -63,13 +72,18 @@ func savedVariables(vars []Var) []SavedVariable {
 // "int8" through a float32 graph whose weights SetFloatWeights quantises.
 // The caller closes the session.
 func LoadInference(cfg Config, prefix string, o SessionOptions) (*Model, *tf.Session, error) {
-	return loadInference(cfg, []string{prefix}, o)
+	return loadInference(cfg, []string{prefix}, o, nil)
 }
 
 // loadInference is LoadInference of the mean of the checkpoints at
-// prefixes (AverageCheckpoints) when there is more than one.
-func loadInference(cfg Config, prefixes []string, o SessionOptions) (*Model, *tf.Session, error) {
-	m, err := Build(cfg, Inference)
+// prefixes (AverageCheckpoints) when there is more than one; with wave,
+// the graph is BuildServing's for those features.
+func loadInference(cfg Config, prefixes []string, o SessionOptions, wave *feature.Config) (*Model, *tf.Session, error) {
+	build := func() (*Model, error) { return Build(cfg, Inference) }
+	if wave != nil {
+		build = func() (*Model, error) { return BuildServing(cfg, wave) }
+	}
+	m, err := build()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,12 +122,22 @@ func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
 // dir as a SavedModel (ExportSavedModel) with assets/voxsiam.json:
 // features (the training store's feature settings), the
 // segment length, mean pooling, the embedding layer, the precision and
-// cfg. cfg.Device is dropped (no device pins in a SavedModel: the
-// loader's session places it). It returns the metadata written and the
-// embedding width.
+// cfg. When WaveformSupport accepts the features (nil: the reference
+// log-mel; it refuses only invalid ones or a bins mismatch), the graph is
+// BuildServing's and the export has the embed_waveform signature. cfg.Device is
+// dropped (no device pins in a SavedModel: the loader's session places
+// it). It returns the metadata written and the embedding width.
 func Export(cfg Config, prefixes []string, dir string, features *feature.Config) (*spec.Meta, int, error) {
 	cfg.Device = ""
-	m, sess, err := loadInference(cfg, prefixes, SessionOptions{})
+	wave := feature.DefaultConfig()
+	if features != nil {
+		wave = *features
+	}
+	wp := &wave
+	if WaveformSupport(cfg, wave) != nil {
+		wp = nil
+	}
+	m, sess, err := loadInference(cfg, prefixes, SessionOptions{}, wp)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -5,6 +5,8 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Mode selects what Build adds on top of the network.
@@ -44,6 +46,12 @@ type Model struct {
 	InputB       tf.Output // Inference: "spectrogram_b", same shape as Input
 	PairDistance tf.Output // Inference: "pair_distance" [batch] = KL(pa||pb)+KL(pb||pa) row by row
 
+	// BuildServing only (waveform.go), zero elsewhere:
+	Waveform          tf.Output // "waveform" [batch, samples] float32 at the features' sample rate, [-1, 1]
+	Lengths           tf.Output // "lengths" [batch] int32 samples per row (padded batches)
+	WaveformEmbedding tf.Output // "waveform_embedding" [batch, D]: the mean of each utterance's segment embeddings
+	WaveformSegments  tf.Output // "waveform_segments" [batch] int32: the segments behind each row (0: no audio left)
+
 	Loss       tf.Output // Train: "loss" scalar
 	GradNorm   tf.Output // Train: "grad_norm" scalar, the global L2 norm of the gradients before clipping (Config.ClipNorm)
 	GlobalStep tf.Output // Train: global_step ReadVariableOp, int64 scalar; fetch it in a run without "train" (unordered w.r.t. the increment)
@@ -64,7 +72,7 @@ type Model struct {
 // and pair distance. Both have "init" and the save/restore ops. Every
 // panic raised while building becomes the returned error.
 func Build(cfg Config, mode Mode) (m *Model, err error) {
-	return build(cfg, mode, nil, nil)
+	return build(cfg, mode, nil, nil, nil)
 }
 
 // BuildTowers builds a Train graph with one tower of the network per
@@ -78,12 +86,14 @@ func BuildTowers(cfg Config, towers []string) (*Model, error) {
 	if len(towers) == 0 {
 		return nil, fmt.Errorf("graph: BuildTowers: no tower devices")
 	}
-	return build(cfg, Train, towers, nil)
+	return build(cfg, Train, towers, nil, nil)
 }
 
 // build builds cfg in mode; towers (Train only) are BuildTowers' devices
-// and ws, when not nil, their worker store (BuildWorkerInputTowers).
-func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, err error) {
+// and ws, when not nil, their worker store (BuildWorkerInputTowers); wave,
+// when not nil (Inference only), the features of the embed_waveform part
+// (BuildServing).
+func build(cfg Config, mode Mode, towers []string, ws *WorkerStore, wave *feature.Config) (m *Model, err error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -93,7 +103,7 @@ func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, e
 	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
-	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: dtypeOf(cfg), inference: mode == Inference, ws: ws}
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: dtypeOf(cfg), inference: mode == Inference, ws: ws, wave: wave}
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()
@@ -111,6 +121,9 @@ func build(cfg Config, mode Mode, towers []string, ws *WorkerStore) (m *Model, e
 		}
 	} else {
 		b.inferencePart(m, w)
+		if wave != nil {
+			b.waveformPart(m, w)
+		}
 	}
 	m.Vars = b.vars
 	m.byName = make(map[string]Var, len(b.vars))

@@ -5,6 +5,8 @@ import (
 
 	tf "github.com/galeone/tensorflow/tensorflow/go"
 	"github.com/galeone/tensorflow/tensorflow/go/op"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // builder carries the state of one Build call: the root scope (with the
@@ -24,6 +26,8 @@ type builder struct {
 	slot *towerSlot
 	// ws is the towers' worker store (BuildWorkerInputTowers), else nil.
 	ws *WorkerStore
+	// wave holds the features of the embed_waveform part (BuildServing), else nil.
+	wave *feature.Config
 }
 
 // named adds an op with an exact name (no scope prefix) to the graph.

@@ -30,7 +30,7 @@ import (
 //     fixed count is discontinuous in the distances: one merge reordered
 //     by a near-tie moves a whole subtree, so one utterance of slack is
 //     the least a non-flaky guard can allow; two leave room for one such
-//     reordering on top (the README's real-voice table shows the effect
+//     reordering on top (docs/results/real-voices.md shows the effect
 //     on 1,210 one-word recordings, where MR moved 4-8 points). Measured:
 //     bf16 and int8 0 (fp32 MR 0.30).
 //

@@ -75,6 +75,7 @@ func WriteSavedModel(dir string, spec SavedModelSpec) (err error) {
 	if spec.Graph == nil || spec.Session == nil {
 		panic("graph: WriteSavedModel needs a graph and a session")
 	}
+	dir = filepath.Clean(dir) // "model/" is the directory model, its temporary copy model.tmp beside it
 	if _, err := os.Stat(dir); err == nil {
 		return fmt.Errorf("graph: savedmodel %s: already exists", dir)
 	}

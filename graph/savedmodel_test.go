@@ -154,6 +154,27 @@ func TestWriteSavedModelLayout(t *testing.T) {
 	}
 }
 
+// TestWriteSavedModelTrailingSlash: "out/model/" names the directory
+// out/model, as the shell's completion writes it (the export once built its
+// temporary copy inside the target and failed to rename it).
+func TestWriteSavedModelTrailingSlash(t *testing.T) {
+	toy := smBuildToy(t, 7)
+	sess := smSession(t, toy)
+	dir := filepath.Join(t.TempDir(), "model")
+	err := WriteSavedModel(dir+"/", SavedModelSpec{
+		Graph: toy.g, Session: sess, Variables: toy.vars,
+		Signatures: map[string]SignatureSpec{
+			"serving_default": {Inputs: map[string]tf.Output{"spectrogram": toy.x}, Outputs: map[string]tf.Output{"embedding": toy.emb}},
+		},
+	})
+	if err != nil {
+		t.Fatalf("WriteSavedModel(%q): %v", dir+"/", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "saved_model.pb")); err != nil {
+		t.Errorf("no saved_model.pb in %s: %v", dir, err)
+	}
+}
+
 // smPythonLoad loads the export with TF2 tf.saved_model.load (load_v1_in_v2)
 // and with the TF1 loader, runs each signature on x and prints the outputs.
 const smPythonLoad = `

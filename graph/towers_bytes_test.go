@@ -33,7 +33,7 @@ import (
 // process) and "MB/step-computed" (2 x 4 bytes x weights per worker task,
 // weights out and the task's summed gradients back, plus the fed inputs
 // (frames, or 8 bytes a row with worker input) and the towers' outputs
-// and their gradients, README "Measured and projected scale").
+// and their gradients, docs/results/cluster-traffic.md).
 //
 //	go test ./graph/ -run '^$' -bench ClusterBytes -benchtime=3x
 func BenchmarkClusterBytes(b *testing.B) {

@@ -21,6 +21,12 @@
 #               with those same recordings as the cohort, also "cosine+asnorm")
 #   ASNORM_TOPK cohort scores kept per side by AS-norm (default 300, WeSpeaker's;
 #               at most the cohort's size)
+#   PEERS       pretrained peer encoders embedded from the same recordings
+#               (scripts/peers, docs/peers.md; default "resemblyzer campplus" when
+#               .peers-venv exists, from `make peers`; "" for none). Their rows are
+#               named peer-<name>; their outputs resume when a run is interrupted.
+#   PEERS_THREADS torch threads of each peer process (default 1; 0: one per core;
+#               docs/peers.md: 2 threads were several times slower on a shared 2-core machine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VOXSIAM=${VOXSIAM:-bin/voxsiam}
@@ -30,6 +36,12 @@ MODELS=${MODELS:-shipped=}
 BACKENDS=${BACKENDS:-cosine norm plda norm+asnorm plda+asnorm}
 ASNORM_TOPK=${ASNORM_TOPK:-300}
 SPL=$DATA/splits-real
+PEERS_PY=${PEERS_PY:-.peers-venv/bin/python}
+if [ -z "${PEERS+set}" ]; then
+  if [ -x "$PEERS_PY" ]; then PEERS="resemblyzer campplus"; else
+    PEERS=""; echo "== peers skipped: no $PEERS_PY (make peers installs them, docs/peers.md)"
+  fi
+fi
 mkdir -p "$OUT"
 
 # embeddings of one system for the four inputs
@@ -76,6 +88,10 @@ for m in $MODELS; do
   echo "== model $name ${dir:-(default model)}"
   if [ -n "$dir" ]; then embed_all "$name" "$VOXSIAM" embed --model "$dir"; else embed_all "$name" "$VOXSIAM" embed; fi
 done
+for p in $PEERS; do
+  echo "== peer $p (pretrained; scripts/peers/peers.py)"
+  embed_all "peer-$p" "$PEERS_PY" scripts/peers/peers.py --peer "$p" --threads "${PEERS_THREADS:-1}" --skip-done
+done
 ntest=$(wc -l < "$SPL/test.list"); nsingle=$(wc -l < "$OUT/baseline/single-test/utt.list")
 {
   printf '\nReal-voice evaluation: %d held-out test speakers (%s), %d single recordings\n\n' "$ntest" "$(paste -sd' ' "$SPL/test.list")" "$nsingle"
@@ -83,5 +99,7 @@ ntest=$(wc -l < "$SPL/test.list"); nsingle=$(wc -l < "$OUT/baseline/single-test/
   printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------------ ---------- ---------- ---------- ---------- ----------
   for be in $BACKENDS; do evaluate baseline "$be"; done
   for m in $MODELS; do for be in $BACKENDS; do evaluate "${m%%=*}" "$be"; done; done
+  for p in $PEERS; do for be in $BACKENDS; do evaluate "peer-$p" "$be"; done; done
   printf '\nEER 1-rec: all pairs of single recordings; EER ZHAW: pairs of the two-utterance protocol;\nMR dev: exact MR, ZHAW protocol, cut tuned on the validation speakers; MR true-n: cut at the true\nspeaker count; MR 1-rec: single recordings clustered at the true count. Back-ends: norm = mean subtraction +\nlength normalisation, plda = LDA + two-covariance PLDA, both trained on the real training speakers;\nAS-norm normalises each verification score by the top-%d scores of either side against the same\ntraining recordings (clustering is not normalised: its MR columns are those of the row without it).\n' "$ASNORM_TOPK"
+  [ -z "$PEERS" ] || printf 'peer-*: pretrained encoders trained on other corpora (docs/peers.md), embedded from the recordings\nthe stores were computed from (VAD-trimmed like them; ZHAW utterances are their recordings concatenated).\n'
 } | tee "$OUT/summary.md"

@@ -75,7 +75,7 @@ type DataConfig struct {
 }
 
 // DefaultConfig returns the reference configuration of Stadelmann et al.
-// (2018) and the ZHAW code (README "Reference configuration").
+// (2018) and the ZHAW code (docs/method.md).
 func DefaultConfig() Config {
 	model := spec.DefaultConfig(0)
 	model.Frames, model.Bins = 0, 0 // from train.segment and the store

@@ -94,6 +94,9 @@ func Export(o ExportOptions) (*Exported, error) {
 	e := &Exported{Out: o.Out, Checkpoint: prefix, EmbeddingDim: dim, Speakers: meta.Model.Speakers,
 		Precision: meta.Precision, Layer: meta.EmbeddingLayer,
 		Signatures: []string{spec.SignatureEmbedding, spec.SignatureDistribution, spec.SignaturePairDistance}}
+	if graph.WaveformSupport(cfg, run.Features) == nil { // graph.Export adds it exactly then
+		e.Signatures = append(e.Signatures, spec.SignatureWaveform)
+	}
 	if len(prefixes) > 1 {
 		e.Averaged = prefixes
 	}

@@ -44,7 +44,7 @@ func baselineCorpus(t *testing.T) string {
 	return dir
 }
 
-// TestBaselineEvalCLI runs the flow the README documents through the app:
+// TestBaselineEvalCLI runs the flow docs/cli/evaluation.md#baseline documents through the app:
 // features, split with ZHAW stores, baseline embeddings of the test and
 // validation stores, and eval with the validation embeddings as --dev.
 func TestBaselineEvalCLI(t *testing.T) {

@@ -19,8 +19,10 @@ type clusterOptions struct {
 	report.ClusterConfig
 	backendOptions
 	Method, Distance string
-	Out              string // clusters file ("-": standard output)
-	RTTM             string // optional RTTM output (needs <embeddings>/segments)
+	Path             string  // auto, exact or two-stage
+	ExactMemoryGiB   float64 // auto: the exact path's distance-matrix budget in GiB
+	Out              string  // clusters file ("-": standard output)
+	RTTM             string  // optional RTTM output (needs <embeddings>/segments)
 	JSON             bool
 }
 
@@ -131,6 +133,14 @@ value beside it (JSON mr_zhaw) is the greedy approximation of the ZHAW reference
 depends on the cluster numbering (taken as written: cluster001... in order of first appearance).
 --rttm writes RTTM turns from <embeddings>/segments (Kaldi segments).
 
+Large sets (--path): the exact path keeps the whole condensed float32 distance matrix,
+2n(n-1) bytes (1 GiB at 23,170 utterances) and O(n²) time. Past --exact-memory GiB (default
+1) cluster says so on stderr and clusters in two stages: mini-batch k-means to --centroids
+groups (default 2000, or 4 x --speakers), then --method linkage of the size-weighted centroids.
+There a cut cannot give more clusters than centroids, --threshold applies to centroid
+distances, and --dev, the norm and plda back-ends and the kl distance are not
+available. --path exact or two-stage forces a path.
+
 ` + backendHelp + `Spectral clustering takes the norm back-end, not plda.
 ` + exitStatusHelp,
 		Flags: append([]cli.Flag{
@@ -141,6 +151,9 @@ depends on the cluster numbering (taken as written: cluster001... in order of fi
 			&cli.StringFlag{Name: "dev", Usage: "development embeddings directory to tune the threshold on", Category: clusterCategory},
 			&cli.BoolFlag{Name: "oracle", Usage: "cut at the level with the best MR (needs true speakers)", Category: clusterCategory},
 			&cli.BoolFlag{Name: "spectral", Usage: "spectral clustering (NME-SC) instead of a dendrogram", Category: clusterCategory},
+			&cli.StringFlag{Name: "path", Value: "auto", Usage: "dendrogram: auto, exact (full distance matrix) or two-stage (k-means, then linkage of centroids)", Category: clusterCategory},
+			&cli.Float64Flag{Name: "exact-memory", Value: float64(eval.DefaultExactBudget) / (1 << 30), Usage: "auto: largest exact distance matrix in GiB (> 0)", Category: clusterCategory},
+			&cli.IntFlag{Name: "centroids", Usage: "two-stage: k-means clusters (0: 2000, or 4 x --speakers)", Category: clusterCategory},
 			&cli.StringFlag{Name: "out", Value: "-", Usage: "clusters file (- for standard output)", Category: clusterCategory},
 			&cli.StringFlag{Name: "rttm", Usage: "also write RTTM turns to this file", Category: clusterCategory},
 		}, backendFlags()...),
@@ -150,7 +163,9 @@ depends on the cluster numbering (taken as written: cluster001... in order of fi
 					Embeddings: c.String("embeddings"), Labels: c.String("labels"),
 					Speakers: c.Int("speakers"), Threshold: c.Float64("threshold"), HasThreshold: c.IsSet("threshold"),
 					Dev: c.String("dev"), Oracle: c.Bool("oracle"), Spectral: c.Bool("spectral"),
+					Tree: report.TreeConfig{Centroids: c.Int("centroids"), Log: c.App.ErrWriter},
 				},
+				Path: c.String("path"), ExactMemoryGiB: c.Float64("exact-memory"),
 				backendOptions: readBackendFlags(c),
 				Method:         c.String("method"), Distance: c.String("distance"),
 				Out: c.String("out"), RTTM: c.String("rttm"), JSON: c.Bool("json"),
@@ -185,6 +200,13 @@ func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
 	if opts.ClusterConfig.Backend, err = opts.backendOptions.config(opts.Distance); err != nil {
 		return err
 	}
+	if opts.Tree.Path, err = eval.ParseClusterPath(opts.Path); err != nil {
+		return usagef("--path: %v", err)
+	}
+	if opts.ExactMemoryGiB <= 0 || opts.Tree.Centroids < 0 {
+		return usagef("--exact-memory must be > 0 and --centroids >= 0")
+	}
+	opts.Tree.ExactBudget = int64(opts.ExactMemoryGiB * (1 << 30))
 	res, err := report.Cluster(opts.ClusterConfig)
 	if err != nil {
 		return err
@@ -210,7 +232,11 @@ func runCluster(ctx context.Context, opts clusterOptions, w io.Writer) error {
 	if opts.Out == "-" {
 		return nil
 	}
-	fmt.Fprintf(w, "%d utterances -> %d clusters (%s cut, %s, %s distance)\n", res.Utterances, res.Clusters, res.Cut, res.Method, res.Metric)
+	fmt.Fprintf(w, "%d utterances -> %d clusters (%s cut, %s, %s distance", res.Utterances, res.Clusters, res.Cut, res.Method, res.Metric)
+	if res.Path == eval.PathTwoStage.String() {
+		fmt.Fprintf(w, ", two-stage: %d centroids", res.Centroids)
+	}
+	fmt.Fprintln(w, ")")
 	if m := res.Metrics; m != nil {
 		fmt.Fprintf(w, "MR %.2f%% (ZHAW %.2f%%)  ACP %.4f  ARI %.4f  NMI %.4f  purity %.4f  coverage %.4f\n", 100*m.MR, 100*m.MRZHAW, m.ACP, m.ARI, m.NMI, m.Purity, m.Coverage)
 	}

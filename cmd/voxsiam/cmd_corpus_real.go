@@ -20,7 +20,13 @@ type corpusRealOptions struct {
 	Sources []string
 	Strict  bool
 	JSON    bool
-	Stderr  io.Writer
+	// CommercialOnly refuses non-commercial sources (uqm).
+	CommercialOnly bool
+	// SystemApt downloads with the machine's own apt state (main only)
+	// instead of the private one under <cache>/apt; AptUpdate refreshes the
+	// private lists.
+	SystemApt, AptUpdate bool
+	Stderr               io.Writer
 }
 
 func newCorpusRealCommand() *cli.Command {
@@ -43,6 +49,11 @@ voxsiam features --layout plain --in <out> --out <store>
 Sources (--sources, comma-separated; default ` + strings.Join(realvoice.DefaultSources, ",") + `):
 ` + strings.Join(known, "\n") + `
 
+Packages are downloaded through a private apt state in <cache>/apt whose sources are derived from
+the machine's (same URIs, suites and keyrings, components main contrib non-free), so non-free
+sources such as uqm need no change to the system's apt configuration. Non-commercial sources
+(uqm: CC BY-NC-SA 2.5) are marked commercial=no in speakers.tsv; --commercial-only refuses them.
+
 The packages asterisk-core-sounds-*, asterisk-prompt-*, fillets-ng-data* and tuxpaint-stamps-*
 are reserved for independent evaluation and refused.
 ` + exitStatusHelp,
@@ -52,10 +63,14 @@ are reserved for independent evaluation and refused.
 			&cli.StringFlag{Name: "sources", Value: strings.Join(realvoice.DefaultSources, ","), Usage: "comma-separated sources", Category: cat},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first recording that cannot be converted", Category: cat},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON", Category: cat},
+			&cli.BoolFlag{Name: "commercial-only", Usage: "refuse sources whose licence forbids commercial use (uqm)", Category: cat},
+			&cli.BoolFlag{Name: "system-apt", Usage: "download with the machine's apt state (main only) instead of <cache>/apt", Category: cat},
+			&cli.BoolFlag{Name: "apt-update", Usage: "refresh the private apt lists in <cache>/apt", Category: cat},
 		},
 		Action: func(c *cli.Context) error {
 			opts := corpusRealOptions{Out: c.String("out"), Cache: c.String("cache"), Strict: c.Bool("strict"),
-				JSON: c.Bool("json"), Stderr: c.App.ErrWriter}
+				JSON: c.Bool("json"), Stderr: c.App.ErrWriter, CommercialOnly: c.Bool("commercial-only"),
+				SystemApt: c.Bool("system-apt"), AptUpdate: c.Bool("apt-update")}
 			for _, s := range strings.Split(c.String("sources"), ",") {
 				if s = strings.TrimSpace(s); s != "" {
 					opts.Sources = append(opts.Sources, s)
@@ -76,9 +91,18 @@ func runCorpusReal(ctx context.Context, opts corpusRealOptions, w io.Writer) err
 	if opts.Cache == "" {
 		opts.Cache = filepath.Clean(opts.Out) + ".cache"
 	}
+	unp := realvoice.AptUnpacker{Cache: opts.Cache}
+	if !opts.SystemApt {
+		unp.Apt = &realvoice.PrivateApt{Dir: filepath.Join(opts.Cache, "apt")}
+		if opts.AptUpdate {
+			if err := unp.Apt.Update(ctx); err != nil {
+				return err
+			}
+		}
+	}
 	stderr, bar := logAndBar(opts.Stderr, opts.JSON)
-	res, err := realvoice.Build(ctx, realvoice.Options{Out: opts.Out, Sources: opts.Sources,
-		Unpacker: realvoice.AptUnpacker{Cache: opts.Cache}, Strict: opts.Strict, Progress: bar, Log: stderr})
+	res, err := realvoice.Build(ctx, realvoice.Options{Out: opts.Out, Sources: opts.Sources, Unpacker: unp,
+		CommercialOnly: opts.CommercialOnly, Strict: opts.Strict, Progress: bar, Log: stderr})
 	if err != nil {
 		return err
 	}

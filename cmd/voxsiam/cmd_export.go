@@ -31,7 +31,9 @@ func newExportCommand() *cli.Command {
 		Description: "Builds the inference graph of the run's [model] configuration, restores the\n" +
 			"checkpoint and writes a SavedModel (tags serve) with the signatures\n" +
 			"serving_default (spectrogram [batch, 40, 128] -> embedding), distribution and\n" +
-			"pair_distance (spectrogram_a, spectrogram_b -> symmetric KL), plus\n" +
+			"pair_distance (spectrogram_a, spectrogram_b -> symmetric KL), embed_waveform\n" +
+			"(waveform [batch, samples] at the features' rate, lengths -> embedding, segments;\n" +
+			"features, trimming, segments and pooling in the graph), plus\n" +
 			"assets/voxsiam.json (feature settings, segment length, pooling, precision) for voxsiam embed.\n" +
 			"--precision bf16 serves with bfloat16 matrix products (float32 in and out); int8 stores\n" +
 			"int8 kernels with per-output-channel scales, dequantised to float32 products.\n" +

@@ -31,6 +31,8 @@ type ClusterConfig struct {
 	Dev          string
 	Oracle       bool
 	Spectral     bool
+	// Tree chooses the exact or the two-stage dendrogram (not Spectral).
+	Tree TreeConfig
 }
 
 // ClusterResult is a flat clustering of an embeddings directory.
@@ -41,8 +43,10 @@ type ClusterResult struct {
 	Utterances int        `json:"utterances"`
 	Method     string     `json:"method"`
 	Metric     string     `json:"distance"`
-	Backend    string     `json:"backend,omitempty"` // norm or plda when a trained back-end gave the distances
-	Metrics    *CutReport `json:"metrics,omitempty"` // when speakers are known
+	Backend    string     `json:"backend,omitempty"`   // norm or plda when a trained back-end gave the distances
+	Path       string     `json:"path,omitempty"`      // exact or two-stage (dendrogram cuts)
+	Centroids  int        `json:"centroids,omitempty"` // non-empty two-stage k-means clusters
+	Metrics    *CutReport `json:"metrics,omitempty"`   // when speakers are known
 	// Assignments (utt -> cluster name) is filled by callers that print
 	// the result as one JSON document.
 	Assignments map[string]string `json:"assignments,omitempty"`
@@ -139,7 +143,10 @@ func spectral(sp *space, k int) ([]int, error) {
 }
 
 func cutTree(cfg ClusterConfig, r *ClusterResult, sp *space, be *eval.Backend, truth []int) error {
-	z := eval.Linkage(sp.pdist(), r.Utterances, cfg.Method)
+	z, err := tree(cfg, r, sp)
+	if err != nil {
+		return err
+	}
 	switch {
 	case cfg.Oracle:
 		l, _, m := eval.OracleCut(z, truth)

@@ -57,7 +57,7 @@ var layering = []struct {
 	{pkg: "train/tbevent"},
 	{pkg: "train", may: []string{"tf", "graph", "eval", "internal/spec", "train/...", "tools/dataset", "tools/feature", "tools/store", "internal/atomicfile", "internal/errs", "internal/progress", "internal/tfserver", "internal/vecio"}},
 	{pkg: "embed", may: []string{"tf", "internal/spec", "tools/dataset", "tools/feature", "tools/shard", "tools/source", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"},
-		testOnly: []string{"graph", "internal/testkit/modeltest", "tools/store"}}, // bench_test exports a reference-size model with graph
+		testOnly: []string{"graph", "internal/testkit/modeltest", "tools/audio", "tools/store"}}, // bench_test exports a reference-size model with graph; waveform tests write and read WAVs
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
 	{pkg: "internal/testkit/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}, testKit: true},
 	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/spec", "internal/spkdb", "internal/tfquiet", "internal/tfserver", "internal/vecio"},

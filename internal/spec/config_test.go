@@ -10,7 +10,7 @@ import (
 )
 
 // TestDefaultConfig checks the reference values of Stadelmann et al. 2018
-// (README "Reference configuration", from the paper and the ZHAW code) and
+// (docs/method.md, from the paper and the ZHAW code) and
 // that TOML and JSON round-trip.
 func TestDefaultConfig(t *testing.T) {
 	c := DefaultConfig(100)

@@ -20,6 +20,11 @@ const (
 	SignatureEmbedding    = "serving_default" // spectrogram -> embedding
 	SignatureDistribution = "distribution"    // spectrogram -> distribution
 	SignaturePairDistance = "pair_distance"   // spectrogram_a, spectrogram_b -> pair_distance
+	// SignatureWaveform: waveform [batch, samples] float32 at the features'
+	// sample rate, lengths [batch] int32 -> embedding [batch, D], segments
+	// [batch] int32; features, trimming, segments and pooling in the graph
+	// (graph.BuildServing), for logmel and fbank features.
+	SignatureWaveform = "embed_waveform"
 )
 
 // Meta is assets/voxsiam.json: what a client needs to featurise audio the

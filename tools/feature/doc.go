@@ -76,18 +76,7 @@
 // (TestLogMelMatchesLibrosa): max abs difference 3.7e-7 on
 // log10(1 + 10000 x).
 //
-// Speed (bench/features.sh: process CPU time per 10 s of 16 kHz audio on
-// one core; Go: best and median of 5 runs of `go test ./tools/feature/
-// -run '^$' -bench BenchmarkLogMel -benchtime=200x -count=5`, librosa:
-// best of 3 rounds; 2-core AMD EPYC (Zen 3) under a load average of 7-8,
-// three runs): Go 2.0-2.3 ms best, 2.2-2.5 ms median, with the AVX2
-// kernels (10-12 ms with the Go kernels, -tags purego); librosa 0.11
-// vectorised with one BLAS thread 11.7-14.1 ms, so 5.1-7.0x (best runs)
-// or 4.6-5.6x (median runs); librosa followed by the reference's
-// element-wise Python compression loop 113-146 ms, 49-72x. Without the
-// load, one frame takes about 1.8 us (1.8 ms per 10 s): the gather with
-// the first three FFT stages ~33%, the three radix-4 passes ~23%, the
-// untangling ~17%, mel sums with log ~23%.
+// Measured speed against librosa: docs/results/features.md.
 //
 // References:
 //

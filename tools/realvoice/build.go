@@ -1,7 +1,6 @@
 package realvoice
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -9,10 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
-	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/progress"
@@ -28,10 +25,12 @@ type Options struct {
 	Unpacker Unpacker
 	// Converter turns one recording into 16 kHz mono 16-bit WAV; default Sox{}.
 	Converter Converter
-	Strict    bool      // fail on the first recording that cannot be converted (default: report and skip)
-	Workers   int       // conversions run concurrently; <= 0 means 2
-	Progress  io.Writer // progress bar; nil for none
-	Log       io.Writer // notes about skipped recordings; nil for none
+	// CommercialOnly refuses sources whose licence forbids commercial use.
+	CommercialOnly bool
+	Strict         bool      // fail on the first recording that cannot be converted (default: report and skip)
+	Workers        int       // conversions run concurrently; <= 0 means 2
+	Progress       io.Writer // progress bar; nil for none
+	Log            io.Writer // notes about skipped recordings; nil for none
 }
 
 // Unpacker makes a Debian package's files available in a directory.
@@ -51,6 +50,7 @@ type Converter interface {
 // Speaker is one speaker of the built corpus.
 type Speaker struct {
 	ID, Group, Source, Package, Licence, Identity string
+	Commercial                                    bool // the licence allows commercial use
 	Files                                         int
 	Seconds                                       float64
 	Rates                                         map[int]int // original sample rate -> files
@@ -84,8 +84,13 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("realvoice: unknown source %q (known: %s)", n, strings.Join(sourceNames(), ", "))
 		}
-		if IsReserved(s.Package) {
-			return nil, fmt.Errorf("realvoice: package %s is reserved for independent evaluation", s.Package)
+		for _, p := range append([]string{s.Package}, s.More...) {
+			if IsReserved(p) {
+				return nil, fmt.Errorf("realvoice: package %s is reserved for independent evaluation", p)
+			}
+		}
+		if o.CommercialOnly && s.NonCommercial {
+			return nil, fmt.Errorf("realvoice: source %s (%s) is non-commercial and commercial-only was asked", s.Name, s.Licence)
 		}
 		srcs = append(srcs, s)
 	}
@@ -125,17 +130,25 @@ type builder struct {
 }
 
 func (b *builder) source(ctx context.Context, s Source) error {
-	root, err := b.o.Unpacker.Unpack(ctx, s.Package)
-	if err != nil {
-		return fmt.Errorf("realvoice: %s: %w", s.Package, err)
+	var roots []string
+	for _, p := range append([]string{s.Package}, s.More...) {
+		root, err := b.o.Unpacker.Unpack(ctx, p)
+		if err != nil {
+			return fmt.Errorf("realvoice: %s: %w", p, err)
+		}
+		roots = append(roots, root)
 	}
-	items, closeItems, err := s.Items(root)
+	list := s.ItemsFrom
+	if list == nil {
+		list = func(r []string) ([]Item, func() error, error) { return s.Items(r[0]) }
+	}
+	items, closeItems, err := list(roots)
 	if err != nil {
-		return fmt.Errorf("realvoice: %s: list recordings in %s: %w", s.Package, root, err)
+		return fmt.Errorf("realvoice: %s: list recordings in %s: %w", s.Package, strings.Join(roots, ", "), err)
 	}
 	defer closeItems()
 	if len(items) == 0 {
-		return errs.BadData("realvoice: %s: no recordings found in %s", s.Package, root)
+		return errs.BadData("realvoice: %s: no recordings found in %s", s.Package, strings.Join(roots, ", "))
 	}
 	// Every recording is read once here and duplicates are decided in item
 	// order (deterministic whatever the number of workers); conversions
@@ -270,47 +283,12 @@ func (b *builder) speaker(s Source, it Item) *Speaker {
 	sp := b.spk[it.Speaker]
 	if sp == nil {
 		sp = &Speaker{ID: it.Speaker, Group: it.Group, Source: s.Name, Package: s.Package,
-			Licence: s.Licence, Identity: s.Identity, Rates: map[int]int{}}
+			Licence: s.Licence, Identity: s.Identity, Commercial: !s.NonCommercial, Rates: map[int]int{}}
+		if it.Identity != "" {
+			sp.Identity = it.Identity
+		}
 		b.spk[it.Speaker] = sp
 		b.order = append(b.order, it.Speaker)
 	}
 	return sp
-}
-
-// finish writes speakers.tsv and utterances.tsv and fills the result.
-func (b *builder) finish() (*Result, error) {
-	sort.Strings(b.order)
-	var sp, ut bytes.Buffer
-	sp.WriteString("speaker\tgroup\tsource\tpackage\tfiles\tseconds\tsample_rates\tlicence\tidentity\n")
-	for _, id := range b.order {
-		s := b.spk[id]
-		fmt.Fprintf(&sp, "%s\t%s\t%s\t%s\t%d\t%.2f\t%s\t%s\t%s\n", s.ID, s.Group, s.Source, s.Package,
-			s.Files, s.Seconds, ratesString(s.Rates), s.Licence, s.Identity)
-		b.res.Speakers = append(b.res.Speakers, *s)
-		b.res.Seconds += s.Seconds
-	}
-	ut.WriteString("utt_id\tspeaker\tduration_s\tsource\n")
-	for _, u := range b.utts {
-		fmt.Fprintf(&ut, "%s\t%s\t%.3f\t%s\n", u.id, u.speaker, u.seconds, u.source)
-	}
-	b.res.Utterances = len(b.utts)
-	for name, buf := range map[string]*bytes.Buffer{"speakers.tsv": &sp, "utterances.tsv": &ut} {
-		if err := atomicfile.WriteFile(filepath.Join(b.o.Out, name), buf.Bytes()); err != nil {
-			return nil, err
-		}
-	}
-	return &b.res, nil
-}
-
-func ratesString(r map[int]int) string {
-	var ks []int
-	for k := range r {
-		ks = append(ks, k)
-	}
-	sort.Ints(ks)
-	var p []string
-	for _, k := range ks {
-		p = append(p, fmt.Sprint(k))
-	}
-	return strings.Join(p, ",")
 }

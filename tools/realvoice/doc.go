@@ -2,8 +2,17 @@
 // speaker labels from Debian packages that ship voice recordings: KDE's
 // ktuberling-data (words, one recording person per language) and
 // klettres-data (letters and syllables per language), gcin-voice (Mandarin
-// syllables by two credited speakers), hedgewars-data (game voice packs) and
-// 0ad-data (unit voices per civilisation language and gender).
+// syllables by two credited speakers), hedgewars-data (game voice packs),
+// 0ad-data (unit voices per civilisation language and gender) and, from
+// non-free, uqm-voice (Star Control II's voice acting; the speaker is the
+// actor the credits in uqm-content name, CC BY-NC-SA 2.5, so marked
+// commercial=no in speakers.tsv and refused by Options.CommercialOnly).
+//
+// PrivateApt reaches contrib and non-free without touching the system:
+// it derives a sources.list from the machine's own sources (one-line and
+// deb822 files; same URIs, suites and keyrings) into a directory of its
+// own and runs apt-get/apt-cache with -o Dir::Etc::SourceList,
+// Dir::Etc::SourceParts, Dir::State::Lists and Dir::Cache pointing there.
 //
 // Packages are fetched by name with `apt-get download` into a cache, unpacked
 // with `dpkg-deb -x`, and every recording is converted by sox to 16 kHz mono

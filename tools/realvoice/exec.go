@@ -76,9 +76,13 @@ func tempInput(data []byte, name string) (string, func(), error) {
 
 // AptUnpacker fetches packages by name with `apt-get download` into Cache
 // and unpacks each with `dpkg-deb -x` into Cache/<package>; both steps are
-// skipped when an earlier run finished them. Nothing is installed.
+// skipped when an earlier run finished them. Nothing is installed. With
+// Apt set, downloads go through that private apt state (contrib and
+// non-free reachable without touching the system's configuration), falling
+// back to the machine's own apt state when the private one fails.
 type AptUnpacker struct {
 	Cache string
+	Apt   *PrivateApt
 }
 
 // Unpack implements Unpacker.
@@ -99,10 +103,8 @@ func (a AptUnpacker) Unpack(ctx context.Context, pkg string) (string, error) {
 		return "", err
 	}
 	if deb == "" {
-		cmd := exec.CommandContext(ctx, "apt-get", "download", pkg)
-		cmd.Dir = debs
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("apt-get download %s: %v: %s (run apt-get update first?)", pkg, err, lastLine(msg))
+		if err := a.download(ctx, debs, pkg); err != nil {
+			return "", err
 		}
 		if deb, err = findDeb(debs, pkg); err != nil || deb == "" {
 			return "", fmt.Errorf("apt-get download %s left no %s_*.deb in %s", pkg, pkg, debs)
@@ -115,6 +117,29 @@ func (a AptUnpacker) Unpack(ctx context.Context, pkg string) (string, error) {
 		return "", fmt.Errorf("dpkg-deb -x %s: %v: %s", deb, err, lastLine(msg))
 	}
 	return root, os.WriteFile(filepath.Join(root, ".unpacked"), []byte(filepath.Base(deb)+"\n"), 0o644)
+}
+
+func (a AptUnpacker) download(ctx context.Context, dir, pkg string) error {
+	var perr error
+	if a.Apt != nil {
+		if perr = a.Apt.Ensure(ctx); perr == nil {
+			if perr = a.Apt.Download(ctx, dir, pkg); perr == nil {
+				return nil
+			}
+		}
+	}
+	// the machine's own apt state: the only one without Apt, the fallback
+	// when the private one cannot be set up (no Debian archive source)
+	cmd := exec.CommandContext(ctx, "apt-get", "download", pkg)
+	cmd.Dir = dir
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		err = fmt.Errorf("apt-get download %s: %v: %s (run apt-get update first?)", pkg, err, lastLine(msg))
+		if perr != nil {
+			return fmt.Errorf("%w; with the system's apt state: %w", perr, err)
+		}
+		return err
+	}
+	return nil
 }
 
 func findDeb(dir, pkg string) (string, error) {

@@ -23,6 +23,14 @@ type Source struct {
 	// Items lists the recordings under root, the package unpacked by
 	// dpkg-deb -x; close (never nil) releases what the items read from.
 	Items func(root string) (items []Item, close func() error, err error)
+	// More are further packages the source reads (uqm's credits are in
+	// uqm-content); ItemsFrom then replaces Items and gets the roots of
+	// Package and More, in that order.
+	More      []string
+	ItemsFrom func(roots []string) (items []Item, close func() error, err error)
+	// NonCommercial: the licence forbids commercial use (CC BY-NC-SA);
+	// speakers.tsv says so (column commercial = no).
+	NonCommercial bool
 }
 
 // Item is one recording of a source.
@@ -32,6 +40,9 @@ type Item struct {
 	Utt     string // utterance id, unique within the speaker
 	Path    string // file on disk, or the zip archive holding Entry
 	Entry   string // member of the zip archive Path; "" for a plain file
+	// Identity, when set, is how this item's speaker is known, replacing
+	// Source.Identity in speakers.tsv (uqm: the actor's credits lines).
+	Identity string
 
 	zf *zip.File // Entry, in an archive the source keeps open
 }
@@ -76,6 +87,10 @@ var Sources = []Source{
 	{Name: "0ad", Package: "0ad-data", Licence: "CC-BY-SA-3.0 (0 A.D. art and audio)",
 		Identity: "one speaker per civilisation language and gender (audio/voice/<lang>/civ/civ_<gender>_*.ogg)",
 		Items:    zeroADItems},
+	{Name: "uqm", Package: "uqm-voice", More: []string{"uqm-content"}, NonCommercial: true,
+		Licence:   "CC-BY-NC-SA-2.5 (The Ur-Quan Masters content, Toys for Bob; non-commercial)",
+		Identity:  "speaker = credited voice actor (uqm-content credits.txt 'STARRING THE VOICES OF'); the synthetic probe, uncredited, two-actor and effect-processed folders are left out",
+		ItemsFrom: uqmItems},
 }
 
 // SourceByName finds a source.

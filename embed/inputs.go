@@ -20,13 +20,16 @@ type Input = source.Input
 //   - audio files: one utterance each, id = file name without extension.
 //
 // keep, when non-nil, selects speakers. cfg featurises audio. The returned
-// close function releases a store.
-func Sources(paths []string, layout string, cfg feature.Config, keep map[string]bool) ([]Input, func(), error) {
+// close function releases a store. onResample, when non-nil, is called
+// (concurrently) with each audio input whose own sample rate differs from
+// cfg's (source.Set.OnResample).
+func Sources(paths []string, layout string, cfg feature.Config, keep map[string]bool, onResample func(source string, rate int)) ([]Input, func(), error) {
 	nop := func() {}
 	set, err := source.Open(paths, layout, cfg, keep)
 	if err != nil {
 		return nil, nop, err
 	}
+	set.OnResample = onResample
 	if set.Store != "" {
 		if err := checkStoreFeatures(set, cfg); err != nil {
 			set.Close()

@@ -40,6 +40,7 @@ type Summary struct {
 	Skipped            []dataset.Skipped `json:"skipped"`           // never nil
 	PaddedUtterances   int               `json:"padded_utterances"` // shorter than one segment, repeat-padded
 	Padded             []dataset.Skipped `json:"padded"`            // never nil
+	Resampled          []Resampled       `json:"resampled"`         // audio not at the model's rate, by rate; never nil
 	AudioSeconds       float64           `json:"audio_seconds"`
 	LoadSeconds        float64           `json:"load_seconds"`
 	Seconds            float64           `json:"seconds"`
@@ -72,7 +73,8 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	inputs, closeSrc, err := Sources(j.In, j.Layout, cfg, keep)
+	rs := &resampled{}
+	inputs, closeSrc, err := Sources(j.In, j.Layout, cfg, keep, rs.add)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +94,7 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 	}
 	sec, cpu := work.Since()
 	if len(res.IDs) == 0 {
-		return nil, errs.BadData("embed: no utterance could be embedded (%d skipped)", len(res.Skipped))
+		return nil, errs.BadData("embed: no utterance could be embedded (%d skipped)%s", len(res.Skipped), SkippedList(res.Skipped))
 	}
 	if err := Write(j.Out, res, j.Format); err != nil {
 		return nil, err
@@ -114,5 +116,6 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 	if sum.Padded == nil {
 		sum.Padded = []dataset.Skipped{}
 	}
+	sum.Resampled = rs.rates(cfg.SampleRate)
 	return sum, nil
 }

@@ -2,7 +2,6 @@ package embed
 
 import (
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,8 +84,8 @@ func (m *Model) Partial() string {
 // input and output tensors. The input must be float32 [batch, frames, bins].
 func LoadModel(dir string, opts Options) (m *Model, err error) {
 	defer guard(&err, "load "+dir)
-	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("embed: model %s: %w", dir, err)
+	if err := checkModelDir(dir); err != nil {
+		return nil, err
 	}
 	cfg, err := sessionConfig(opts)
 	if err != nil {

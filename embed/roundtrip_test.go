@@ -121,7 +121,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	fc, _ := m.FeatureConfig()
-	in, closeStore, err := Sources([]string{storeDir}, "auto", fc, nil)
+	in, closeStore, err := Sources([]string{storeDir}, "auto", fc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -155,7 +155,7 @@ func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]fl
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, closeFn, err := Sources(paths, "", cfg, nil)
+	in, closeFn, err := Sources(paths, "", cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

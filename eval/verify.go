@@ -121,16 +121,7 @@ func eerOf(pts []rocPoint) (eer, threshold float64) {
 // nN-1-floor(nN*p/nT); EER = p/nT and the threshold is that target score.
 func EERKaldi(scores []float64, target []bool) (eer, threshold float64) {
 	checkTrials(target)
-	var tar, non []float64
-	for i, s := range scores {
-		if target[i] {
-			tar = append(tar, s)
-		} else {
-			non = append(non, s)
-		}
-	}
-	sort.Float64s(tar)
-	sort.Float64s(non)
+	tar, non := splitSorted(scores, target)
 	p := 0
 	for ; p+1 < len(tar); p++ {
 		nPos := len(non) - 1 - int(float64(len(non))*float64(p)/float64(len(tar)))
@@ -142,6 +133,21 @@ func EERKaldi(scores []float64, target []bool) (eer, threshold float64) {
 		}
 	}
 	return float64(p) / float64(len(tar)), tar[p]
+}
+
+// splitSorted returns the target and the non-target scores, each sorted
+// ascending.
+func splitSorted(scores []float64, target []bool) (tar, non []float64) {
+	for i, s := range scores {
+		if target[i] {
+			tar = append(tar, s)
+		} else {
+			non = append(non, s)
+		}
+	}
+	sort.Float64s(tar)
+	sort.Float64s(non)
+	return tar, non
 }
 
 // DCF parameters of the NIST detection cost.

@@ -23,6 +23,7 @@ type embedOptions struct {
 	Signature, InputName, OutputName string
 	Distributions, Strict, JSON      bool
 	Shard                            shard.Spec // only this shard's utterances (zero: all)
+	Stderr                           io.Writer  // warnings and notes (skipped, padded, resampled inputs); nil: w, except with --json
 }
 
 func newEmbedCommand() *cli.Command {
@@ -72,6 +73,7 @@ func newEmbedCommand() *cli.Command {
 			if o.Shard, err = shardSpec("embed", c.String("shard")); err != nil {
 				return err
 			}
+			o.Stderr = c.App.ErrWriter
 			return runEmbed(c.Context, o, c.App.Writer)
 		},
 	}
@@ -100,17 +102,15 @@ func runEmbed(ctx context.Context, o *embedOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	warn := o.Stderr
+	if warn == nil && !o.JSON {
+		warn = w
+	}
+	if warn != nil {
+		printEmbedNotes(warn, sum)
+	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
-	}
-	for _, p := range sum.Skipped {
-		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Reason)
-	}
-	for _, p := range sum.Padded {
-		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Reason)
-	}
-	if len(sum.Padded) > 0 {
-		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(sum.Padded))
 	}
 	fmt.Fprintf(w, "embedded %d utterances%s (%d segments, %.1f s of audio) in %.1f s: %d-d vectors in %s\n",
 		sum.Utterances, shardNote(o.Shard), sum.Segments, sum.AudioSeconds, sum.Seconds, sum.Dim, o.Out)
@@ -132,4 +132,21 @@ func checkEmbedOptions(o *embedOptions) error {
 func (o *embedOptions) extractOptions() embed.ExtractOptions {
 	return embed.ExtractOptions{Short: o.Short, MinDuration: o.MinDuration, Pooling: o.Pooling, Workers: o.Workers,
 		Distributions: o.Distributions, Strict: o.Strict, Batch: o.Batch}
+}
+
+// printEmbedNotes writes the warnings of an embed run: every skipped and
+// padded input with its reason, and the resampled sample rates.
+func printEmbedNotes(w io.Writer, sum *embed.Summary) {
+	for _, p := range sum.Skipped {
+		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Reason)
+	}
+	for _, p := range sum.Padded {
+		fmt.Fprintf(w, "warning: padded %s: %s\n", p.Source, p.Reason)
+	}
+	if len(sum.Padded) > 0 {
+		fmt.Fprintf(w, "utterances shorter than one segment, repeat-padded: %d (--min-duration SECONDS skips them)\n", len(sum.Padded))
+	}
+	for _, r := range sum.Resampled {
+		fmt.Fprintln(w, r.Note())
+	}
 }

@@ -17,6 +17,7 @@ const (
 	exitFailure     = 1   // any other failure (I/O, TensorFlow, internal)
 	exitUsage       = 2   // bad flags or arguments, invalid configuration
 	exitData        = 3   // bad input data: corrupt or unreadable file, malformed list (named in the message)
+	exitRejected    = 4   // verify/identify --exit-status: rejected, or no enrolled speaker above the threshold
 	exitInterrupted = 130 // SIGINT/SIGTERM; training writes a checkpoint first
 )
 
@@ -28,6 +29,10 @@ EXIT STATUS:
    3    bad input data (the message names the file and the problem)
    130  interrupted (SIGINT/SIGTERM); training saves a checkpoint before it exits
 `
+
+// errRejected is the negative decision of verify and identify with
+// --exit-status (exit 4).
+var errRejected = errors.New("rejected (--exit-status)")
 
 // usagef is errs.Usage: a usage error (exit 2).
 func usagef(format string, a ...any) error { return errs.Usage(format, a...) }
@@ -46,6 +51,8 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.Is(err, errs.ErrBadData):
 		return exitData
+	case errors.Is(err, errRejected):
+		return exitRejected
 	case errors.As(err, &exit): // urfave/cli's help command ("No help topic"); voxsiam returns none
 		return exitUsage
 	}

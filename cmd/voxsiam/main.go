@@ -52,6 +52,7 @@ func commands() []*cli.Command {
 	add("data", newCorpusCommand(), newAugmentCommand(), newFeaturesCommand(), newSplitCommand(), newMergeCommand())
 	add("model", newTrainCommand(), newPlotCommand(), newExportCommand(), newEmbedCommand(), newServerCommand())
 	add("evaluation", newBaselineCommand(), newClusterCommand(), newScoreCommand(), newEvalCommand())
+	add("answers", newVerifyCommand(), newCalibrateCommand(), newEnrollCommand(), newIdentifyCommand(), newDiarizeCommand())
 	scopeEnvVars("VOXSIAM_", all)
 	classifyCLIErrors(all)
 	return all

@@ -47,9 +47,10 @@ var layering = []struct {
 	{pkg: "internal/atomicfile"},
 	{pkg: "internal/tfserver", may: []string{"tf"}}, // TF_NewServer and friends through cgo, the ServerDef proto; train and cmd/voxsiam (server) use it
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
-	{pkg: "internal/spec", may: []string{"internal/errs", "tools/feature"}}, // no TensorFlow: graph, train, embed and cmd/voxsiam share it
+	{pkg: "internal/spkdb", may: []string{"internal/errs", "internal/atomicfile", "internal/vecio"}}, // the enrollment database of enroll and identify
+	{pkg: "internal/spec", may: []string{"internal/errs", "tools/feature"}},                          // no TensorFlow: graph, train, embed and cmd/voxsiam share it
 	{pkg: "tools/...", may: []string{"tools/...", "internal/atomicfile", "internal/errs", "internal/ordered", "internal/progress", "internal/vecio"}},
-	{pkg: "eval/...", may: []string{"eval/...", "internal/errs", "internal/vecio"}},
+	{pkg: "eval/...", may: []string{"eval/...", "internal/atomicfile", "internal/errs", "internal/vecio"}},
 	{pkg: "graph", may: []string{"tf", "internal/errs", "internal/spec", "tools/feature"},
 		testOnly: []string{"eval", "internal/tfserver", "tools/store"}}, // the EER/MR guard; loopback cluster tests; worker input reads a store's frames.npy
 	{pkg: "train/metrics", may: []string{"internal/atomicfile"}},
@@ -59,7 +60,7 @@ var layering = []struct {
 		testOnly: []string{"graph", "internal/testkit/modeltest", "tools/audio", "tools/store"}}, // bench_test exports a reference-size model with graph; waveform tests write and read WAVs
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
 	{pkg: "internal/testkit/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}, testKit: true},
-	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/spec", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
+	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/spec", "internal/spkdb", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
 		testOnly: []string{"internal/testkit/modeltest"}},
 }
 
@@ -126,7 +127,7 @@ func TestTestKitsTestOnly(t *testing.T) {
 // the internal helpers never import TensorFlow, directly or not, so they build
 // and test without libtensorflow (CGO_ENABLED=0).
 func TestNoTensorFlowOutsideModelPackages(t *testing.T) {
-	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs", "./internal/ordered", "./internal/spec")
+	cmd := exec.Command("go", "list", "-deps", "./eval/...", "./tools/...", "./internal/vecio", "./internal/progress", "./internal/errs", "./internal/ordered", "./internal/spec", "./internal/spkdb")
 	cmd.Dir = testenv.ModuleRoot()
 	out, err := cmd.CombinedOutput()
 	if err != nil {

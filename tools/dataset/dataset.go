@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/tools/audio"
 )
 
 // Layout names a corpus directory layout.
@@ -139,7 +140,7 @@ func classify(root string, p []string) (Layout, error) {
 	n := len(p)
 	switch {
 	case n == 0:
-		return "", errs.BadData("dataset: %s: no audio files (.wav, .flac, .m4a) in speaker directories", root)
+		return "", errs.BadData("dataset: %s: no audio files (.wav, .flac, .m4a, .mp3, .ogg, .opus) in speaker directories (a corpus is <speaker>/<utterance> files, a Kaldi directory with wav.scp, or a flat folder of files for commands that need no speaker labels)", root)
 	case n == 4 && reTIMITSet.MatchString(p[0]) && reTIMITDR.MatchString(p[1]):
 		return TIMIT, nil
 	case n == 3 && reLibri.MatchString(p[2]) && strings.HasPrefix(p[2], p[0]+"-"+p[1]+"-"):
@@ -150,13 +151,13 @@ func classify(root string, p []string) (Layout, error) {
 	return Plain, nil
 }
 
-// isAudio reports whether a file name has an audio extension the layouts use.
-func isAudio(p string) bool {
+// IsAudio reports whether a file name has an audio extension the layouts use.
+func IsAudio(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {
-	case ".wav", ".flac", ".m4a":
+	case ".wav", ".flac":
 		return true
 	}
-	return false
+	return audio.NeedsExternal(p)
 }
 
 // Skipped is an input left out of a run, and why: a corpus file ingest or

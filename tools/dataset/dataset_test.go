@@ -199,7 +199,7 @@ func TestM4A(t *testing.T) {
 	root := tree(t, map[string]string{"id10001/vid/00001.m4a": "not audio"})
 	_, err := Scan(root, Auto)
 	if _, lookErr := exec.LookPath("ffmpeg"); lookErr != nil {
-		if err == nil || !strings.Contains(err.Error(), "need ffmpeg") {
+		if err == nil || !strings.Contains(err.Error(), "needs ffmpeg") {
 			t.Errorf("without ffmpeg: Scan error %v, want one naming ffmpeg", err)
 		}
 		return

@@ -3,10 +3,7 @@ package dataset
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"fmt"
 	"os/exec"
-	"strconv"
 	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
@@ -14,32 +11,37 @@ import (
 )
 
 // Load returns the audio of it as mono float32 samples in [-1, 1] at rate
-// Hz: .m4a files decoded by ffmpeg, Kaldi commands ("... |", admitted by
-// ScanWith's AllowPipes) run with sh -c and their standard output decoded,
-// other files by audio.LoadAt; then cut to [Start, End). Defects of the
+// Hz: compressed files (.m4a, .mp3, .ogg, .opus: audio.ExternalExts)
+// decoded by ffmpeg or sox, Kaldi commands ("... |", admitted by ScanWith's
+// AllowPipes) run with sh -c and their standard output decoded, other files
+// by audio.Load and audio.Resample; then cut to [Start, End). Defects of the
 // audio are errs.BadData errors naming the file.
 func Load(ctx context.Context, it Item, rate int) ([]float32, error) {
+	x, _, err := LoadRate(ctx, it, rate)
+	return x, err
+}
+
+// LoadRate is Load that also returns the file's own sample rate in Hz
+// before resampling (0 when an external decoder resampled it: unknown).
+func LoadRate(ctx context.Context, it Item, rate int) ([]float32, int, error) {
 	var x []float32
+	from := 0
 	var err error
 	switch {
 	case strings.HasSuffix(it.Path, "|"):
-		x, err = loadPipe(ctx, it.Path, rate)
-	case strings.EqualFold(extOf(it.Path), ".m4a"):
-		x, err = loadFFmpeg(ctx, it.Path, rate)
+		x, from, err = loadPipe(ctx, it.Path, rate)
+	case audio.NeedsExternal(it.Path):
+		x, err = audio.DecodeExternal(ctx, it.Path, rate)
 	default:
-		x, err = audio.LoadAt(it.Path, rate)
+		if x, from, err = audio.Load(it.Path); err == nil {
+			x = audio.Resample(x, from, rate)
+		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, from, err
 	}
-	return cut(x, it, rate)
-}
-
-func extOf(p string) string {
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[i:]
-	}
-	return ""
+	x, err = cut(x, it, rate)
+	return x, from, err
 }
 
 // cut applies the segment [Start, End) in seconds.
@@ -59,41 +61,17 @@ func cut(x []float32, it Item, rate int) ([]float32, error) {
 }
 
 // loadPipe runs a Kaldi wav.scp command and decodes the WAV it prints.
-func loadPipe(ctx context.Context, cmdline string, rate int) ([]float32, error) {
+func loadPipe(ctx context.Context, cmdline string, rate int) ([]float32, int, error) {
 	cmd := strings.TrimSpace(strings.TrimSuffix(cmdline, "|"))
 	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, "sh", "-c", cmd)
 	c.Stdout, c.Stderr = &out, &stderr
 	if err := c.Run(); err != nil {
-		return nil, errs.BadData("dataset: wav.scp command %q failed: %v: %s", cmd, err, strings.TrimSpace(stderr.String()))
+		return nil, 0, errs.BadData("dataset: wav.scp command %q failed: %v: %s", cmd, err, strings.TrimSpace(stderr.String()))
 	}
 	x, from, err := audio.Decode(bytes.NewReader(out.Bytes()), cmdline)
 	if err != nil {
-		return nil, err
+		return nil, from, err
 	}
-	return audio.Resample(x, from, rate), nil
-}
-
-// loadFFmpeg decodes any container ffmpeg reads (VoxCeleb2's AAC in .m4a)
-// to 16-bit mono PCM at rate.
-func loadFFmpeg(ctx context.Context, path string, rate int) ([]float32, error) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		return nil, fmt.Errorf("dataset: %s: decoding .m4a needs ffmpeg, which is not installed (Debian package ffmpeg)", path)
-	}
-	var out, stderr bytes.Buffer
-	c := exec.CommandContext(ctx, "ffmpeg", "-nostdin", "-v", "error", "-i", path,
-		"-f", "s16le", "-acodec", "pcm_s16le", "-ac", "1", "-ar", strconv.Itoa(rate), "-")
-	c.Stdout, c.Stderr = &out, &stderr
-	if err := c.Run(); err != nil {
-		return nil, errs.BadData("dataset: %s: ffmpeg cannot decode it: %s", path, strings.TrimSpace(stderr.String()))
-	}
-	b := out.Bytes()
-	x := make([]float32, len(b)/2)
-	for i := range x {
-		x[i] = float32(int16(binary.LittleEndian.Uint16(b[2*i:]))) / 32768
-	}
-	if len(x) == 0 {
-		return nil, errs.BadData("dataset: %s: no audio samples", path)
-	}
-	return x, nil
+	return audio.Resample(x, from, rate), from, nil
 }

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/tools/audio"
 )
 
 // scanTree walks root (following symbolic links, see walkAudio) and keeps
@@ -23,7 +23,7 @@ func scanTree(root string, layout Layout) ([]Item, error) {
 		}
 	}
 	var items []Item
-	m4a := false
+	external := ""
 	err := walkAudio(root, func(p string, parts []string) error {
 		it, ok := treeItem(layout, parts)
 		if !ok {
@@ -33,16 +33,18 @@ func scanTree(root string, layout Layout) ([]Item, error) {
 		if g := groups[it.Speaker]; g != "" {
 			it.Group = g
 		}
-		m4a = m4a || strings.EqualFold(filepath.Ext(p), ".m4a")
+		if external == "" && audio.NeedsExternal(p) {
+			external = p
+		}
 		items = append(items, it)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if m4a {
-		if _, err := exec.LookPath("ffmpeg"); err != nil {
-			return nil, fmt.Errorf("dataset: %s: .m4a files (VoxCeleb2) need ffmpeg to decode, and it is not installed (Debian package ffmpeg)", root)
+	if external != "" {
+		if err := audio.HaveExternal(external); err != nil {
+			return nil, fmt.Errorf("dataset: %s: %w", root, err)
 		}
 	}
 	return items, nil

@@ -62,7 +62,7 @@ func walkDir(dir string, parts []string, chain []os.FileInfo, fn func(string, []
 			}
 			continue
 		}
-		if isAudio(p) {
+		if IsAudio(p) {
 			if err := fn(p, sub); err != nil {
 				return err
 			}

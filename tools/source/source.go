@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +40,15 @@ type Set struct {
 	Recorded bool
 	// Close releases a store; a no-op for audio.
 	Close func()
+	// OnResample, when set before the inputs are loaded, is called (from
+	// the loading goroutines, so it must be safe for concurrent use) with an
+	// audio input's source and its own sample rate in Hz whenever that rate
+	// differs from Features.SampleRate and the audio is resampled.
+	OnResample func(source string, rate int)
+	// Check, when set before the inputs are loaded, vets an audio input's
+	// samples (at Features.SampleRate) before they are featurised; its
+	// error becomes the input's load error (concurrent calls, as OnResample).
+	Check func(source string, samples []float32) error
 }
 
 // Open resolves what `voxsiam embed --in` and `voxsiam baseline --in` name:
@@ -45,9 +56,14 @@ type Set struct {
 //   - one directory holding frames.npy and manifest.tsv: a feature store
 //     (including the ZHAW two-utterance stores of `voxsiam split --zhaw`),
 //     whose frames are used as stored;
-//   - one other directory: a corpus in layout (dataset.Scan; "auto" detects);
+//   - one other directory: a corpus in layout (dataset.Scan; "auto" detects),
+//     or, when it holds audio files and no subdirectories, a flat folder:
+//     one utterance per file as for files, speakers from its utt2spk when
+//     it has one (Flat);
 //   - audio files: one utterance each, id = file name without extension,
 //     speaker unknown.
+//
+// A missing input is an errs.BadData error saying what to give.
 //
 // Audio is decoded, resampled to cfg.SampleRate and featurised with cfg
 // (feature.DefaultConfig: the reference log-mel). keep, when non-nil,
@@ -61,25 +77,40 @@ func Open(paths []string, layout string, cfg feature.Config, keep map[string]boo
 			if isStore(paths[0]) {
 				return openStore(paths[0], keep)
 			}
+			if files, err := Flat(paths[0]); err != nil {
+				return nil, err
+			} else if files != nil && (layout == "" || layout == string(dataset.Auto)) {
+				return openFlat(paths[0], files, cfg, keep)
+			}
 			return openCorpus(paths[0], layout, cfg, keep)
 		}
 	}
 	for _, p := range paths {
-		if st, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("source: input %s: %w", p, err)
+		if st, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			return nil, errs.BadData("source: input %s does not exist (give audio files, a corpus directory or a feature store)", p)
+		} else if err != nil {
+			return nil, errs.BadData("source: input %s: %w", p, err)
 		} else if st.IsDir() {
 			return nil, fmt.Errorf("source: input %s: a directory among several inputs (give one corpus or store, or files)", p)
 		}
 	}
 	items := FileItems(paths)
+	if err := uniqueIDs(items); err != nil {
+		return nil, err
+	}
+	return FromItems(items, cfg)
+}
+
+// uniqueIDs rejects two files giving one utterance id.
+func uniqueIDs(items []dataset.Item) error {
 	first := map[string]string{}
 	for _, it := range items {
 		if p, dup := first[it.UttID]; dup {
-			return nil, errs.BadData("source: inputs %s and %s both give utterance id %q (the file name without extension)", p, it.Path, it.UttID)
+			return errs.BadData("source: inputs %s and %s both give utterance id %q (the file name without extension); rename one", p, it.Path, it.UttID)
 		}
 		first[it.UttID] = it.Path
 	}
-	return FromItems(items, cfg)
+	return nil
 }
 
 // FileItems makes corpus items of loose audio files: the utterance id is
@@ -123,9 +154,17 @@ func FromItems(items []dataset.Item, cfg feature.Config) (*Set, error) {
 	for i, it := range items {
 		src.Inputs[i] = Input{ID: it.UttID, Speaker: it.Speaker, Source: it.Source(),
 			Load: func(ctx context.Context) ([]float32, int, float64, error) {
-				x, err := dataset.Load(ctx, it, cfg.SampleRate)
+				x, from, err := dataset.LoadRate(ctx, it, cfg.SampleRate)
 				if err != nil {
 					return nil, 0, 0, err
+				}
+				if from != 0 && from != cfg.SampleRate && src.OnResample != nil {
+					src.OnResample(it.Source(), from)
+				}
+				if src.Check != nil {
+					if err := src.Check(it.Source(), x); err != nil {
+						return nil, 0, 0, err
+					}
 				}
 				frames, n := proto.Clone().Compute(nil, x)
 				return frames, n, float64(len(x)) / float64(cfg.SampleRate), nil

@@ -124,7 +124,7 @@ func TestOpenErrors(t *testing.T) {
 		in   []string
 		want []string
 	}{
-		{"missing file", []string{filepath.Join(corpus, "spkA", "a1.wav"), missing}, []string{missing, "no such file"}},
+		{"missing file", []string{filepath.Join(corpus, "spkA", "a1.wav"), missing}, []string{missing, "does not exist"}},
 		{"directory among files", []string{filepath.Join(corpus, "spkA", "a1.wav"), corpus}, []string{corpus, "a directory among several"}},
 		{"unknown feature kind", []string{badKind}, []string{badKind, "features.json", `"mfcc"`}},
 		{"bands differ from frames.npy", []string{badBands}, []string{badBands, "features.json", "128 mel bands", "has 2"}},

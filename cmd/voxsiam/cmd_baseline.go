@@ -20,6 +20,7 @@ type baselineOptions struct {
 	Format                string
 	Workers               int
 	Strict, JSON          bool
+	Stderr                io.Writer // skipped-file warnings (nil: discarded; --json lists them in the summary too)
 }
 
 func newBaselineCommand() *cli.Command {
@@ -55,6 +56,7 @@ func newBaselineCommand() *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			o.In = in.Value()
+			o.Stderr = c.App.ErrWriter
 			return runBaseline(c.Context, o, c.App.Writer)
 		},
 	}
@@ -80,11 +82,13 @@ func runBaseline(ctx context.Context, o *baselineOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if o.Stderr != nil {
+		for _, p := range sum.Skipped {
+			fmt.Fprintf(o.Stderr, "warning: skipped %s: %s\n", p.Source, p.Reason)
+		}
+	}
 	if o.JSON {
 		return json.NewEncoder(w).Encode(sum)
-	}
-	for _, p := range sum.Skipped {
-		fmt.Fprintf(w, "warning: skipped %s: %s\n", p.Source, p.Reason)
 	}
 	fmt.Fprintf(w, "baseline: %d utterances (%.1f s of audio, %d of %d frames kept) in %.1f s: %d-d vectors in %s\n",
 		sum.Utterances, sum.AudioSeconds, sum.FramesKept, sum.Frames, sum.Seconds, sum.Dim, o.Out)

@@ -119,13 +119,16 @@ func TestBaselineCLIErrors(t *testing.T) {
 			t.Errorf("%v: exit %d (%v), want %d mentioning %q", c.args, code, err, c.code, c.msg)
 		}
 	}
-	var so bytes.Buffer
+	var so, se bytes.Buffer
 	if err := runBaseline(context.Background(), &baselineOptions{In: []string{corpus}, Out: out, Layout: "auto", Format: "kaldi", JSON: false,
-		Options: baseline.Options{NCeps: 20, VADThresholdDB: 30}}, &so); err != nil {
+		Options: baseline.Options{NCeps: 20, VADThresholdDB: 30}, Stderr: &se}, &so); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(so.String(), "warning: skipped "+bad) {
-		t.Errorf("output does not name the skipped file:\n%s", so.String())
+	if !strings.Contains(se.String(), "warning: skipped "+bad) {
+		t.Errorf("stderr does not name the skipped file:\n%s", se.String())
+	}
+	if strings.Contains(so.String(), "warning") {
+		t.Errorf("warnings on stdout, mixed with the results:\n%s", so.String())
 	}
 	if _, err := os.Stat(filepath.Join(out, vecio.ScpFile)); err != nil {
 		t.Errorf("--format kaldi: %v", err)

@@ -27,6 +27,8 @@ func TestGradientFiniteDifference(t *testing.T) {
 		{"seed_prelu_softplus", func(c *Config) { c.DenseActivation, c.OutputActivation, c.Loss = "prelu", "softplus", "seed" }},
 		// distill.go: teacher [6, 4] random, one segment masked out
 		{"pkld_relational", func(c *Config) { c.Distill, c.DistillWeight, c.TeacherDim = "relational", 2, 4 }},
+		// PKLD and regression together on L3: the combination that stalled on real voices (docs/results/teacher-v2.md)
+		{"pkld_regression_L3", func(c *Config) { c.Distill, c.DistillWeight, c.TeacherDim = "regression", 1, 4 }},
 		{"regression_only_L4", func(c *Config) {
 			zero := 0.0
 			c.Distill, c.TeacherDim, c.DistillLayer, c.PKLDWeight = "regression", 4, "L4", &zero

@@ -18,6 +18,8 @@ const (
 	ConfigFile    = "config.toml"    // effective Config
 	FeaturesFile  = feature.FileName // the store's feature.Config
 	CheckpointDir = "checkpoints"    // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
+	TrainList     = "train.list"     // the training speakers, one a line
+	ValList       = "val.list"       // the validation speakers, one a line (empty: none held out)
 )
 
 // ErrNotRun is wrapped by OpenRun when dir has no config.toml.

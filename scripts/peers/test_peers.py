@@ -275,7 +275,7 @@ class IDsTest(unittest.TestCase):
 
     def test_layouts(self):
         cases = {
-            "plain": ["b/x.wav", "a/sub/y.wav", "a/z.flac", "a/.hidden.wav", "top.wav"],
+            "plain": ["b/x.wav", "a/sub/y.wav", "a/z.flac", "a/.hidden.wav"],
             "voxceleb": ["id10270/x6uYq/00001.wav", "id10270/x6uYq/00002.wav", "id10001/abc/00001.wav"],
             "librispeech": ["19/198/19-198-0001.flac", "19/198/19-198-0002.flac", "103/1240/103-1240-0000.flac"],
             "timit": ["TRAIN/DR1/FCJF0/SA1.WAV", "TRAIN/DR1/FCJF0/SX37.WAV", "test/dr2/mabc0/si1.wav"],
@@ -289,6 +289,15 @@ class IDsTest(unittest.TestCase):
                 r = run_peers("--peer", "campplus", "--in", store, "--out", out)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(text(out, "utt.list").split(), want)
+
+    def test_loose_files_are_refused_as_voxsiam_refuses_them(self):
+        root = self.tree(["b/x.wav", "a/y.wav", "top.wav", "Z.flac"])
+        r = subprocess.run([VOXSIAM, "features", "--in", root, "--out", root + ".store"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        with self.assertRaises(corpus.BadInput) as e:
+            corpus.scan(root, "auto")
+        self.assertIn(str(e.exception), r.stderr)
+        self.assertIn("(Z.flac, top.wav)", str(e.exception))
 
     def test_kaldi_segments(self):
         root = self.tree(["audio/rec1.wav", "audio/rec2.wav"])

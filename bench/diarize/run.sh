@@ -41,13 +41,17 @@ for v in clean telephone; do
 		fi
 	done
 	if [ -n "$peers" ]; then
-		echo "== resemblyzer, $v --window-embeddings --calibration (its own)"
 		"$vx" diarize --export-windows --out "$out/win-$v" "$out/conv/$v"/*.wav >/dev/null 2>&1
 		embed_peer "$out/win-$v/windows" "$out/win-$v/resemblyzer"
-		"$vx" diarize --out "$out/diar-$v-resemblyzer" --ref "$out/conv/ref.rttm" --window-embeddings "$out/win-$v/resemblyzer" \
-			--calibration "$out/resemblyzer-calibration.json" "$out/conv/$v"/*.wav 2>/dev/null | grep '^DER'
-		if "$py" -c 'import pyannote.metrics' 2>/dev/null; then
-			"$py" "$here/pyannote_der.py" "$out/conv/ref.rttm" "$out/diar-$v-resemblyzer/all.rttm" 2>/dev/null
-		fi
+		for run in "resemblyzer:" "resemblyzer26:--min-speakers 2 --max-speakers 6"; do
+			name=${run%%:*} args=${run#*:}
+			echo "== $name, $v --window-embeddings --calibration (its own) ${args:-(count estimated, unbounded)}"
+			# shellcheck disable=SC2086
+			"$vx" diarize --out "$out/diar-$v-$name" --ref "$out/conv/ref.rttm" --window-embeddings "$out/win-$v/resemblyzer" \
+				--calibration "$out/resemblyzer-calibration.json" $args "$out/conv/$v"/*.wav 2>/dev/null | grep '^DER'
+			if "$py" -c 'import pyannote.metrics' 2>/dev/null; then
+				"$py" "$here/pyannote_der.py" "$out/conv/ref.rttm" "$out/diar-$v-$name/all.rttm" 2>/dev/null
+			fi
+		done
 	fi
 done

@@ -261,23 +261,13 @@ func TestExportCalibrates(t *testing.T) {
 	})
 	t.Run("no validation speakers", func(t *testing.T) {
 		list := filepath.Join(run, train.ValList)
-		b, err := os.ReadFile(list)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.WriteFile(list, b, 0o644)
-		os.WriteFile(list, []byte("\n"), 0o644)
+		overwriteForTest(t, list, "\n")
 		model, _, stderr, code := export(t)
 		noCalibration(t, model, stderr, code, list+" is empty")
 	})
 	t.Run("corrupt store", func(t *testing.T) {
 		manifest := filepath.Join(feats, store.ManifestFile)
-		b, err := os.ReadFile(manifest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer os.WriteFile(manifest, b, 0o644)
-		os.WriteFile(manifest, []byte("not a manifest\n"), 0o644)
+		overwriteForTest(t, manifest, "not a manifest\n")
 		model, _, stderr, code := export(t)
 		if code != exitData || !strings.Contains(stderr, manifest) {
 			t.Errorf("exit %d, stderr %q: want %d naming %s", code, stderr, exitData, manifest)
@@ -286,4 +276,22 @@ func TestExportCalibrates(t *testing.T) {
 			t.Errorf("%s written (%v), want nothing", model, err)
 		}
 	})
+}
+
+// overwriteForTest replaces the file at path with text until the (sub)test
+// ends, then puts the old content back.
+func overwriteForTest(t *testing.T, path, text string) {
+	t.Helper()
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(path, old, 0o644); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/voxsiam/voxsiam/eval"
 	"github.com/voxsiam/voxsiam/eval/diarize"
-	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
@@ -141,8 +140,8 @@ func exportWindows(ctx context.Context, e *fileEmbedder, files []string, o *diar
 		lines []string
 	}{{"wav.scp", scp}, {"segments", seg}, {"utt2spk", u2s}} {
 		sort.Strings(t.lines)
-		if err := atomicfile.WriteFile(filepath.Join(dir, t.name), []byte(strings.Join(t.lines, "\n")+"\n")); err != nil {
-			return err
+		if err := os.WriteFile(filepath.Join(dir, t.name), []byte(strings.Join(t.lines, "\n")+"\n"), 0o644); err != nil {
+			return fmt.Errorf("diarize: %w", err)
 		}
 	}
 	fmt.Fprintf(w, "%d windows of %d recordings in %s (a Kaldi data directory: wav.scp, segments, utt2spk)\n", n, len(scp), dir)

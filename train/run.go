@@ -241,8 +241,8 @@ func (l *loop) prepareDir(st *store.Store, trainSpk, valSpk []string, resume boo
 	}
 	files := map[string][]byte{
 		FeaturesFile: st.FeatureConfig(),
-		"train.list": []byte(strings.Join(trainSpk, "\n") + "\n"),
-		"val.list":   []byte(strings.Join(valSpk, "\n") + "\n"),
+		TrainList:    []byte(strings.Join(trainSpk, "\n") + "\n"),
+		ValList:      []byte(strings.Join(valSpk, "\n") + "\n"),
 	}
 	for name, data := range files {
 		if err := atomicfile.WriteFile(l.runPath(name), data); err != nil {

@@ -18,6 +18,8 @@ const (
 	ConfigFile    = "config.toml"    // effective Config
 	FeaturesFile  = feature.FileName // the store's feature.Config
 	CheckpointDir = "checkpoints"    // ckpt-<step> prefixes and the "checkpoint" and "best" pointers
+	TrainList     = "train.list"     // the training speakers, one a line
+	ValList       = "val.list"       // the validation speakers, one a line (empty: none held out)
 )
 
 // ErrNotRun is wrapped by OpenRun when dir has no config.toml.
@@ -34,7 +36,9 @@ type RunDir struct {
 	// left 0 there are n_mels and segment of Features.
 	Config Config
 	// Features is features.json read over feature.DefaultConfig (the
-	// reading embed applies to voxsiam.json, which Export copies it into).
+	// reading embed applies to voxsiam.json, which Export copies it into);
+	// when it records no n_mels (a store without settings), the model's
+	// bins.
 	Features feature.Config
 }
 
@@ -58,8 +62,14 @@ func OpenRun(dir string) (*RunDir, error) {
 	if r.Features, err = feature.Decode(b, feature.DefaultConfig()); err != nil {
 		return nil, errs.BadData("train: %s: %v", fpath, err)
 	}
-	f := r.Features
 	m := &r.Config.Model
+	if rec, _ := feature.Decode(b, feature.Config{}); rec.NMels == 0 && m.Bins != 0 {
+		// A store that recorded no settings: the reference log-mel with
+		// the store's bands, as source.FromStore reads it (the model's
+		// bins), so the exported model's features agree with its input.
+		r.Features.NMels = m.Bins
+	}
+	f := r.Features
 	if m.Bins == 0 {
 		m.Bins = f.NMels
 	}

@@ -35,8 +35,9 @@ func fakeRun(t *testing.T, config, features string) string {
 
 // TestOpenRun: model bins and frames left 0 come from features.json
 // (n_mels 16, segment 40 as written here), Features is the file over
-// feature.DefaultConfig (hop 160 from there); missing and malformed files
-// give the documented error classes.
+// feature.DefaultConfig (hop 160 from there), with the model's bins when
+// it records none; missing and malformed files give the documented error
+// classes.
 func TestOpenRun(t *testing.T) {
 	const feats = `{"n_mels": 16, "segment": 40}`
 	r, err := OpenRun(fakeRun(t, "[model]\nlstm1 = 5\n", feats))
@@ -45,6 +46,15 @@ func TestOpenRun(t *testing.T) {
 	}
 	if m, f := r.Config.Model, r.Features; m.Bins != 16 || m.Frames != 40 || m.LSTM1 != 5 || f.NMels != 16 || f.Segment != 40 || f.Hop != 160 {
 		t.Errorf("model %+v, features %+v", m, f)
+	}
+	for _, unrecorded := range []string{"{}", "null", `{"hop": 160}`} { // a store that recorded no bands
+		r, err := OpenRun(fakeRun(t, "[model]\nbins = 8\n", unrecorded))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Features.NMels != 8 || r.Config.Model.Bins != 8 || r.Features.Kind != "logmel" {
+			t.Errorf("features.json %s: features %+v, bins %d; want the model's 8 bins", unrecorded, r.Features, r.Config.Model.Bins)
+		}
 	}
 	for _, c := range []struct {
 		name, config, features string

@@ -13,6 +13,10 @@ import (
 	"github.com/voxsiam/voxsiam/internal/vecio"
 )
 
+// defaultCalibrationPoints is the number of thresholds calibrate measures
+// (--points) and export uses.
+const defaultCalibrationPoints = 200
+
 // calibrateOptions are the flags of `voxsiam calibrate`.
 type calibrateOptions struct {
 	Emb, Out, Model, Dev string
@@ -35,7 +39,7 @@ func newCalibrateCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "calibration `FILE` to write", Destination: &o.Out},
 			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR`: write its assets/calibration.json", Destination: &o.Model},
 			&cli.StringFlag{Name: "dev", Usage: "what the dev speakers are, recorded in the file", Destination: &o.Dev},
-			&cli.IntFlag{Name: "points", Usage: "thresholds measured", Value: 200, Destination: &o.Points},
+			&cli.IntFlag{Name: "points", Usage: "thresholds measured", Value: defaultCalibrationPoints, Destination: &o.Points},
 		},
 		Action: func(c *cli.Context) error { return runCalibrate(c.Context, o, c.App.Writer) },
 	}

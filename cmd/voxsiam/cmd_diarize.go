@@ -18,7 +18,6 @@ import (
 	"github.com/voxsiam/voxsiam/eval/diarize"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/tools/baseline"
-	"github.com/voxsiam/voxsiam/tools/dataset"
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/source"
 )
@@ -31,6 +30,8 @@ type diarizeOptions struct {
 	Speakers, MinSpeakers, MaxSpeakers int
 	Threshold                          float64 // NaN: the calibration's
 	Window, Hop                        float64 // seconds
+	ExportWindows                      bool    // write <out>/windows (a Kaldi data dir) and stop
+	WindowEmbeddings                   string  // precomputed window embeddings instead of the embedder
 	Stderr                             io.Writer
 }
 
@@ -56,7 +57,10 @@ func newDiarizeCommand() *cli.Command {
 			"speakers or into as many as the model's calibrated same-speaker threshold gives (bounded by\n" +
 			"--min/--max-speakers), gives each 10 ms of speech to the nearest window's speaker and merges\n" +
 			"adjacent frames into turns. Writes <out>/<rec>.rttm and <out>/<rec>.json per recording and\n" +
-			"<out>/all.rttm. What the energy detector misses: docs/answers.md.\n" + exitStatusHelp,
+			"<out>/all.rttm. What the energy detector misses: docs/answers.md.\n" +
+			"Another embedder: --export-windows writes the windows as a Kaldi data dir <out>/windows;\n" +
+			"embed it (embeddings.npy + utt.list, ids as in its segments) and cluster those rows with\n" +
+			"--window-embeddings DIR, the same recordings, --window and --hop.\n" + exitStatusHelp,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Usage: "output `DIR`", Required: true, Destination: &o.Out},
 			&cli.StringFlag{Name: "model", Usage: "SavedModel `DIR` (default: the shipped model)", Destination: &o.Model},
@@ -70,6 +74,8 @@ func newDiarizeCommand() *cli.Command {
 			&cli.StringFlag{Name: "ref", Usage: "reference RTTM `FILE`: print the DER (no collar and ±0.25 s) and write der.json", Destination: &o.Ref},
 			&cli.Float64Flag{Name: "window", Usage: "window `SECONDS`", Value: 1.5, Destination: &o.Window},
 			&cli.Float64Flag{Name: "hop", Usage: "window hop `SECONDS`", Value: 0.75, Destination: &o.Hop},
+			&cli.BoolFlag{Name: "export-windows", Usage: "write the windows as a Kaldi data dir <out>/windows (wav.scp, segments, utt2spk) for another embedder, and stop", Destination: &o.ExportWindows},
+			&cli.StringFlag{Name: "window-embeddings", Usage: "embeddings `DIR` (embeddings.npy, utt.list) of the --export-windows windows, clustered instead of embedding (give its own --calibration or --threshold)", Destination: &o.WindowEmbeddings},
 		},
 		Action: func(c *cli.Context) error {
 			o.Recordings, o.Stderr, o.Threshold = c.Args().Slice(), c.App.ErrWriter, c.Float64("threshold")
@@ -86,8 +92,12 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 		return usagef("diarize: --speakers %d, --min-speakers %d, --max-speakers %d: want >= 0 and min <= max", o.Speakers, o.MinSpeakers, o.MaxSpeakers)
 	case o.Embedder != "model" && o.Embedder != "baseline":
 		return usagef("diarize: --embedder %q: want model or baseline", o.Embedder)
+	case o.WindowEmbeddings != "" && (o.Embedder != "model" || o.ExportWindows):
+		return usagef("diarize: --window-embeddings replaces the embedder: give it without --embedder and --export-windows")
 	case o.Embedder == "baseline" && o.Speakers == 0 && math.IsNaN(o.Threshold) && o.Calibration == "" && o.Dev == "":
 		return usagef("diarize: --embedder baseline needs its own threshold: --calibration FILE (voxsiam calibrate on voxsiam baseline embeddings), --dev DIR, --threshold T or --speakers N")
+	case o.WindowEmbeddings != "" && o.Speakers == 0 && math.IsNaN(o.Threshold) && o.Calibration == "" && o.Dev == "":
+		return usagef("diarize: --window-embeddings needs the threshold of its embedder: --calibration FILE (voxsiam calibrate on that embedder's dev embeddings), --dev DIR, --threshold T or --speakers N")
 	case !(o.Window >= 0.4 && o.Hop > 0 && o.Hop <= o.Window):
 		return usagef("diarize: --window %g --hop %g: want window >= 0.4 s and 0 < hop <= window", o.Window, o.Hop)
 	}
@@ -107,6 +117,15 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 		return err
 	}
 	defer e.Close()
+	if o.ExportWindows {
+		return exportWindows(ctx, e, files, o, w)
+	}
+	var pre *windowEmbeddings
+	if o.WindowEmbeddings != "" {
+		if pre, err = readWindowEmbeddings(o.WindowEmbeddings); err != nil {
+			return err
+		}
+	}
 	warn := e.warn
 	thr := o.Threshold
 	if math.IsNaN(thr) && o.Speakers == 0 {
@@ -122,7 +141,7 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 	var all []eval.Segment
 	failed := 0
 	for _, f := range files {
-		d, err := diarizeOne(ctx, e, f, o, thr, warn)
+		d, err := diarizeOne(ctx, e, f, o, thr, pre, warn)
 		if err != nil {
 			if ctx.Err() != nil || !errorsIsBadData(err) {
 				return err
@@ -136,6 +155,9 @@ func runDiarize(ctx context.Context, o *diarizeOptions, w io.Writer) error {
 		}
 		all = append(all, d.Turns...)
 		fmt.Fprintf(w, "%s: %d speakers, %d turns, %.1f s of speech in %.1f s\n", f, d.Speakers, len(d.Turns), d.Speech, d.Seconds)
+	}
+	if pre != nil {
+		pre.unused(warn)
 	}
 	if err := writeRTTMFile(filepath.Join(o.Out, "all.rttm"), all); err != nil {
 		return err
@@ -197,53 +219,23 @@ func recordingID(f string) string {
 // minDiarizeSeconds is the shortest recording diarize takes.
 const minDiarizeSeconds = 0.5
 
-// diarizeOne decodes f once, finds speech, embeds its windows and clusters them.
-func diarizeOne(ctx context.Context, e *fileEmbedder, f string, o *diarizeOptions, thr float64, warn io.Writer) (*diarized, error) {
-	cfg, err := e.m.FeatureConfig()
+// diarizeOne embeds the windows of f and clusters them into turns.
+func diarizeOne(ctx context.Context, e *fileEmbedder, f string, o *diarizeOptions, thr float64, pre *windowEmbeddings, warn io.Writer) (*diarized, error) {
+	r, err := windowRecording(ctx, e, f, o, pre == nil, warn)
 	if err != nil {
 		return nil, err
 	}
-	cfg.VAD = false // frame k must stay at time k*hop
-	ex, err := feature.NewExtractor(cfg)
-	if err != nil {
-		return nil, err
-	}
-	cfg = ex.Config()
-	x, from, err := dataset.LoadRate(ctx, dataset.Item{Path: f}, cfg.SampleRate)
-	if err != nil {
-		return nil, err
-	}
-	if from != 0 && from != cfg.SampleRate {
-		fmt.Fprintf(warn, "note: %s is at %d Hz, resampled to %d Hz\n", f, from, cfg.SampleRate)
-	}
-	rec := recordingID(f)
-	d := &diarized{File: f, Recording: rec, Seconds: float64(len(x)) / float64(cfg.SampleRate), Turns: []eval.Segment{}}
+	d := r.d
 	if o.Speakers == 0 {
 		d.Threshold = &thr
 	}
-	if d.Seconds < minDiarizeSeconds {
-		return nil, errs.BadData("%s: %.2f s of audio, too short to diarize (want at least %g s)", f, d.Seconds, minDiarizeSeconds)
+	var emb []float32
+	var dim int
+	if pre != nil {
+		emb, dim, err = pre.rows(d.Recording, r.inputs)
+	} else {
+		emb, dim, err = embedWindows(ctx, e, r.inputs, o.Embedder, r.cfg)
 	}
-	speech := diarize.Speech(x, cfg.SampleRate, diarize.SpeechOptions{})
-	if len(speech) == 0 {
-		return nil, errs.BadData("%s: no speech found (silent, or no frame above the energy threshold)", f)
-	}
-	for _, s := range speech {
-		d.Speech += s.End - s.Start
-	}
-	frames, n := ex.Compute(nil, x)
-	hop := float64(cfg.Hop) / float64(cfg.SampleRate)
-	wins := diarize.Windows(speech, o.Window, o.Hop)
-	inputs := make([]source.Input, len(wins))
-	for i, win := range wins {
-		a := min(n-1, int(win.Start/hop+0.5))
-		b := max(a+1, min(n, int(win.End/hop+0.5)))
-		inputs[i] = source.Input{ID: fmt.Sprintf("%06d", i), Source: fmt.Sprintf("%s:%.2f-%.2f", f, win.Start, win.End),
-			Load: func(context.Context) ([]float32, int, float64, error) {
-				return frames[a*cfg.NMels : b*cfg.NMels], b - a, win.End - win.Start, nil
-			}}
-	}
-	emb, dim, err := embedWindows(ctx, e, inputs, o.Embedder, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("diarize: %s: %w", f, err)
 	}
@@ -252,7 +244,7 @@ func diarizeOne(ctx context.Context, e *fileEmbedder, f string, o *diarizeOption
 	for _, l := range labels {
 		d.Speakers = max(d.Speakers, l)
 	}
-	d.Turns = diarize.Turns(rec, speech, wins, labels, 0.01)
+	d.Turns = diarize.Turns(d.Recording, r.speech, r.wins, labels, 0.01)
 	return d, nil
 }
 

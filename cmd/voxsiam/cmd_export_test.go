@@ -4,12 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/voxsiam/voxsiam/eval"
 	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
+	"github.com/voxsiam/voxsiam/tools/feature"
+	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -152,5 +160,138 @@ func TestRunExportAverage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportCalibrates: export of a trained run writes the calibration of
+// the exported model on the run's validation speakers, the same file as
+// `voxsiam embed --speakers val.list` + `voxsiam calibrate` of that model
+// (trainTestStore with val_fraction 0.25: 2 of the 8 speakers, 2
+// utterances each, so 6 trials of which 2 same-speaker); --no-calibrate,
+// a store that is gone and an empty val.list export without one (the last
+// two with a note on stderr), and a corrupt store is bad input naming the
+// file, before anything is written.
+func TestExportCalibrates(t *testing.T) {
+	dir := t.TempDir()
+	fcfg := feature.DefaultConfig()
+	fcfg.NMels = 8 // recorded: a run trained on a store without settings exports 128-bin features (train.OpenRun)
+	feats := trainTestStoreWith(t, dir, fcfg)
+	cfg := filepath.Join(dir, "train.toml")
+	if err := os.WriteFile(cfg, []byte(tinyTOML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	if out, code := runCLI("train", "--config", cfg, "--data", feats, "--out", run, "--steps", "4"); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, out)
+	}
+	export := func(t *testing.T, args ...string) (model, stdout, stderr string, code int) {
+		t.Helper()
+		model = filepath.Join(t.TempDir(), "model")
+		stdout, stderr, code = runCLI3(append([]string{"export", "--run", run, "--out", model}, args...)...)
+		return model, stdout, stderr, code
+	}
+	calFile := func(model string) string { return filepath.Join(model, "assets", eval.CalibrationAsset) }
+
+	t.Run("calibrated as embed + calibrate", func(t *testing.T) {
+		model, stdout, stderr, code := export(t)
+		if code != 0 {
+			t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+		}
+		got, err := eval.ReadCalibration(calFile(model))
+		if err != nil {
+			t.Fatalf("%v (stdout %q)", err, stdout)
+		}
+		emb, ref := filepath.Join(t.TempDir(), "emb"), filepath.Join(t.TempDir(), "ref.json")
+		if out, code := runCLI("embed", "--model", model, "--in", feats, "--speakers", filepath.Join(run, train.ValList), "--out", emb); code != 0 {
+			t.Fatalf("embed: exit %d: %s", code, out)
+		}
+		if out, code := runCLI("calibrate", "--emb", emb, "--out", ref); code != 0 {
+			t.Fatalf("calibrate: exit %d: %s", code, out)
+		}
+		want, err := eval.ReadCalibration(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(eval.Calibration{}, "Dev")); diff != "" {
+			t.Errorf("export's calibration differs from embed + calibrate (-want +got):\n%s", diff)
+		}
+		if got.Speakers != 2 || got.Utterances != 4 || got.Trials != 6 || got.TargetTrials != 2 {
+			t.Errorf("calibrated on %d speakers, %d utterances, %d trials (%d target); want 2, 4, 6 (2)", got.Speakers, got.Utterances, got.Trials, got.TargetTrials)
+		}
+		if !strings.Contains(got.Dev, filepath.Join(run, train.ValList)) || !strings.Contains(stdout, "wrote "+calFile(model)) {
+			t.Errorf("dev %q, stdout %q: want val.list named and the file written", got.Dev, stdout)
+		}
+		_, js, _, code := export(t, "--json")
+		var sum struct {
+			Calibration exportCalibration `json:"calibration"`
+		}
+		if err := json.Unmarshal([]byte(js), &sum); code != 0 || err != nil || sum.Calibration.Speakers != 2 || sum.Calibration.Threshold != got.Threshold {
+			t.Errorf("--json: exit %d, %v, %+v; want the calibration of 2 speakers at %g", code, err, sum.Calibration, got.Threshold)
+		}
+	})
+	noCalibration := func(t *testing.T, model, stderr string, code int, note string) {
+		t.Helper()
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(model, "saved_model.pb")); err != nil {
+			t.Errorf("no SavedModel: %v", err)
+		}
+		if _, err := os.Stat(calFile(model)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s: %v, want none", calFile(model), err)
+		}
+		if !strings.Contains(stderr, note) {
+			t.Errorf("stderr %q, want %q", stderr, note)
+		}
+	}
+	t.Run("no-calibrate", func(t *testing.T) {
+		model, _, stderr, code := export(t, "--no-calibrate")
+		noCalibration(t, model, stderr, code, "")
+		if stderr != "" {
+			t.Errorf("stderr %q, want nothing", stderr)
+		}
+	})
+	t.Run("store gone", func(t *testing.T) {
+		if err := os.Rename(feats, feats+".moved"); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Rename(feats+".moved", feats)
+		model, _, stderr, code := export(t)
+		noCalibration(t, model, stderr, code, "feature store "+feats+" (config.toml [data] store) is gone")
+	})
+	t.Run("no validation speakers", func(t *testing.T) {
+		list := filepath.Join(run, train.ValList)
+		overwriteForTest(t, list, "\n")
+		model, _, stderr, code := export(t)
+		noCalibration(t, model, stderr, code, list+" is empty")
+	})
+	t.Run("corrupt store", func(t *testing.T) {
+		manifest := filepath.Join(feats, store.ManifestFile)
+		overwriteForTest(t, manifest, "not a manifest\n")
+		model, _, stderr, code := export(t)
+		if code != exitData || !strings.Contains(stderr, manifest) {
+			t.Errorf("exit %d, stderr %q: want %d naming %s", code, stderr, exitData, manifest)
+		}
+		if _, err := os.Stat(model); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s written (%v), want nothing", model, err)
+		}
+	})
+}
+
+// overwriteForTest replaces the file at path with text until the (sub)test
+// ends, then puts the old content back.
+func overwriteForTest(t *testing.T, path, text string) {
+	t.Helper()
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := os.WriteFile(path, old, 0o644); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,11 +16,18 @@ import (
 	"github.com/voxsiam/voxsiam/train"
 )
 
-// trainTestStore writes 8 synthetic speakers (one group each) of 8 mel bins.
+// trainTestStore writes 8 synthetic speakers (one group each) of 8 mel
+// bins, with no feature settings recorded.
 func trainTestStore(t *testing.T, dir string) string {
 	t.Helper()
+	return trainTestStoreWith(t, dir, nil)
+}
+
+// trainTestStoreWith is trainTestStore recording fcfg in features.json.
+func trainTestStoreWith(t *testing.T, dir string, fcfg any) string {
+	t.Helper()
 	path := filepath.Join(dir, "feats")
-	w, err := store.Create(path, store.Options{NMels: 8})
+	w, err := store.Create(path, store.Options{NMels: 8, FeatureConfig: fcfg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,3 +88,28 @@ func TestEmbedInputErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestLooseFilesBesideSpeakers: audio files directly in a corpus root,
+// beside its speaker directories, are refused by every command that takes
+// --in (embed, baseline, features, augment) with exit 3, the files named
+// and the expected layout said, before anything is written.
+func TestLooseFilesBesideSpeakers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "corpus")
+	toneWAV(t, filepath.Join(dir, "alice", "a.wav"), 0.5, 16000, 220)
+	toneWAV(t, filepath.Join(dir, "bob", "b.wav"), 0.5, 16000, 330)
+	toneWAV(t, filepath.Join(dir, "stray.wav"), 0.5, 16000, 440)
+	want := dir + ": audio files directly in it, beside the speaker directories of a plain corpus (stray.wav): " +
+		"a corpus keeps every file in its speaker's directory (<speaker>/<utterance>.wav"
+	for _, cmd := range []string{"embed", "baseline", "features", "augment"} {
+		t.Run(cmd, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			_, se, code := runCLI3(cmd, "--in", dir, "--out", out)
+			if code != exitData || !strings.Contains(se, want) {
+				t.Errorf("exit %d (want %d), stderr:\n%s\nwant %q", code, exitData, se, want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s written", out)
+			}
+		})
+	}
+}

@@ -4,7 +4,8 @@ Decoding follows tools/dataset.Load: files by libsndfile (WAV PCM/float,
 FLAC, NIST SPHERE; channels averaged), .m4a by ffmpeg, Kaldi wav.scp
 commands ("... |") run with sh; then resampled (soxr, high quality; voxsiam
 uses its own resampler, so samples differ slightly) and cut to the Kaldi
-segment [start, end) with voxsiam's rounding. With vad, leading and trailing
+segment [start, end) with voxsiam's rounding (a recording is decoded once
+for consecutive segments of it). With vad, leading and trailing
 silence is trimmed as `voxsiam features --vad` does (feature.TrimSilence,
 librosa.effects.trim with top_db, frame_length n_fft and hop).
 """
@@ -73,20 +74,36 @@ def trim_silence(x, frame_len, hop, top_db):
     return x[keep[0] * hop: min(len(x), (keep[-1] + 1) * hop)]
 
 
+_last = (None, None)  # (path, audio): segments of one recording come in a row (ids sort by recording)
+
+
+def _recording(path, cache):
+    """The whole 16 kHz audio of a file; with cache, decoded once for a run of
+    its Kaldi segments (the windows of `voxsiam diarize --export-windows`),
+    the caller cutting a copy. Commands ("... |") are run every time."""
+    global _last
+    if cache and _last[0] == path and not path.endswith("|"):
+        return _last[1]
+    x, sr = decode(path)
+    if sr != RATE:
+        x = soxr.resample(x, sr, RATE, quality="HQ").astype(np.float32)
+    if cache:
+        _last = (path, x)
+    return x
+
+
 def load_item(it, vad=None):
     """The 16 kHz audio of a corpus.Item (ZHAW parts concatenated, each trimmed
     on its own as the store's frames were). vad: None or (n_fft, hop, top_db)."""
     if it.parts:
         return np.concatenate([load_item(p, vad) for p in it.parts])
-    x, sr = decode(it.path)
-    if sr != RATE:
-        x = soxr.resample(x, sr, RATE, quality="HQ").astype(np.float32)
+    x = _recording(it.path, cache=bool(it.start or it.end))
     if it.start or it.end:
         a = int(it.start * RATE + 0.5)
         b = len(x) if it.end <= 0 else min(len(x), int(it.end * RATE + 0.5))
         if a >= b:
             raise BadAudio("segment [%g, %g) s is outside the %.3f s of audio" % (it.start, it.end, len(x) / RATE))
-        x = x[a:b]
+        x = x[a:b].copy()
     if vad is not None:
         x = trim_silence(x, *vad)
     if len(x) == 0 or not np.any(x):

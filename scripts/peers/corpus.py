@@ -122,6 +122,23 @@ def tree_item(layout, parts):
     raise BadInput("dataset: unknown layout %r (known: auto %s)" % (layout, " ".join(LAYOUTS)))
 
 
+LAYOUT_EXAMPLE = {
+    "plain": "<speaker>/<utterance>.wav, subdirectories allowed",
+    "voxceleb": "id<digits>/<video>/<utterance>.wav",
+    "timit": "TRAIN|TEST/DR<n>/<speaker>/<utterance>.WAV",
+    "librispeech": "<speaker>/<chapter>/<speaker>-<chapter>-<n>.flac",
+}
+
+
+def loose_files(root, layout, names):
+    """Go's looseFiles: audio files directly in a corpus root are an error."""
+    shown = names[:5] + (["and %d more" % (len(names) - 5)] if len(names) > 5 else [])
+    return BadInput("dataset: %s: audio files directly in it, beside the speaker directories of a %s corpus (%s): "
+                    "a corpus keeps every file in its speaker's directory (%s); move them into one, or give them apart "
+                    "(as files, or a folder of only files for commands that need no speaker labels)"
+                    % (root, layout, ", ".join(shown), LAYOUT_EXAMPLE[layout]))
+
+
 def scan(root, layout="auto", allow_pipes=False):
     """Go's dataset.Scan: the utterances under root, sorted by id."""
     if not os.path.isdir(root):
@@ -131,12 +148,17 @@ def scan(root, layout="auto", allow_pipes=False):
     if layout == "kaldi":
         items = scan_kaldi(root, allow_pipes)
     else:
-        items = []
+        items, loose = [], []
         for p, parts in walk_audio(root):
+            if len(parts) == 1:
+                loose.append(parts[0])
+                continue
             it = tree_item(layout, parts)
             if it is not None:
                 it.path = p
                 items.append(it)
+        if loose:
+            raise loose_files(root, layout, loose)
     if not items:
         raise BadInput("dataset: %s: no audio files in the %s layout" % (root, layout))
     items.sort(key=lambda it: it.utt.encode())

@@ -137,6 +137,33 @@ class ResemblyzerTest(unittest.TestCase):
             np.testing.assert_allclose(emb[row], ref, atol=2e-5, err_msg=u)
         self.assertEqual(json.loads(text(out, "peer.json"))["dim"], 256)
 
+    @unittest.skipUnless(os.access(VOXSIAM, os.X_OK), "bin/voxsiam not built (make build)")
+    def test_diarize_windows(self):
+        """The windows `voxsiam diarize --export-windows` writes (segments of
+        one 8 kHz recording, decoded once for all of them): one row per
+        window, in segments' order, each the embedding of its cut audio."""
+        from resemblyzer import preprocess_wav
+        rec = os.path.join(self.tmp, "conv.wav")
+        x = np.concatenate([voice(3, rate=8000, f0=110, seed=1), np.zeros(3200, np.float32), voice(3, rate=8000, f0=210, seed=2)])
+        sf.write(rec, x, 8000)
+        out = os.path.join(self.tmp, "diar")
+        r = subprocess.run([VOXSIAM, "diarize", "--export-windows", "--out", out, rec], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        segs = [ln.split() for ln in text(out, "windows", "segments").splitlines()]
+        self.assertGreater(len(segs), 4)
+        emb = os.path.join(self.tmp, "diar-emb")
+        r = run_peers("--peer", "resemblyzer", "--in", os.path.join(out, "windows"), "--out", emb)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(text(emb, "utt.list").split(), [f[0] for f in segs])
+        rows = np.load(os.path.join(emb, "embeddings.npy"))
+        import soxr
+        x, _ = sf.read(rec, dtype="float32")  # as written (16-bit)
+        y = soxr.resample(x, 8000, audio.RATE, quality="HQ").astype(np.float32)
+        for i in (0, len(segs) // 2, len(segs) - 1):
+            a, b = int(float(segs[i][2]) * audio.RATE + 0.5), int(float(segs[i][3]) * audio.RATE + 0.5)
+            ref = self.enc.enc.embed_utterance(preprocess_wav(y[a:b]))
+            np.testing.assert_allclose(rows[i], ref, atol=2e-5, err_msg=segs[i][0])
+
     def test_windows_are_those_of_embed_utterance(self):
         w = voice(3.0)
         _, partials, _ = self.enc.enc.embed_utterance(w, return_partials=True)
@@ -248,7 +275,7 @@ class IDsTest(unittest.TestCase):
 
     def test_layouts(self):
         cases = {
-            "plain": ["b/x.wav", "a/sub/y.wav", "a/z.flac", "a/.hidden.wav", "top.wav"],
+            "plain": ["b/x.wav", "a/sub/y.wav", "a/z.flac", "a/.hidden.wav"],
             "voxceleb": ["id10270/x6uYq/00001.wav", "id10270/x6uYq/00002.wav", "id10001/abc/00001.wav"],
             "librispeech": ["19/198/19-198-0001.flac", "19/198/19-198-0002.flac", "103/1240/103-1240-0000.flac"],
             "timit": ["TRAIN/DR1/FCJF0/SA1.WAV", "TRAIN/DR1/FCJF0/SX37.WAV", "test/dr2/mabc0/si1.wav"],
@@ -262,6 +289,15 @@ class IDsTest(unittest.TestCase):
                 r = run_peers("--peer", "campplus", "--in", store, "--out", out)
                 self.assertEqual(r.returncode, 0, r.stderr)
                 self.assertEqual(text(out, "utt.list").split(), want)
+
+    def test_loose_files_are_refused_as_voxsiam_refuses_them(self):
+        root = self.tree(["b/x.wav", "a/y.wav", "top.wav", "Z.flac"])
+        r = subprocess.run([VOXSIAM, "features", "--in", root, "--out", root + ".store"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        with self.assertRaises(corpus.BadInput) as e:
+            corpus.scan(root, "auto")
+        self.assertIn(str(e.exception), r.stderr)
+        self.assertIn("(Z.flac, top.wav)", str(e.exception))
 
     def test_kaldi_segments(self):
         root = self.tree(["audio/rec1.wav", "audio/rec2.wav"])

@@ -86,7 +86,7 @@ var layoutCases = []layoutCase{
 		"26/495/26-495-0000.flac": "fLaC",
 	}, LibriSpeech, [][3]string{{"19-198-0001", "19", "19"}, {"19-198-0002", "19", "19"}, {"26-495-0000", "26", "26"}}},
 	{"plain with groups", map[string]string{
-		"alice/a.wav": "", "alice/sub/b.flac": "fLaC", "bob/c.WAV": "", "loose.wav": "",
+		"alice/a.wav": "", "alice/sub/b.flac": "fLaC", "bob/c.WAV": "",
 		"speakers.tsv": "speaker\tbase_voice\tengine\nalice\tvoiceA\tx\n",
 	}, Plain, [][3]string{{"alice/a", "alice", "voiceA"}, {"alice/sub/b", "alice", "voiceA"}, {"bob/c", "bob", "bob"}}},
 	{"kaldi", map[string]string{
@@ -144,6 +144,11 @@ func TestScanErrors(t *testing.T) {
 		{"bad segment", map[string]string{"wav.scp": "r1 /x.wav\n", "utt2spk": "u s\n", "segments": "u r1 2.0 1.0\n"}, Kaldi, "segments line 1: bad start/end"},
 		{"unknown recording", map[string]string{"wav.scp": "r1 /x.wav\n", "utt2spk": "u s\n", "segments": "u r9 0 1\n"}, Kaldi, `recording "r9" is not in wav.scp`},
 		{"duplicate key", map[string]string{"wav.scp": "r1 /x.wav\nr1 /y.wav\n", "utt2spk": "r1 s\n"}, Kaldi, "wav.scp line 2"},
+		{"loose files beside speakers", map[string]string{"a/x.wav": "", "b/y.wav": "", "top.wav": "", "Other.FLAC": "fLaC", "notes.txt": "x"}, Auto,
+			"audio files directly in it, beside the speaker directories of a plain corpus (Other.FLAC, top.wav): a corpus keeps every file in its speaker's directory (<speaker>/<utterance>.wav"},
+		{"loose files, many", map[string]string{"id10001/v/00001.wav": "", "1.wav": "", "2.wav": "", "3.wav": "", "4.wav": "", "5.wav": "", "6.wav": "", "7.wav": ""}, VoxCeleb,
+			"a voxceleb corpus (1.wav, 2.wav, 3.wav, 4.wav, 5.wav, and 2 more): a corpus keeps every file in its speaker's directory (id<digits>/<video>/<utterance>.wav)"},
+		{"loose files, layout given", map[string]string{"a.wav": "", "b.wav": ""}, Plain, "beside the speaker directories of a plain corpus (a.wav, b.wav)"},
 		{"speakers.tsv header", map[string]string{"a/x.wav": "", "speakers.tsv": "spk\tgrp\n"}, Plain, "speakers.tsv line 1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -14,7 +14,10 @@
 //
 // Symbolic links are followed in every layout, so a corpus assembled from
 // links to speaker directories scans like its copy; a link to a directory
-// on its own path (a loop) is not descended.
+// on its own path (a loop) is not descended. Audio files directly in the
+// root of a tree layout, beside its speaker directories, are an
+// errs.BadData error naming them: their speaker is unknown, and they are
+// not left out unasked.
 //
 // A group is the unit splits keep apart: the base voice of a synthetic
 // speaker, otherwise the speaker itself. Split draws whole groups for the

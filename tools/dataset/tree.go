@@ -13,7 +13,10 @@ import (
 
 // scanTree walks root (following symbolic links, see walkAudio) and keeps
 // the audio files that fit layout; other files (READMEs, transcripts, files
-// at the wrong depth) are ignored.
+// at the wrong depth inside the speaker directories) are ignored. Audio
+// files directly in root, beside the speaker directories, are an error
+// (looseFiles): their speaker is unknown, and leaving them out unasked
+// would drop data the way no Kaldi or SpeechBrain recipe does.
 func scanTree(root string, layout Layout) ([]Item, error) {
 	var groups map[string]string
 	if layout == Plain {
@@ -24,7 +27,12 @@ func scanTree(root string, layout Layout) ([]Item, error) {
 	}
 	var items []Item
 	external := ""
+	var loose []string
 	err := walkAudio(root, func(p string, parts []string) error {
+		if len(parts) == 1 {
+			loose = append(loose, parts[0])
+			return nil
+		}
 		it, ok := treeItem(layout, parts)
 		if !ok {
 			return nil
@@ -42,12 +50,36 @@ func scanTree(root string, layout Layout) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(loose) > 0 {
+		return nil, looseFiles(root, layout, loose)
+	}
 	if external != "" {
 		if err := audio.HaveExternal(external); err != nil {
 			return nil, fmt.Errorf("dataset: %s: %w", root, err)
 		}
 	}
 	return items, nil
+}
+
+// looseFiles is the error of audio files directly in a corpus root: it
+// names them (the first five) and says the layout that was expected.
+func looseFiles(root string, layout Layout, names []string) error {
+	shown := names
+	if len(shown) > 5 {
+		shown = append(shown[:5:5], fmt.Sprintf("and %d more", len(names)-5))
+	}
+	return errs.BadData("dataset: %s: audio files directly in it, beside the speaker directories of a %s corpus (%s): "+
+		"a corpus keeps every file in its speaker's directory (%s); move them into one, or give them apart "+
+		"(as files, or a folder of only files for commands that need no speaker labels)",
+		root, layout, strings.Join(shown, ", "), layoutExample[layout])
+}
+
+// layoutExample is the path of an utterance in each tree layout.
+var layoutExample = map[Layout]string{
+	Plain:       "<speaker>/<utterance>.wav, subdirectories allowed",
+	VoxCeleb:    "id<digits>/<video>/<utterance>.wav",
+	TIMIT:       "TRAIN|TEST/DR<n>/<speaker>/<utterance>.WAV",
+	LibriSpeech: "<speaker>/<chapter>/<speaker>-<chapter>-<n>.flac",
 }
 
 // treeItem makes the item of a file at path parts (relative to the root),

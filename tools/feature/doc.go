@@ -44,6 +44,17 @@
 // within a dB threshold of the loudest, so it works on feature stores as on
 // audio. tools/baseline builds its non-neural embeddings from these.
 //
+// # Mean normalisation of the network's input
+//
+// ApplyCMN subtracts from an utterance's frames their per-bin mean over
+// the utterance (CMNUtterance, Kaldi apply-cmvn --norm-vars=false) or over
+// a centred sliding window (CMNSliding, apply-cmvn-sliding --center=true
+// --norm-vars=false; CMNWindow gives Kaldi's window, shifted inside the
+// utterance at its edges, DefaultCMNWindow 300 frames as Kaldi's x-vector
+// recipes). SlidingCMNSpan normalises a crop from the span of frames its
+// windows cover. A store keeps frames unnormalised; a model's [model] cmn
+// says which its input gets (internal/spec).
+//
 // # Segments
 //
 // Training crops random 40-frame windows (RandomCrop); embedding cuts an

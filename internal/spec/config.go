@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // Config describes the siamese BLSTM network, its loss and its optimiser:
@@ -90,6 +92,22 @@ type Config struct {
 	// int8 need dtype float32 and lstm_impl "unrolled".
 	Precision string `toml:"precision" json:"precision"`
 
+	// CMN is the mean normalisation of the network's input frames, one
+	// of feature.CMNModes: "none" (default, published; also what a
+	// voxsiam.json or config.toml without the key means), "utterance"
+	// (each bin minus its mean over the utterance's frames, Kaldi
+	// apply-cmvn --norm-vars=false) or "sliding" (minus its mean over a
+	// centred window of CMNWindow frames, apply-cmvn-sliding
+	// --center=true). The store keeps the frames unnormalised: training,
+	// validation, embed and the embed_waveform signature normalise what
+	// they read, over the frames the model is given (after features.vad
+	// trimming, before segmenting or padding).
+	CMN string `toml:"cmn" json:"cmn"`
+	// CMNWindow is the sliding window in frames. Default
+	// feature.DefaultCMNWindow, 300 (3 s; Kaldi's x-vector recipes);
+	// ignored unless CMN is "sliding".
+	CMNWindow int `toml:"cmn_window" json:"cmn_window"`
+
 	// Distill is the distillation term added to the loss, one of
 	// DistillForms: "none" (default), "relational" or "regression"
 	// (graph/distill.go has the formulas). Any other form needs a teacher
@@ -156,6 +174,8 @@ func (c Config) WithDefaults() Config {
 	setS(&c.EmbeddingLayer, DefaultLayer)
 	setS(&c.DType, "float32")
 	setS(&c.Precision, FP32)
+	setS(&c.CMN, feature.CMNNone)
+	setInt(&c.CMNWindow, feature.DefaultCMNWindow)
 	setS(&c.Distill, DistillNone)
 	setF(&c.DistillWeight, 1)
 	setS(&c.DistillLayer, DefaultLayer)
@@ -195,6 +215,10 @@ func (c Config) Validate() error {
 	oneOf("embedding_layer", c.EmbeddingLayer, EmbeddingLayers...)
 	oneOf("dtype", c.DType, "float32", "float64")
 	oneOf("precision", c.Precision, Precisions...)
+	oneOf("cmn", c.CMN, feature.CMNModes...)
+	if c.CMNWindow < 1 {
+		bad("cmn_window = %d, need >= 1 frames", c.CMNWindow)
+	}
 	oneOf("distill", c.Distill, DistillForms...)
 	oneOf("distill_layer", c.DistillLayer, EmbeddingLayers...)
 	if c.Distill != DistillNone && c.TeacherDim < 1 {

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -48,5 +49,28 @@ func TestReadMeta(t *testing.T) {
 	}
 	if _, err := ReadMeta(write(t, `{"features": {"n_mels": "x"}}`)); !errors.Is(err, errs.ErrBadData) {
 		t.Errorf("malformed features: %v, want bad data", err)
+	}
+}
+
+// TestMetaCMN: the model's cmn and cmn_window survive a voxsiam.json
+// round trip, and a voxsiam.json from before the key (the shipped
+// model's among them) reads as "none" once defaults apply.
+func TestMetaCMN(t *testing.T) {
+	m := Meta{Segment: 40, Pooling: PoolMean, EmbeddingLayer: "L3", Model: DefaultConfig(5)}
+	m.Model.CMN, m.Model.CMNWindow = "sliding", 120
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeMeta(b)
+	if err != nil || back.Model.CMN != "sliding" || back.Model.CMNWindow != 120 {
+		t.Fatalf("round trip of %s: %+v, %v", b, back, err)
+	}
+	old, err := DecodeMeta([]byte(`{"segment": 40, "pooling": "mean", "model": {"frames": 40, "bins": 128, "speakers": 5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := old.Model.WithDefaults(); c.CMN != "none" || c.CMNWindow != 300 || old.Model.Validate() != nil {
+		t.Errorf("old voxsiam.json: cmn %q window %d, %v; want none, 300, valid", c.CMN, c.CMNWindow, old.Model.Validate())
 	}
 }

@@ -22,6 +22,8 @@ import (
 //	     log10(1 + 10000 x), float32) or Kaldi fbank (snip_edges frames,
 //	     int16 scale, DC removal, pre-emphasis, window, RFFT, mel matrix,
 //	     ln(max(e, FLT_EPSILON)), float64)
+//	  -> the model's cmn (feature.ApplyCMN over each row's frames:
+//	     utterance or centred sliding-window mean, float64 sums)
 //	  -> segments as embed.Cut with ShortPad and features.partial
 //	  -> the network (tower "model_w", the export's weights and precision)
 //	  -> mean of each utterance's segment embeddings (float64 sums)
@@ -79,6 +81,7 @@ func (b *builder) waveformPart(m *Model, w netWeights) {
 		start, length = trimSilence(s.SubScope("vad"), x, n, length, f)
 	}
 	feats, frames := waveFeatures(s.SubScope("features"), x, n, start, length, ext)
+	feats = waveCMN(s.SubScope("cmn"), feats, frames, b.cfg.CMN, b.cfg.CMNWindow)
 	segs, rows, count := cutSegments(s.SubScope("segments"), feats, frames, b.cfg.Frames, f.Partial)
 	if err := s.Err(); err != nil {
 		panic(fmt.Errorf("embed_waveform features: %w", err)) // before the tower hides it

@@ -5,6 +5,7 @@ import (
 
 	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/dataset"
+	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
 // pending is an utterance whose segments wait in the batch.
@@ -26,7 +27,9 @@ type batcher struct {
 	dist []float32 // their distributions (Distributions)
 }
 
-// add cuts one loaded input into segments and flushes full batches.
+// add normalises one loaded input's frames as the model's cmn says
+// (Model.CMN; over the frames Load gave, i.e. after features.vad
+// trimming), cuts them into segments and flushes full batches.
 func (b *batcher) add(l loaded) error {
 	if l.err != nil {
 		if b.opts.Strict {
@@ -42,7 +45,13 @@ func (b *batcher) add(l loaded) error {
 		b.skip(l.in, fmt.Sprintf("%.3f s of audio, shorter than the minimum duration %g s", l.seconds, b.opts.MinDuration))
 		return nil
 	}
-	segs, w, n := Cut(l.frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short, b.m.Partial())
+	frames := l.frames
+	if mode, win := b.m.CMN(); mode != feature.CMNNone {
+		// a copy: inputs may share frames (diarize's overlapping windows of one recording)
+		frames = append([]float32(nil), l.frames[:l.n*b.m.Bins]...)
+		feature.ApplyCMN(frames, l.n, b.m.Bins, mode, win)
+	}
+	segs, w, n := Cut(frames, l.n, b.m.Bins, b.m.Frames, b.opts.Short, b.m.Partial())
 	if n == 0 {
 		b.skip(l.in, fmt.Sprintf("%d frames, shorter than one %d-frame segment", l.n, b.m.Frames))
 		return nil

@@ -2,6 +2,7 @@ package embed
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,6 +81,18 @@ func (m *Model) Partial() string {
 	return feature.PartialOverlapLast
 }
 
+// CMN is the mean normalisation the model's input takes (voxsiam.json
+// model.cmn and cmn_window, one of feature.CMNModes): feature.CMNNone for
+// models without voxsiam.json or exported before the key. Extract applies
+// it to each utterance's frames before cutting them into segments.
+func (m *Model) CMN() (mode string, window int) {
+	if m.Meta == nil {
+		return feature.CMNNone, feature.DefaultCMNWindow
+	}
+	c := m.Meta.Model.WithDefaults()
+	return c.CMN, c.CMNWindow
+}
+
 // LoadModel loads the SavedModel in dir with tags ["serve"] and resolves the
 // input and output tensors. The input must be float32 [batch, frames, bins].
 func LoadModel(dir string, opts Options) (m *Model, err error) {
@@ -109,6 +122,11 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 		sm.Session.Close()
 		return nil, errs.BadData("embed: model %s: %s: features partial %q, want %s, %s or %s",
 			dir, spec.MetaAsset, p, feature.PartialOverlapLast, feature.PartialPad, feature.PartialDrop)
+	}
+	if mode, w := m.CMN(); !slices.Contains(feature.CMNModes, mode) || w < 1 {
+		sm.Session.Close()
+		return nil, errs.BadData("embed: model %s: %s: model cmn %q with cmn_window %d, want one of %s and a window >= 1 frames",
+			dir, spec.MetaAsset, mode, w, strings.Join(feature.CMNModes, ", "))
 	}
 	if err := m.resolve(opts); err != nil {
 		sm.Session.Close()

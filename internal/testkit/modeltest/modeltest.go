@@ -25,6 +25,8 @@ import (
 type Spec struct {
 	Frames, Bins, LSTM1, LSTM2, Speakers int
 	Seed                                 int64
+	CMN                                  string // [model] cmn; "" is none
+	CMNWindow                            int    // [model] cmn_window; 0 is the default
 }
 
 // Run is a run directory with checkpoint ckpt-7 (the "latest" pointer) of
@@ -42,6 +44,9 @@ func NewRun(t testing.TB, sp Spec) *Run {
 	t.Helper()
 	cfg := graph.DefaultConfig(sp.Speakers)
 	cfg.Frames, cfg.Bins, cfg.LSTM1, cfg.LSTM2, cfg.Seed = sp.Frames, sp.Bins, sp.LSTM1, sp.LSTM2, sp.Seed
+	if sp.CMN != "" {
+		cfg.CMN, cfg.CMNWindow = sp.CMN, sp.CMNWindow
+	}
 	r := &Run{Dir: filepath.Join(t.TempDir(), "run"), Features: feature.DefaultConfig()}
 	r.Features.NMels = sp.Bins
 	must(t, os.MkdirAll(filepath.Join(r.Dir, train.CheckpointDir), 0o755))

@@ -152,7 +152,8 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 			return nil, err
 		}
 	}
-	if l.smp, err = NewLabelledSampler(st, trainSpk, label, cfg.Train); err != nil {
+	src := withCMN(st, cfg.Model) // [model] cmn: the network's input, normalised as embed does
+	if l.smp, err = NewLabelledSampler(src, trainSpk, label, cfg.Train); err != nil {
 		return nil, err
 	}
 	l.smp.SetTeacher(teacher)
@@ -166,7 +167,7 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 		}
 	}
 	if len(valSpk) >= 2 && cfg.Data.ValSegments >= 2 {
-		if l.val, err = newValSet(st, valSpk, cfg); err != nil {
+		if l.val, err = newValSet(src, valSpk, cfg); err != nil {
 			return nil, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/voxsiam/voxsiam/graph"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -24,10 +25,14 @@ import (
 // own tasks: [train] worker_store is set and the run has towers (cluster,
 // or local_devices > 1). SpecAugment with worker input is a usage error:
 // the masks are applied by the chief's prefetcher to the frames it feeds,
-// and with worker input it feeds none.
+// and with worker input it feeds none. So is a [model] cmn other than
+// "none": the towers read the frames as stored.
 func (c *Config) WorkerInput(cluster bool) (bool, error) {
 	t := &c.Train
 	on := t.WorkerStore != "" && (cluster || t.LocalDevices > 1)
+	if cmn := c.Model.WithDefaults().CMN; on && cmn != feature.CMNNone {
+		return false, errs.Usage("train: worker_store %q (--worker-store) and [model] cmn = %q (--cmn) do not go together: the towers read the store's frames as stored, unnormalised; train with cmn = %q or without worker input", t.WorkerStore, cmn, feature.CMNNone)
+	}
 	if on && t.SpecAugment.Enabled {
 		return false, errs.Usage("train: worker_store %q (--worker-store) and spec_augment (--spec-augment) do not go together: the masks are applied to the frames the chief feeds, and with worker input the towers read the frames on the workers; switch one off", t.WorkerStore)
 	}

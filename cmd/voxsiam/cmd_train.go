@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -29,7 +30,8 @@ type trainOptions struct {
 	PerSpeaker                 int
 	Seed                       uint64
 	Loss, Sampling, Device     string
-	Precision                  string
+	Precision, CMN             string
+	CMNWindow                  int
 	Margin, LR, ClipNorm       float64
 	SpecAugment                bool
 	SpecProb                   float64
@@ -75,6 +77,8 @@ func newTrainCommand() *cli.Command {
 			&cli.IntFlag{Name: "segments-per-speaker", Usage: "pk sampling: segments of each drawn speaker (K; P = batch/K)", Value: def.Train.PerSpeaker, Category: cat, Destination: &o.PerSpeaker},
 			&cli.StringFlag{Name: "loss", Usage: "pkld (published) | symmetric | seed", Value: def.Model.Loss, Category: "Model", Destination: &o.Loss},
 			&cli.StringFlag{Name: "precision", Usage: "fp32 | bf16 (bfloat16 matrix products, float32 master weights, loss and softmax; config [model] precision)", Value: def.Model.Precision, Category: "Model", Destination: &o.Precision},
+			&cli.StringFlag{Name: "cmn", Usage: "none (published) | utterance | sliding: subtract each mel bin's mean over the utterance, or over a centred --cmn-window (Kaldi apply-cmvn / apply-cmvn-sliding --center=true); recorded in the model, so embed applies it too ([model] cmn)", Value: def.Model.CMN, Category: "Model", Destination: &o.CMN},
+			&cli.IntFlag{Name: "cmn-window", Usage: "frames of the sliding CMN window ([model] cmn_window)", Value: def.Model.CMNWindow, Category: "Model", Destination: &o.CMNWindow},
 			&cli.Float64Flag{Name: "margin", Usage: "hinge margin on the KL divergence", Value: def.Model.Margin, Category: "Model", Destination: &o.Margin},
 			&cli.Float64Flag{Name: "lr", Usage: "Adam learning rate", Value: def.Model.LearningRate, Category: "Model", Destination: &o.LR},
 			&cli.Float64Flag{Name: "clip-norm", Usage: "clip the gradients by their global L2 norm before Adam (tf.clip_by_global_norm); 0 = off, published ([model] clip_norm; the norm is logged as grad_norm either way)", Value: def.Model.ClipNorm, Category: "Model", Destination: &o.ClipNorm},
@@ -171,6 +175,9 @@ func trainConfig(o *trainOptions) (train.Config, error) {
 	if o.set["spec-prob"] && !cfg.Train.SpecAugment.Enabled {
 		return cfg, usagef("train: --spec-prob needs SpecAugment on (--spec-augment or [train] spec_augment = true)")
 	}
+	if o.set["cmn-window"] && cfg.Model.WithDefaults().CMN != feature.CMNSliding {
+		return cfg, usagef("train: --cmn-window needs --cmn sliding (or [model] cmn = \"sliding\")")
+	}
 	if o.Resume == "" && (cfg.Data.Store == "" || o.Out == "") {
 		return cfg, usagef("train: need --data (or [data] store in --config) and --out")
 	}
@@ -211,6 +218,8 @@ func (o *trainOptions) apply(cfg *train.Config) error {
 	setIf("worker-store", func() { t.WorkerStore = o.WorkerStore })
 	setIf("loss", func() { m.Loss = o.Loss })
 	setIf("precision", func() { m.Precision = o.Precision })
+	setIf("cmn", func() { m.CMN = o.CMN })
+	setIf("cmn-window", func() { m.CMNWindow = o.CMNWindow })
 	setIf("margin", func() { m.Margin = o.Margin })
 	setIf("lr", func() { m.LearningRate = o.LR })
 	setIf("clip-norm", func() { m.ClipNorm = o.ClipNorm })

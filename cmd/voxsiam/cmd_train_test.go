@@ -146,6 +146,9 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"distill without teacher", []string{"train", "--data", dir, "--out", dir, "--distill", "relational"}, 2, "needs a teacher"},
 		{"teacher without distill", []string{"train", "--data", dir, "--out", dir, "--teacher", dir}, 2, "distill = \"none\""},
 		{"unknown distill form", []string{"train", "--data", dir, "--out", dir, "--teacher", dir, "--distill", "kd"}, 2, "model.distill \"kd\""},
+		{"unknown cmn", []string{"train", "--data", dir, "--out", dir, "--cmn", "global"}, 2, `cmn = "global", want one of none, utterance, sliding`},
+		{"cmn-window without sliding", []string{"train", "--data", dir, "--out", dir, "--cmn", "utterance", "--cmn-window", "100"}, 2, "--cmn-window needs --cmn sliding"},
+		{"cmn with worker input", []string{"train", "--data", dir, "--out", dir, "--cmn", "utterance", "--device", "cpu", "--local-devices", "2", "--worker-store", "same"}, 2, "do not go together"},
 		{"plot no metrics", []string{"plot", "--run", dir}, 3, "metrics.jsonl"},
 	}
 	for _, c := range cases {

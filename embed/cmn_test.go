@@ -2,12 +2,8 @@ package embed
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/voxsiam/voxsiam/internal/testkit/modeltest"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
@@ -17,19 +13,7 @@ func cmnModel(t *testing.T, cmn string, window int, f feature.Config) *Model {
 	t.Helper()
 	sp := rtSpec
 	sp.CMN, sp.CMNWindow = cmn, window
-	run := modeltest.NewRun(t, sp)
-	b, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(run.Dir, feature.FileName), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, err := LoadModel(run.Export(t, ""), Options{IntraOp: 2, InterOp: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
+	m, _ := specModel(t, sp, f, "")
 	return m
 }
 
@@ -71,18 +55,8 @@ func TestEmbedCMN(t *testing.T) {
 			}
 			want, segs := extractWant(t, m, paths, c.f)
 			checkHostCMN(t, m, paths, want, c.cmn, wantWin)
-			got, dim, gotSegs, err := m.EmbedWaveform(waves)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkWaveform(t, "batch", got, gotSegs, want, segs, dim)
-			for i, w := range waves {
-				one, _, s, err := m.EmbedWaveform([][]float32{w})
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkWaveform(t, "single "+waveCases[i].name, one, s, want[i*dim:(i+1)*dim], segs[i:i+1], dim)
-			}
+			checkWaveformRuns(t, m, waves, want, segs)
+			dim := len(want) / len(paths)
 			if c.f == plain {
 				long := 4 // waveCases "long"
 				if d := rtMaxDiff(want[long*dim:(long+1)*dim], noneEmb[long*dim:(long+1)*dim]); d < 1e-3 {
@@ -99,15 +73,7 @@ func TestEmbedCMN(t *testing.T) {
 // rows) to 1e-5.
 func checkHostCMN(t *testing.T, m *Model, paths []string, want []float32, mode string, window int) {
 	t.Helper()
-	cfg, err := m.FeatureConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, closeFn, err := Sources(paths, "", cfg, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer closeFn()
+	_, in := modelSources(t, m, paths)
 	for i, input := range in {
 		frames, n, _, err := input.Load(context.Background())
 		if err != nil {

@@ -64,7 +64,13 @@ func writeWaveCases(t *testing.T, dir string) (paths []string, waves [][]float32
 // precision ("" is fp32) and loads it; dir is the SavedModel.
 func waveformModel(t *testing.T, f feature.Config, precision string) (m *Model, dir string) {
 	t.Helper()
-	run := modeltest.NewRun(t, rtSpec)
+	return specModel(t, rtSpec, f, precision)
+}
+
+// specModel is waveformModel for the network sp.
+func specModel(t *testing.T, sp modeltest.Spec, f feature.Config, precision string) (m *Model, dir string) {
+	t.Helper()
+	run := modeltest.NewRun(t, sp)
 	b, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
@@ -129,27 +135,14 @@ func TestEmbedWaveformMatchesExtract(t *testing.T) {
 				t.Fatal("export has no embed_waveform signature")
 			}
 			want, segs := extractWant(t, m, paths, f)
-			got, dim, gotSegs, err := m.EmbedWaveform(waves)
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkWaveform(t, "batch", got, gotSegs, want, segs, dim)
-			for i, w := range waves {
-				one, _, s, err := m.EmbedWaveform([][]float32{w})
-				if err != nil {
-					t.Fatal(err)
-				}
-				checkWaveform(t, "single "+waveCases[i].name, one, s, want[i*dim:(i+1)*dim], segs[i:i+1], dim)
-			}
+			checkWaveformRuns(t, m, waves, want, segs)
 		})
 	}
 }
 
-// extractWant embeds paths as `voxsiam embed` does and counts each
-// utterance's segments with the Go features and Cut. Files Extract skips
-// for having no frames (fbank: shorter than one window) get 0 segments
-// and a zero row, what embed_waveform gives them.
-func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]float32, []int32) {
+// modelSources is m's feature settings and paths as embed's inputs with
+// them (Sources), closed at the end of the test.
+func modelSources(t *testing.T, m *Model, paths []string) (feature.Config, []Input) {
 	t.Helper()
 	cfg, err := m.FeatureConfig()
 	if err != nil {
@@ -159,7 +152,17 @@ func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]fl
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFn()
+	t.Cleanup(closeFn)
+	return cfg, in
+}
+
+// extractWant embeds paths as `voxsiam embed` does and counts each
+// utterance's segments with the Go features and Cut. Files Extract skips
+// for having no frames (fbank: shorter than one window) get 0 segments
+// and a zero row, what embed_waveform gives them.
+func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]float32, []int32) {
+	t.Helper()
+	cfg, in := modelSources(t, m, paths)
 	res, err := Extract(context.Background(), m, in, ExtractOptions{Workers: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +193,25 @@ func extractWant(t *testing.T, m *Model, paths []string, f feature.Config) ([]fl
 		want, segs = append(want, e...), append(segs, int32(k))
 	}
 	return want, segs
+}
+
+// checkWaveformRuns runs embed_waveform on waves in one batch and one
+// utterance at a time and checks each against want and segs
+// (checkWaveform).
+func checkWaveformRuns(t *testing.T, m *Model, waves [][]float32, want []float32, segs []int32) {
+	t.Helper()
+	got, dim, gotSegs, err := m.EmbedWaveform(waves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkWaveform(t, "batch", got, gotSegs, want, segs, dim)
+	for i, w := range waves {
+		one, _, s, err := m.EmbedWaveform([][]float32{w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkWaveform(t, "single "+waveCases[i].name, one, s, want[i*dim:(i+1)*dim], segs[i:i+1], dim)
+	}
 }
 
 func checkWaveform(t *testing.T, what string, got []float32, gotSegs []int32, want []float32, segs []int32, dim int) {

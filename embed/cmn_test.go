@@ -2,8 +2,14 @@ package embed
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/voxsiam/voxsiam/internal/errs"
+	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/feature"
 )
 
@@ -91,6 +97,35 @@ func checkHostCMN(t *testing.T, m *Model, paths []string, want []float32, mode s
 		got := Pool(nil, emb, w, k, dim, m.Pooling())
 		if d := rtMaxDiff(got, want[i*dim:(i+1)*dim]); d > 1e-5 {
 			t.Errorf("%s: Extract differs from ApplyCMN + serving_default by %.3g", input.ID, d)
+		}
+	}
+}
+
+// TestLoadModelBadCMN: a voxsiam.json whose model.cmn is no mode, or
+// whose sliding window is below one frame, is bad data naming the file
+// and the modes.
+func TestLoadModelBadCMN(t *testing.T) {
+	plain := feature.DefaultConfig()
+	plain.NMels = rtSpec.Bins
+	_, dir := specModel(t, rtSpec, plain, "")
+	path := filepath.Join(dir, "assets", spec.MetaAsset)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ from, to string }{
+		{`"cmn": "none"`, `"cmn": "global"`},
+		{`"cmn_window": 300`, `"cmn_window": -1`},
+	} {
+		if !strings.Contains(string(orig), c.from) {
+			t.Fatalf("%s lacks %s:\n%s", path, c.from, orig)
+		}
+		if err := os.WriteFile(path, []byte(strings.Replace(string(orig), c.from, c.to, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadModel(dir, Options{})
+		if !errors.Is(err, errs.ErrBadData) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "none, utterance, sliding") {
+			t.Errorf("%s: %v, want bad data naming %s and the modes", c.to, err, path)
 		}
 	}
 }

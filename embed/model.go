@@ -2,6 +2,7 @@ package embed
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -126,7 +127,7 @@ func LoadModel(dir string, opts Options) (m *Model, err error) {
 	if mode, w := m.CMN(); !slices.Contains(feature.CMNModes, mode) || w < 1 {
 		sm.Session.Close()
 		return nil, errs.BadData("embed: model %s: %s: model cmn %q with cmn_window %d, want one of %s and a window >= 1 frames",
-			dir, spec.MetaAsset, mode, w, strings.Join(feature.CMNModes, ", "))
+			dir, filepath.Join(dir, "assets", spec.MetaAsset), mode, w, strings.Join(feature.CMNModes, ", "))
 	}
 	if err := m.resolve(opts); err != nil {
 		sm.Session.Close()

@@ -54,7 +54,8 @@ func CMNSpan(from, to, n, w int) (lo, hi int) {
 // SubtractMeanOf subtracts mean ([dim], e.g. ColumnMean of the whole
 // utterance) from every row of x ([n, dim]) in place, in float64 rounded
 // to float32: SubtractMean with the mean given, for a crop of an
-// utterance whose mean is known.
+// utterance whose mean is known (SubtractMean is this with the rows' own
+// mean).
 func SubtractMeanOf(x []float32, n int, mean []float64) {
 	dim := len(mean)
 	if len(x) < n*dim {

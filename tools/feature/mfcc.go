@@ -105,11 +105,5 @@ func SubtractMean(x []float32, n, dim int) {
 	if n == 0 {
 		return
 	}
-	mean := ColumnMean(x, n, dim)
-	for t := 0; t < n; t++ {
-		row := x[t*dim : (t+1)*dim]
-		for j := range row {
-			row[j] = float32(float64(row[j]) - mean[j])
-		}
-	}
+	SubtractMeanOf(x, n, ColumnMean(x, n, dim))
 }

@@ -1,9 +1,16 @@
 package train
 
 import (
+	"context"
+	"errors"
+	"io"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/voxsiam/voxsiam/internal/errs"
 
 	"github.com/voxsiam/voxsiam/internal/spec"
 	"github.com/voxsiam/voxsiam/tools/feature"
@@ -147,4 +154,42 @@ func ownerOf(s *randSource, row int64) store.Utterance {
 		}
 	}
 	panic("no owner")
+}
+
+// TestResumeKeepsCMN: a resume that asks for another cmn (or, for sliding,
+// another window) than the run was trained with is refused before anything
+// runs, naming the run's config.toml; the same settings, or a window change
+// while cmn is not sliding, pass.
+func TestResumeKeepsCMN(t *testing.T) {
+	run := t.TempDir()
+	base := DefaultConfig()
+	base.Model.CMN, base.Model.CMNWindow = feature.CMNSliding, 300
+	if err := WriteConfig(filepath.Join(run, ConfigFile), base); err != nil {
+		t.Fatal(err)
+	}
+	noNet := func(Config, *store.Store) (Net, error) { t.Fatal("the net was built"); return nil, nil }
+	for _, c := range []struct {
+		mode string
+		w    int
+	}{{feature.CMNNone, 300}, {feature.CMNUtterance, 300}, {feature.CMNSliding, 200}} {
+		asked := base
+		asked.Model.CMN, asked.Model.CMNWindow = c.mode, c.w
+		err := resumeWith(context.Background(), run, &asked, io.Discard, noNet)
+		if !errors.Is(err, errs.ErrUsage) || !strings.Contains(err.Error(), filepath.Join(run, ConfigFile)) || !strings.Contains(err.Error(), `"`+c.mode+`"`) {
+			t.Errorf("resume with cmn %s/%d over a sliding/300 run: %v, want a usage error naming %s and the mode", c.mode, c.w, err, ConfigFile)
+		}
+	}
+	for _, c := range []struct {
+		run, asked spec.Config
+	}{
+		{cmnModel(feature.CMNSliding, 300), cmnModel(feature.CMNSliding, 300)},
+		{cmnModel(feature.CMNUtterance, 300), cmnModel(feature.CMNUtterance, 100)}, // the window means nothing here
+		{cmnModel("", 0), cmnModel(feature.CMNNone, 0)},                            // an old run reads as none
+	} {
+		r, a := base, base
+		r.Model, a.Model = c.run, c.asked
+		if err := sameInput(r, a, run); err != nil {
+			t.Errorf("%+v over %+v: %v", c.asked, c.run, err)
+		}
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/atomicfile"
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/progress"
+	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
 	"github.com/voxsiam/voxsiam/train/metrics"
 	"github.com/voxsiam/voxsiam/train/tbevent"
@@ -57,6 +58,9 @@ func resumeWith(ctx context.Context, runDir string, cfg *Config, out io.Writer, 
 		return err
 	}
 	if cfg != nil {
+		if err := sameInput(c, *cfg, runDir); err != nil {
+			return err
+		}
 		// the teacher dimension the run was trained with stays recorded
 		rec := c.Model.TeacherDim
 		c = *cfg
@@ -65,6 +69,18 @@ func resumeWith(ctx context.Context, runDir string, cfg *Config, out io.Writer, 
 		}
 	}
 	return run(ctx, c, runDir, out, true, mk)
+}
+
+// sameInput refuses a resume whose [model] cmn or cmn_window differs from
+// the run's: the checkpoint's weights were fitted to the run's normalisation
+// of the input, and the exported model would record only the new one.
+func sameInput(run, asked Config, runDir string) error {
+	r, a := run.Model.WithDefaults(), asked.Model.WithDefaults()
+	if r.CMN != a.CMN || (r.CMN == feature.CMNSliding && r.CMNWindow != a.CMNWindow) {
+		return errs.Usage("train: --resume %s: the run was trained with [model] cmn = %q (cmn_window %d) in %s; %q (cmn_window %d) cannot continue it: start a new run, or resume without --cmn/--cmn-window",
+			runDir, r.CMN, r.CMNWindow, filepath.Join(runDir, ConfigFile), a.CMN, a.CMNWindow)
+	}
+	return nil
 }
 
 func run(ctx context.Context, cfg Config, runDir string, out io.Writer, resume bool, mk netFactory) (err error) {

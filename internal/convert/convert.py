@@ -131,6 +131,26 @@ def log1p_as_log(tf, gd):
     return gd
 
 
+def floormod_nonnegative(tf, gd):
+    """gd with each integer FloorMod(x, y) as FloorMod(FloorMod(x, y) + y, y).
+    Equal in TensorFlow; in tf2onnx's lowering the remainder of a negative
+    x came out negative (truncated), which broke the reflect padding's
+    indices of the first frames. The outer FloorMod sees x >= 0 for y > 0."""
+    ints = {tf.int32.as_datatype_enum, tf.int64.as_datatype_enum}
+    for n in list(gd.node):
+        if n.op != "FloorMod" or n.attr["T"].type not in ints:
+            continue
+        inner = gd.node.add()
+        inner.CopyFrom(n)
+        inner.name = n.name + "_inner"
+        add = gd.node.add()
+        add.name, add.op = n.name + "_plus_y", "AddV2"
+        add.input.extend([inner.name, n.input[1]])
+        add.attr["T"].CopyFrom(n.attr["T"])
+        n.input[0] = add.name
+    return gd
+
+
 def io_spec(infos):
     import tensorflow as tf
 
@@ -164,7 +184,7 @@ def to_onnx(tf, gd, sig, key, path, opset):
     tf2onnx = need("tf2onnx", "tf2onnx")
     import onnx
 
-    gd = log1p_as_log(tf, power_as_complex_abs(tf, gd))
+    gd = floormod_nonnegative(tf, log1p_as_log(tf, power_as_complex_abs(tf, gd)))
     ins = {k: v.name for k, v in sig.inputs.items()}
     outs = {k: v.name for k, v in sig.outputs.items()}
     model, _ = tf2onnx.convert.from_graph_def(gd, input_names=list(ins.values()), output_names=list(outs.values()), opset=opset)

@@ -109,16 +109,8 @@ func maskWaveform(s *op.Scope, wave, lengths tf.Output) (x, n, length tf.Output)
 // It returns each row's kept span as start and length ([B] int32).
 func trimSilence(s *op.Scope, x, n, length tf.Output, f feature.Config) (start, kept tf.Output) {
 	hop, fl := int32(f.Hop), int32(f.NFFT)
-	x64 := castTo(s, x, tf.Double)
-	cum := op.Cumsum(s.SubScope("cum"), mul(s, x64, x64), i32(s, 1))
-	cum = op.Pad(s.SubScope("pad"), cum, op.Const(s.SubScope("c"), [][]int32{{0, 0}, {1, 0}})) // [B, N+1]
 	t := op.Range(s.SubScope("t"), i32(s, 0), add(s, op.FloorDiv(s.SubScope("div"), n, i32(s, hop)), i32(s, 1)), i32(s, 1))
-	a := sub(s, mul(s, t, i32(s, hop)), i32(s, fl/2))
-	clip := func(v tf.Output) tf.Output {
-		return op.Minimum(s.SubScope("min"), op.Maximum(s.SubScope("max"), v, i32(s, 0)), n)
-	}
-	hi, lo := clip(add(s, a, i32(s, fl))), clip(a)
-	ms := op.Div(s.SubScope("ms"), sub(s, gather(s, cum, hi, 1), gather(s, cum, lo, 1)), op.Const(s.SubScope("c"), float64(fl)))
+	ms := op.Div(s.SubScope("ms"), windowEnergy(s.SubScope("energy"), x, t, hop, fl), op.Const(s.SubScope("c"), float64(fl)))
 	nt := add(s, op.FloorDiv(s.SubScope("div"), length, i32(s, hop)), i32(s, 1))
 	valid := op.Less(s.SubScope("valid"), expand(s, t, 0), expand(s, nt, 1)) // [B, T]
 	ms = selectV2(s, valid, ms, op.Const(s.SubScope("c"), 0.0))
@@ -136,6 +128,35 @@ func trimSilence(s *op.Scope, x, n, length tf.Output, f feature.Config) (start, 
 	end := op.Minimum(s.SubScope("end"), length, mul(s, add(s, last, i32(s, 1)), i32(s, hop)))
 	kept = selectV2(s, any, op.Maximum(s.SubScope("len"), sub(s, end, start), i32(s, 0)), i32(s, 0))
 	return start, kept
+}
+
+// windowEnergy is the energy of x ([B, N] float32, zero past each length)
+// in the windows [t*hop - fl/2, t*hop - fl/2 + fl) of frames t ([T]
+// int32), samples outside [0, N) zero, as float64 [B, T]: what
+// feature.TrimSilence takes from float64 prefix sums. Summed as blocks of
+// g = gcd(hop, fl/2, fl) samples, then the fl/g blocks of each window, so
+// that the graph stays as accurate with float32 arithmetic (the TFLite
+// conversion rewrites float64 to float32; a float32 prefix sum over a long
+// utterance would lose the quiet frames' energies).
+func windowEnergy(s *op.Scope, x, t tf.Output, hop, fl int32) tf.Output {
+	half := fl / 2
+	g := gcd(gcd(hop, half), fl)
+	x64 := castTo(s, x, tf.Double)
+	sq := op.Pad(s.SubScope("pad"), mul(s, x64, x64), op.Const(s.SubScope("c"), [][]int32{{0, 0}, {half, fl + g}}))
+	blocks := op.FloorDiv(s.SubScope("nb"), dim(s, sq, 1), i32(s, g))
+	sq = op.Slice(s.SubScope("whole"), sq, i32(s, 0, 0), op.Pack(s.SubScope("size"), []tf.Output{i32(s, -1), mul(s, blocks, i32(s, g))}))
+	bs := op.Reshape(s.SubScope("blocks"), sq, op.Pack(s.SubScope("bshape"), []tf.Output{dim(s, sq, 0), blocks, i32(s, g)}))
+	bsum := op.Sum(s.SubScope("bsum"), bs, i32(s, 2)) // [B, K]
+	j := op.Range(s.SubScope("j"), i32(s, 0), i32(s, fl/g), i32(s, 1))
+	idx := add(s, expand(s, mul(s, t, i32(s, hop/g)), 1), expand(s, j, 0)) // [T, fl/g]: window t starts at block t*hop/g of the padded row
+	return op.Sum(s.SubScope("wsum"), gather(s, bsum, idx, 1), i32(s, 2))
+}
+
+func gcd(a, b int32) int32 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // dim is dimension i of x's shape, an int32 scalar.

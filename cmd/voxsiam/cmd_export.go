@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/voxsiam/voxsiam/internal/convert"
 	"github.com/voxsiam/voxsiam/train"
 )
 
@@ -17,6 +19,7 @@ import (
 type exportOptions struct {
 	Run, Checkpoint, Out string
 	Precision, Layer     string
+	Format, Python       string // savedmodel (""), tflite or onnx; the venv's python for the converters
 	Average              int
 	JSON, NoCalibrate    bool
 	Stderr               io.Writer // why the model is not calibrated; nil: discarded
@@ -55,6 +58,8 @@ func newExportCommand() *cli.Command {
 			&cli.StringFlag{Name: "precision", Usage: "serving graph precision: fp32 | bf16 | int8 (independent of the training precision)", Value: "fp32", Category: cat, Destination: &o.Precision},
 			&cli.StringFlag{Name: "layer", Usage: "the layer exported as the embedding: L3 (BLSTM2 output) | L4 (dense 1) | L5 (its dropout, = L4 when serving) | L6 (dense 2) | L7 (output logits); default: the run's [model] embedding_layer (L3, published)", Category: cat, Destination: &o.Layer},
 			&cli.IntFlag{Name: "average", Usage: "export the mean weights of the `N` newest kept checkpoints at or before --checkpoint (1: that checkpoint alone)", Value: 1, Category: cat, Destination: &o.Average},
+			&cli.StringFlag{Name: "format", Usage: "savedmodel | tflite | onnx: tflite and onnx write the SavedModel to <out>/savedmodel, then <out>/serving_default.<format> and <out>/embed_waveform.<format> with the assets and manifest.json beside them (converters run in --python: make setup installs them)", Value: "savedmodel", Category: cat, Destination: &o.Format},
+			&cli.StringFlag{Name: "python", Usage: "the `PYTHON` with tensorflow (tflite) or tf2onnx and onnx (onnx); default $VOXSIAM_PYTHON, else python3", Category: cat, Destination: &o.Python},
 			&cli.BoolFlag{Name: "no-calibrate", Usage: "do not calibrate the verification threshold on the run's validation speakers", Category: cat, Destination: &o.NoCalibrate},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON summary", Category: "Output", Destination: &o.JSON},
 		},
@@ -74,6 +79,15 @@ type exportSummary struct {
 func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if o.Run == "" || o.Out == "" {
 		return usagef("export: --run and --out are required")
+	}
+	if o.Format == "" {
+		o.Format = formatSavedModel
+	}
+	if o.Format != formatSavedModel && !slices.Contains(convert.Formats, o.Format) {
+		return usagef("export: --format %q: want %s or %s", o.Format, formatSavedModel, strings.Join(convert.Formats, ", "))
+	}
+	if o.Format != formatSavedModel {
+		return runExportConverted(ctx, o, w)
 	}
 	var dev *devSet
 	skipped := "--no-calibrate"

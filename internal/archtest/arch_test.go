@@ -45,6 +45,7 @@ var layering = []struct {
 	{pkg: "internal/tfquiet"},
 	{pkg: "internal/archtest"},
 	{pkg: "internal/atomicfile"},
+	{pkg: "internal/convert"}, // runs the TFLite/ONNX converter script in the venv (export --format)
 	{pkg: "internal/tfserver", may: []string{"tf"}}, // TF_NewServer and friends through cgo, the ServerDef proto; train and cmd/voxsiam (server) use it
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
 	{pkg: "internal/spkdb", may: []string{"internal/errs", "internal/atomicfile", "internal/vecio"}}, // the enrollment database of enroll and identify
@@ -60,7 +61,7 @@ var layering = []struct {
 		testOnly: []string{"graph", "internal/testkit/modeltest", "tools/audio", "tools/store"}}, // bench_test exports a reference-size model with graph; waveform tests write and read WAVs
 	{pkg: "embed/defaultmodel", may: []string{"embed"}},
 	{pkg: "internal/testkit/modeltest", may: []string{"tf", "graph", "train", "tools/feature"}, testKit: true},
-	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/spec", "internal/spkdb", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
+	{pkg: "cmd/voxsiam", may: []string{"embed/...", "eval/...", "train/...", "tools/...", "internal/errs", "internal/progress", "internal/convert", "internal/spec", "internal/spkdb", "internal/tfquiet", "internal/tfserver", "internal/vecio"},
 		testOnly: []string{"internal/testkit/modeltest"}},
 }
 

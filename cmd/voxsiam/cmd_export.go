@@ -89,20 +89,31 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if o.Format != formatSavedModel {
 		return runExportConverted(ctx, o, w)
 	}
+	text := w
+	if o.JSON {
+		text = io.Discard
+	}
+	sum, err := exportSavedModel(ctx, o, text)
+	if err != nil || !o.JSON {
+		return err
+	}
+	return json.NewEncoder(w).Encode(sum)
+}
+
+// exportSavedModel writes the SavedModel of o to o.Out, calibrates it
+// (unless --no-calibrate or the run has no validation speakers) and prints
+// its progress lines to text.
+func exportSavedModel(ctx context.Context, o *exportOptions, text io.Writer) (*exportSummary, error) {
 	var dev *devSet
 	skipped := "--no-calibrate"
 	if run, err := train.OpenRun(o.Run); err == nil && !o.NoCalibrate { // not a run: Export says so
 		if dev, skipped, err = runDevSet(run); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer, Average: o.Average})
 	if err != nil {
-		return err
-	}
-	text := w
-	if o.JSON {
-		text = io.Discard
+		return nil, err
 	}
 	from := sum.Checkpoint
 	if len(sum.Averaged) > 1 {
@@ -114,14 +125,11 @@ func runExport(ctx context.Context, o *exportOptions, w io.Writer) error {
 	if dev != nil {
 		fmt.Fprintf(text, "calibrating on the run's validation speakers (%s) from %s: ", dev.list, dev.store)
 		if cal, err = calibrateExport(ctx, dev, o.Run, o.Out, text); err != nil {
-			return err
+			return nil, err
 		}
 	} else if !o.NoCalibrate && o.Stderr != nil {
 		fmt.Fprintf(o.Stderr, "note: export: %s not calibrated: %s. verify, identify and diarize then need --threshold, --dev or --calibration; "+
 			"or calibrate it: voxsiam embed --in DEV --out DEV_EMB, voxsiam calibrate --emb DEV_EMB --model %s (docs/answers.md)\n", o.Out, skipped, o.Out)
 	}
-	if o.JSON {
-		return json.NewEncoder(w).Encode(exportSummary{Exported: sum, Calibration: cal})
-	}
-	return nil
+	return &exportSummary{Exported: sum, Calibration: cal}, nil
 }

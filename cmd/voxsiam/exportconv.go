@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/voxsiam/voxsiam/internal/convert"
 	"github.com/voxsiam/voxsiam/internal/spec"
@@ -39,16 +39,17 @@ func runExportConverted(ctx context.Context, o *exportOptions, w io.Writer) erro
 	}
 	sm := filepath.Join(o.Out, formatSavedModel)
 	inner := *o
-	inner.Format, inner.Out, inner.JSON = formatSavedModel, sm, false
+	inner.Out = sm
 	text := w
 	if o.JSON {
 		text = io.Discard
 	}
-	if err := runExport(ctx, &inner, text); err != nil {
+	sum, err := exportSavedModel(ctx, &inner, text)
+	if err != nil {
 		return err
 	}
 	sigs := []string{spec.SignatureEmbedding}
-	if hasWaveform(sm) {
+	if slices.Contains(sum.Signatures, spec.SignatureWaveform) {
 		sigs = append(sigs, spec.SignatureWaveform)
 	}
 	files, err := convert.Run(ctx, py, sm, o.Format, o.Out, sigs)
@@ -78,11 +79,4 @@ func runExportConverted(ctx context.Context, o *exportOptions, w io.Writer) erro
 		return json.NewEncoder(w).Encode(m)
 	}
 	return nil
-}
-
-// hasWaveform reports whether the SavedModel sm has embed_waveform (its
-// saved_model.pb names the signature key).
-func hasWaveform(sm string) bool {
-	b, err := os.ReadFile(filepath.Join(sm, "saved_model.pb"))
-	return err == nil && bytes.Contains(b, []byte(spec.SignatureWaveform))
 }

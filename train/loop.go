@@ -44,6 +44,7 @@ type loop struct {
 	grads    gradNormer // the net, when it reports gradient norms
 	gradSum  float64    // sum and maximum of the gradient norms since the last log
 	gradMax  float64
+	dead     deadWatch // stops a run whose network saturated
 	distill  distiller // the net, when it has a distillation term
 	distSum  float64   // sum of the distillation terms since the last log
 	saved    int64     // step of the last checkpoint written
@@ -62,8 +63,13 @@ func (l *loop) iterate(ctx context.Context) error {
 	step := l.start
 	tWait := time.Now()
 	pctx, stop := context.WithCancel(ctx) // stops the prefetchers on early exit
-	defer stop()
-	for b := range l.smp.Prefetch(pctx, l.start, o.Steps, o.Prefetch) {
+	batches := l.smp.Prefetch(pctx, l.start, o.Steps, o.Prefetch)
+	defer func() { // on early exit, wait for the prefetchers: run closes the store next
+		stop()
+		for range batches {
+		}
+	}()
+	for b := range batches {
 		loss, err := l.net.Step(b, [2]int64{int64(o.Seed), b.Step})
 		l.stepTime += time.Since(tWait) // batch wait + TF step, hooks excluded
 		if err != nil {
@@ -79,6 +85,9 @@ func (l *loop) iterate(ctx context.Context) error {
 			v := l.grads.GradNorm()
 			l.gradSum += v
 			l.gradMax = max(l.gradMax, v)
+			if err := l.dead.observe(step, loss, v); err != nil {
+				return l.saturated(err, step)
+			}
 		}
 		if l.distill != nil {
 			l.distSum += l.distill.DistillLoss()

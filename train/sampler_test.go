@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/voxsiam/voxsiam/tools/store"
@@ -230,6 +232,49 @@ func TestPrefetchOrder(t *testing.T) {
 	<-ch
 	cancel()
 	for range ch { // must close after cancel
+	}
+}
+
+// slowSource is a fakeSource whose Crop takes a millisecond and counts the
+// calls in progress and made.
+type slowSource struct {
+	*fakeSource
+	active, calls atomic.Int64
+}
+
+func (f *slowSource) Crop(dst []float32, u store.Utterance, start, n int) []float32 {
+	f.active.Add(1)
+	defer f.active.Add(-1)
+	f.calls.Add(1)
+	time.Sleep(time.Millisecond)
+	return f.fakeSource.Crop(dst, u, start, n)
+}
+
+// TestPrefetchDrainWaitsForWorkers: once a cancelled Prefetch's channel is
+// drained, no worker is still reading the source or starts to (the
+// training loop closes the store right after; a worker left running read
+// an unmapped store and crashed the process).
+func TestPrefetchDrainWaitsForWorkers(t *testing.T) {
+	f := &slowSource{fakeSource: newFakeSource(2, map[string][]int64{"a": {20}, "b": {30}})}
+	s, err := NewSampler(f, []string{"a", "b"}, testOptions(8, "random"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; try < 20; try++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		ch := s.Prefetch(ctx, 0, 1<<40, 4)
+		<-ch
+		cancel()
+		for range ch {
+		}
+		if a := f.active.Load(); a != 0 {
+			t.Fatalf("try %d: %d Crop calls still running after the drain", try, a)
+		}
+		n := f.calls.Load()
+		time.Sleep(5 * time.Millisecond)
+		if m := f.calls.Load(); m != n {
+			t.Fatalf("try %d: %d Crop calls started after the drain", try, m-n)
+		}
 	}
 }
 

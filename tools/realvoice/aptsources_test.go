@@ -151,4 +151,11 @@ func TestPrivateSources(t *testing.T) {
 			t.Errorf("options %q lack -o %s", opts, o)
 		}
 	}
+	// A relative Dir gives absolute options: apt would look for a relative
+	// source list under /etc/apt.
+	t.Chdir(filepath.Dir(p.Dir))
+	rel := PrivateApt{Dir: "apt"}
+	if got, want := strings.Join(rel.Options(), " "), opts; got != want {
+		t.Errorf("relative Dir: options %q, want %q", got, want)
+	}
 }

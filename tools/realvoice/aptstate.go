@@ -29,13 +29,21 @@ type PrivateApt struct {
 	Etc string // system apt configuration to derive from; "" means /etc/apt
 }
 
-// Options are the -o options that point apt at the private state.
+// Options are the -o options that point apt at the private state. The
+// paths are absolute: apt reads a relative Dir::Etc path under /etc/apt
+// (only warning that it is missing) and runs downloads in another
+// directory, so a relative Dir (`--cache debs`) would silently fall back to
+// nothing.
 func (p PrivateApt) Options() []string {
+	dir := p.Dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	return []string{
-		"-o", "Dir::Etc::SourceList=" + filepath.Join(p.Dir, "sources.list"),
-		"-o", "Dir::Etc::SourceParts=" + filepath.Join(p.Dir, "sources.list.d"),
-		"-o", "Dir::State::Lists=" + filepath.Join(p.Dir, "lists"),
-		"-o", "Dir::Cache=" + filepath.Join(p.Dir, "cache"),
+		"-o", "Dir::Etc::SourceList=" + filepath.Join(dir, "sources.list"),
+		"-o", "Dir::Etc::SourceParts=" + filepath.Join(dir, "sources.list.d"),
+		"-o", "Dir::State::Lists=" + filepath.Join(dir, "lists"),
+		"-o", "Dir::Cache=" + filepath.Join(dir, "cache"),
 	}
 }
 
@@ -73,8 +81,14 @@ func (p PrivateApt) Update(ctx context.Context) error {
 	if err := p.Prepare(); err != nil {
 		return err
 	}
-	_, err := p.run(ctx, "", "apt-get", "update")
-	return err
+	if _, err := p.run(ctx, "", "apt-get", "update"); err != nil {
+		return err
+	}
+	if !p.Updated() {
+		return fmt.Errorf("realvoice: apt-get update (private state %s) left no package lists in %s",
+			p.Dir, filepath.Join(p.Dir, "lists"))
+	}
+	return nil
 }
 
 // Ensure runs Update unless the private lists exist.

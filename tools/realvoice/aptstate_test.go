@@ -28,7 +28,9 @@ func fakeApt(t *testing.T) (log string) {
 	log = filepath.Join(d, "apt.log")
 	bin := filepath.Join(d, "bin")
 	write(t, filepath.Join(bin, "apt-get"), []byte("#!/bin/sh\necho \"$@\" >> "+log+"\n"+
-		"for last; do :; done\ncase \" $* \" in *\" download \"*) cp "+deb+" \"./${last}_1.0_all.deb\";; esac\n"))
+		"for last; do case $last in Dir::State::Lists=*) lists=${last#Dir::State::Lists=};; esac; done\n"+
+		"case \" $* \" in *\" download \"*) cp "+deb+" \"./${last}_1.0_all.deb\";;\n"+
+		"*\" update \"*) [ -z \"$lists\" ] || [ -n \"$FAKE_APT_NO_LISTS\" ] || touch \"$lists/x_bookworm_main_binary-amd64_Packages\";; esac\n"))
 	if err := os.Chmod(filepath.Join(bin, "apt-get"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +64,14 @@ func TestAptUnpackerPrivate(t *testing.T) {
 	if _, err := unp.Unpack(context.Background(), "voice-pkg"); err != nil || len(strings.Split(strings.TrimSpace(readString(t, log)), "\n")) != 2 {
 		t.Errorf("second Unpack: err %v, apt-get called again:\n%s", err, readString(t, log))
 	}
+	// an update that leaves no package lists is an error, not a silent
+	// fall-through to "Unable to locate package"
+	t.Setenv("FAKE_APT_NO_LISTS", "1")
+	empty := PrivateApt{Dir: filepath.Join(t.TempDir(), "apt"), Etc: etc}
+	if err := empty.Update(context.Background()); err == nil || !strings.Contains(err.Error(), "left no package lists") {
+		t.Errorf("update without lists: err %v, want \"left no package lists\"", err)
+	}
+	t.Setenv("FAKE_APT_NO_LISTS", "")
 	// no Debian archive source: Prepare fails, the system's apt-get is used
 	os.Remove(log)
 	bad := AptUnpacker{Cache: t.TempDir(), Apt: &PrivateApt{Dir: filepath.Join(t.TempDir(), "apt"), Etc: t.TempDir()}}

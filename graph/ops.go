@@ -19,6 +19,8 @@ type builder struct {
 	vars   []Var
 	seeds  int64       // next initialiser stream
 	blocks []blockCall // BlockLSTMV2 ops in build order (LSTMImpl "block")
+	// int8s: the int8 form of each kernelVar output by key (Precision "int8")
+	int8s map[string]int8Kernel
 	// inference: Build in Inference mode; dropout layers are identities
 	// (no random mask computed and thrown away in served graphs).
 	inference bool

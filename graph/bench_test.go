@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,7 +100,9 @@ func BenchmarkPrecisionTrain(b *testing.B) {
 // exists (make peers) runs the PyTorch peer of the same network
 // (bench/torch_precision.py) in the same alternation: "torch-<v>/fp32"
 // are torch's own ratios, "<v>-vs-torch" torch's time over ours for the
-// same variant (>1 = voxsiam faster). VOXSIAM_BENCH_THREADS=n sets the
+// same variant (>1 = voxsiam faster). With the peer every ratio is the
+// median over iterations of the ratio of the two adjacent runs (robust to
+// load that changes within a run; "-s/op" are means). VOXSIAM_BENCH_THREADS=n sets the
 // threads of both sides (TF intra- and inter-op, torch's), default one
 // per CPU.
 func BenchmarkPrecisionExtract(b *testing.B) {
@@ -135,15 +138,15 @@ func BenchmarkPrecisionExtract(b *testing.B) {
 	for _, v := range torchVariants {
 		steps = append(steps, peer.step(b, v))
 	}
-	total := alternate(b, steps)
-	ours, torch := total[:len(names)], total[len(names):]
-	b.ReportMetric(ours[0].Seconds()/float64(b.N), "fp32-s/op")
-	b.ReportMetric(torch[0].Seconds()/float64(b.N), "torch-fp32-s/op")
+	times := alternateEach(b, steps)
+	ours, torch := times[:len(names)], times[len(names):]
+	b.ReportMetric(meanSeconds(ours[0]), "fp32-s/op")
+	b.ReportMetric(meanSeconds(torch[0]), "torch-fp32-s/op")
 	for i, v := range torchVariants[1:] {
-		b.ReportMetric(torch[0].Seconds()/torch[i+1].Seconds(), "torch-"+v+"/fp32-speedup")
+		b.ReportMetric(medianRatio(torch[0], torch[i+1]), "torch-"+v+"/fp32-speedup")
 	}
 	for i, p := range names[1:] {
-		b.ReportMetric(ours[0].Seconds()/ours[i+1].Seconds(), p+"/fp32-speedup")
+		b.ReportMetric(medianRatio(ours[0], ours[i+1]), p+"/fp32-speedup")
 	}
 	// the same variant on both sides (torch's bf16 = autocast; bf16cast =
 	// the module in bfloat16): torch's seconds over ours, >1 = voxsiam faster
@@ -151,7 +154,7 @@ func BenchmarkPrecisionExtract(b *testing.B) {
 		ours, torch int
 		name        string
 	}{{0, 0, "fp32"}, {1, 1, "bf16"}, {1, 2, "bf16cast"}, {2, 3, "int8"}} {
-		b.ReportMetric(torch[c.torch].Seconds()/ours[c.ours].Seconds(), c.name+"-vs-torch")
+		b.ReportMetric(medianRatio(torch[c.torch], ours[c.ours]), c.name+"-vs-torch")
 	}
 	logCPU(b)
 }
@@ -172,15 +175,48 @@ func reportAlternating(b *testing.B, steps []func(), labels []string) {
 // turn, b.N times, and returns each step's total time.
 func alternate(b *testing.B, steps []func()) []time.Duration {
 	total := make([]time.Duration, len(steps))
+	for i, ts := range alternateEach(b, steps) {
+		for _, t := range ts {
+			total[i] += t
+		}
+	}
+	return total
+}
+
+// alternateEach is alternate returning every run's time: [step][iteration].
+func alternateEach(b *testing.B, steps []func()) [][]time.Duration {
+	times := make([][]time.Duration, len(steps))
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		for i, f := range steps {
 			t0 := time.Now()
 			f()
-			total[i] += time.Since(t0)
+			times[i] = append(times[i], time.Since(t0))
 		}
 	}
-	return total
+	return times
+}
+
+// meanSeconds is the mean of ts in seconds.
+func meanSeconds(ts []time.Duration) float64 {
+	var sum time.Duration
+	for _, t := range ts {
+		sum += t
+	}
+	return sum.Seconds() / float64(len(ts))
+}
+
+// medianRatio is the median over iterations of num[n]/den[n].
+func medianRatio(num, den []time.Duration) float64 {
+	r := make([]float64, len(num))
+	for n := range num {
+		r[n] = num[n].Seconds() / den[n].Seconds()
+	}
+	slices.Sort(r)
+	if len(r)%2 == 1 {
+		return r[len(r)/2]
+	}
+	return (r[len(r)/2-1] + r[len(r)/2]) / 2
 }
 
 // benchSessionOpts is benchSession with session options.

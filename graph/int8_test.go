@@ -140,3 +140,35 @@ func TestInt8WeightsChangeAfterRun(t *testing.T) {
 		}
 	}
 }
+
+// TestFloatInt8BuildsFloatProducts checks ExportOptions.FloatInt8's
+// graph: the int8 variables stay, the products are float32 MatMuls of the
+// dequantised kernels and no QuantizedMatMulWithBias or qint8 tensor is
+// left for a converter to reject.
+func TestFloatInt8BuildsFloatProducts(t *testing.T) {
+	cfg := precisionConfig()
+	cfg.Precision = "int8"
+	m, err := build(cfg, Inference, nil, nil, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, qint := map[string]int{}, 0
+	for _, o := range m.Graph.Operations() {
+		n[o.Type()]++
+		for i := 0; i < o.NumOutputs(); i++ {
+			if dt := o.Output(i).DataType(); dt == tf.Qint8 || dt == tf.Quint8 || dt == tf.Qint32 {
+				qint++
+			}
+		}
+	}
+	int8s := 0
+	for _, v := range m.Vars {
+		if v.DType == tf.Int8 {
+			int8s++
+		}
+	}
+	if n["QuantizedMatMulWithBias"] != 0 || qint != 0 || n["MatMul"] == 0 || int8s != 11 {
+		t.Errorf("FloatInt8 graph: %d QuantizedMatMulWithBias, %d quantised-type outputs, %d MatMul, %d int8 variables; want 0, 0, > 0, 11",
+			n["QuantizedMatMulWithBias"], qint, n["MatMul"], int8s)
+	}
+}

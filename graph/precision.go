@@ -63,6 +63,9 @@ func (b *builder) kernelVar(name string, shape []int64, init initFn) tf.Output {
 	w := mul(s, castTo(s, q.Read, tf.Float), sc.Read)
 	si := b.root.SubScope(name + "/int8")
 	colSum := op.Sum(si.SubScope("colsum"), castTo(si, q.Read, tf.Int32), i32(si, 0))
+	if b.floatInt8 {
+		return w
+	}
 	if b.int8s == nil {
 		b.int8s = map[string]int8Kernel{}
 	}

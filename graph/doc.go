@@ -116,7 +116,7 @@
 // only) stores each kernel as int8 with a per-output-column scale
 // (QuantizeColumns: symmetric, max |w| / 127) and multiplies in int8: the
 // activations become uint8 with one scale per product (fixed 1/127 for
-// LSTM outputs, |h| < 1; max |x| / 127 of the run for the features and
+// LSTM outputs, |h| < 1; max |x| / 127 of each row for the features and
 // the dense layers' inputs), the int32 sums come exact from oneDNN's
 // VNNI kernel and are scaled back to float32 per column.
 //

@@ -10,8 +10,8 @@ import (
 )
 
 // TestInt8ProductExact checks int8Product against integer arithmetic: the
-// activations a = k/2 (k integers in [-127, 127], max |a| = 63.5, so the
-// dynamic scale is 0.5 and a/scale = k exactly) times an int8 kernel q
+// activations a = k/2 (k integers in [-127, 127], max |a| = 63.5 in every
+// row, so each row's dynamic scale is 0.5 and a/scale = k exactly) times an int8 kernel q
 // with column scales s must give sum_i k_i q_ij * 0.5 * s_j, exact up to
 // float32 rounding of the result (the int32 sums are below 2^24).
 func TestInt8ProductExact(t *testing.T) {
@@ -39,7 +39,9 @@ func TestInt8ProductExact(t *testing.T) {
 			av[i][j] = float32(ints[i][j]) / 2
 		}
 	}
-	ints[0][0], av[0][0] = 127, 63.5 // max |a| = 63.5: scale 0.5
+	for i := range av { // max |a| = 63.5 per row: scale 0.5
+		ints[i][i], av[i][i] = 127, 63.5
+	}
 	q := make([][]int8, k)
 	for i := range q {
 		q[i] = make([]int8, n)

@@ -97,15 +97,17 @@ func (b *builder) int8Of(w tf.Output) (int8Kernel, bool) {
 }
 
 // quantizeActs returns a: [m, k] float32 as uint8 (quint8) activations
-// u = round(a / sa) + actZero and their scale sa, a float32 scalar:
-// sa = bound/127 when |a| <= bound is known (bound > 0: the LSTM outputs,
-// h = o * tanh(c)), else max|a| / 127 of this run (one reduction).
+// u = round(a / sa) + actZero and their scale sa, float32: sa = bound/127
+// (a scalar) when |a| <= bound is known (bound > 0: the LSTM outputs,
+// h = o * tanh(c)), else max|a[i, :]| / 127 per row ([m, 1]), so that a
+// row's quantisation, and with it a segment's embedding, does not depend
+// on the other rows of its batch.
 func (b *builder) quantizeActs(s *op.Scope, a tf.Output, bound float64) (u, sa tf.Output) {
 	var inv tf.Output
 	if bound > 0 {
 		sa, inv = op.Const(s.SubScope("scale"), float32(bound/127)), op.Const(s.SubScope("inv"), float32(127/bound))
 	} else {
-		m := op.Max(s.SubScope("max"), op.Abs(s.SubScope("abs"), a), i32(s, 0, 1))
+		m := op.Max(s.SubScope("max"), op.Abs(s.SubScope("abs"), a), i32(s, 1), op.MaxKeepDims(true))
 		m = op.Maximum(s.SubScope("nonzero"), m, op.Const(s.SubScope("c"), float32(1e-30)))
 		sa = op.Div(s.SubScope("scale"), m, op.Const(s.SubScope("c"), float32(127)))
 		inv = op.Div(s.SubScope("inv"), op.Const(s.SubScope("c"), float32(127)), m)
@@ -117,7 +119,7 @@ func (b *builder) quantizeActs(s *op.Scope, a tf.Output, bound float64) (u, sa t
 }
 
 // int8Product returns u x k as float32 [m, out]: u [m, in] quint8 from
-// quantizeActs, colScale = sa * k.scale [out] (int8Scale). The int32 sums
+// quantizeActs, colScale = sa * k.scale ([out] or [m, out], int8Scale). The int32 sums
 // are exact (QuantizedMatMulWithBias with the qint32 bias k.zero returns
 // the raw sums; its float ranges only set the unused min/max outputs).
 func (b *builder) int8Product(s *op.Scope, u tf.Output, k int8Kernel, colScale tf.Output) tf.Output {
@@ -127,7 +129,8 @@ func (b *builder) int8Product(s *op.Scope, u tf.Output, k int8Kernel, colScale t
 	return mul(s, castTo(s, op.Bitcast(s.SubScope("int32"), acc, tf.Int32), tf.Float), colScale)
 }
 
-// int8Scale returns sa * k.scale [out], the float scale of int8Product's sums.
+// int8Scale returns sa * k.scale, the float scale of int8Product's sums:
+// [out] for a scalar sa, [m, out] for per-row sa [m, 1].
 func int8Scale(s *op.Scope, k int8Kernel, sa tf.Output) tf.Output {
 	return mul(s.SubScope("col_scale"), k.scale, sa)
 }

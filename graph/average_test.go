@@ -124,7 +124,7 @@ func TestExportAverageOfOneCheckpoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s1.Close()
-		m2, s2, err := loadInference(cfg, []string{p, p}, SessionOptions{IntraOp: 1, InterOp: 1}, nil)
+		m2, s2, err := loadInference(cfg, []string{p, p}, SessionOptions{IntraOp: 1, InterOp: 1}, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -94,8 +95,19 @@ func BenchmarkPrecisionTrain(b *testing.B) {
 
 // BenchmarkPrecisionExtract times the embedding of 100 segments through
 // the Inference graph in fp32, bf16 and int8 (same checkpoint), alternating,
-// and reports the throughput ratios over fp32 (>1 = faster).
+// and reports the throughput ratios over fp32 (>1 = faster). It logs the
+// CPU's reduced-precision flags and the load, and where the peers' venv
+// exists (make peers) runs the PyTorch peer of the same network
+// (bench/torch_precision.py) in the same alternation: "torch-<v>/fp32"
+// are torch's own ratios, "<v>-vs-torch" torch's time over ours for the
+// same variant (>1 = voxsiam faster). With the peer every ratio is the
+// median over iterations of the ratio of the two adjacent runs (robust to
+// load that changes within a run; "-s/op" are means). VOXSIAM_BENCH_THREADS=n sets the
+// threads of both sides (TF intra- and inter-op, torch's), default one
+// per CPU.
 func BenchmarkPrecisionExtract(b *testing.B) {
+	logCPU(b)
+	threads := benchThreads(b)
 	cfg := DefaultConfig(100)
 	tm, ts := benchSession(b, cfg, Train)
 	ckpt := b.TempDir() + "/ckpt"
@@ -108,7 +120,7 @@ func BenchmarkPrecisionExtract(b *testing.B) {
 	for i, p := range names {
 		c := cfg
 		c.Precision = p
-		m, s, err := LoadInference(c, ckpt, SessionOptions{})
+		m, s, err := LoadInference(c, ckpt, SessionOptions{IntraOp: threads, InterOp: threads})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -117,26 +129,94 @@ func BenchmarkPrecisionExtract(b *testing.B) {
 		steps[i] = func() { run(b, s, feeds, []tf.Output{m.Embedding}) }
 		steps[i]()
 	}
-	reportAlternating(b, steps, []string{"fp32", "bf16/fp32", "int8/fp32"})
+	peer := startTorchPeer(b, 100, threads)
+	if peer == nil {
+		reportAlternating(b, steps, []string{"fp32", "bf16/fp32", "int8/fp32"})
+		logCPU(b)
+		return
+	}
+	for _, v := range torchVariants {
+		steps = append(steps, peer.step(b, v))
+	}
+	times := alternateEach(b, steps)
+	ours, torch := times[:len(names)], times[len(names):]
+	b.ReportMetric(meanSeconds(ours[0]), "fp32-s/op")
+	b.ReportMetric(meanSeconds(torch[0]), "torch-fp32-s/op")
+	for i, v := range torchVariants[1:] {
+		b.ReportMetric(medianRatio(torch[0], torch[i+1]), "torch-"+v+"/fp32-speedup")
+	}
+	for i, p := range names[1:] {
+		b.ReportMetric(medianRatio(ours[0], ours[i+1]), p+"/fp32-speedup")
+	}
+	// the same variant on both sides (torch's bf16 = autocast; bf16cast =
+	// the module in bfloat16): torch's seconds over ours, >1 = voxsiam faster
+	for _, c := range []struct {
+		ours, torch int
+		name        string
+	}{{0, 0, "fp32"}, {1, 1, "bf16"}, {1, 2, "bf16cast"}, {2, 3, "int8"}} {
+		b.ReportMetric(medianRatio(torch[c.torch], ours[c.ours]), c.name+"-vs-torch")
+	}
+	logCPU(b)
 }
 
-// reportAlternating runs every step once per iteration, in turn, and
-// reports the mean seconds of steps[0] ("<label[0]>-s/op") and the speed-up
-// t0/ti of every other ("<label[i]>-speedup").
+// reportAlternating runs every step once per iteration, in turn
+// (alternate), and reports the mean seconds of steps[0]
+// ("<label[0]>-s/op") and the speed-up t0/ti of every other
+// ("<label[i]>-speedup").
 func reportAlternating(b *testing.B, steps []func(), labels []string) {
+	total := alternate(b, steps)
+	b.ReportMetric(total[0].Seconds()/float64(b.N), labels[0]+"-s/op")
+	for i := 1; i < len(steps); i++ {
+		b.ReportMetric(total[0].Seconds()/total[i].Seconds(), labels[i]+"-speedup")
+	}
+}
+
+// alternate resets the timer, runs every step once per iteration, in
+// turn, b.N times, and returns each step's total time.
+func alternate(b *testing.B, steps []func()) []time.Duration {
 	total := make([]time.Duration, len(steps))
+	for i, ts := range alternateEach(b, steps) {
+		for _, t := range ts {
+			total[i] += t
+		}
+	}
+	return total
+}
+
+// alternateEach is alternate returning every run's time: [step][iteration].
+func alternateEach(b *testing.B, steps []func()) [][]time.Duration {
+	times := make([][]time.Duration, len(steps))
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		for i, f := range steps {
 			t0 := time.Now()
 			f()
-			total[i] += time.Since(t0)
+			times[i] = append(times[i], time.Since(t0))
 		}
 	}
-	b.ReportMetric(total[0].Seconds()/float64(b.N), labels[0]+"-s/op")
-	for i := 1; i < len(steps); i++ {
-		b.ReportMetric(total[0].Seconds()/total[i].Seconds(), labels[i]+"-speedup")
+	return times
+}
+
+// meanSeconds is the mean of ts in seconds.
+func meanSeconds(ts []time.Duration) float64 {
+	var sum time.Duration
+	for _, t := range ts {
+		sum += t
 	}
+	return sum.Seconds() / float64(len(ts))
+}
+
+// medianRatio is the median over iterations of num[n]/den[n].
+func medianRatio(num, den []time.Duration) float64 {
+	r := make([]float64, len(num))
+	for n := range num {
+		r[n] = num[n].Seconds() / den[n].Seconds()
+	}
+	slices.Sort(r)
+	if len(r)%2 == 1 {
+		return r[len(r)/2]
+	}
+	return (r[len(r)/2-1] + r[len(r)/2]) / 2
 }
 
 // benchSessionOpts is benchSession with session options.

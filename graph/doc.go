@@ -114,8 +114,11 @@
 // softmax, log p, the KL matrix and the loss: the log of probabilities
 // near Epsilon is never taken in bf16. "int8" (Inference graphs, export
 // only) stores each kernel as int8 with a per-output-column scale
-// (QuantizeColumns: symmetric, max |w| / 127) and dequantises it once per
-// run before float32 products.
+// (QuantizeColumns: symmetric, max |w| / 127) and multiplies in int8: the
+// activations become uint8 with one scale per product (fixed 1/127 for
+// LSTM outputs, |h| < 1; max |x| / 127 of each row for the features and
+// the dense layers' inputs), the int32 sums come exact from oneDNN's
+// VNNI kernel and are scaled back to float32 per column.
 //
 // Explicit casts against TensorFlow's rewrite. SessionOptions.BF16Rewrite
 // asks grappler for auto_mixed_precision_onednn_bfloat16 on the fp32
@@ -129,15 +132,17 @@
 // VNNI) TensorFlow widens bf16 blocks to float32, and neither variant is
 // faster than fp32; measurements in docs/results/precision.md.
 //
-// int8: TensorFlow's public quantised product, QuantizedMatMul, has a CPU
-// kernel for quint8 x quint8 only with one (min, max) range per operand,
-// no per-channel scales; oneDNN's int8 kernels are reached only through
-// the internal _MklQuantizedMatMul* ops of TF's quantisation rewrites.
-// voxsiam therefore dequantises (a Cast and a multiply per weight, per
-// run) and multiplies in float32: the kernels are 4x smaller on disk, the
-// products cost as fp32. Quality bounds, tested: cosine to the fp32
-// embedding >= 0.999 for bf16 and >= 0.995 for int8
-// (TestReducedPrecisionEmbeddings), and EER within 0.01 and MR within 2 of
+// int8: TensorFlow's QuantizedMatMul has a CPU kernel for quint8 x quint8
+// only, and BatchMatMulV3 int8 x int8 -> int32 none that uses VNNI;
+// QuantizedMatMulWithBias (quint8 x qint8, qint32 bias), which the oneDNN
+// layout pass runs as a VNNI inner product, does. With a qint32 bias it
+// returns the raw int32 sums, so int8Product adds -128 * column sums of q
+// as the bias (the uint8 zero point) and scales per column itself: the
+// per-channel weight scales stay exact, where the op's own float ranges
+// are per tensor. oneDNN reorders the weights at every call (they are not
+// graph constants), which the recurrent products pay once per step.
+// Quality bounds, tested: cosine to the fp32 embedding >= 0.999 for bf16
+// and >= 0.995 for int8 (TestReducedPrecisionEmbeddings), and EER within 0.01 and MR within 2 of
 // 60 utterances of fp32 on held-out synthetic speakers
 // (TestReducedPrecisionEERAndMR), a tolerance a deliberately broken int8
 // export (scales x127/64) must exceed.

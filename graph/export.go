@@ -72,18 +72,23 @@ func savedVariables(vars []Var) []SavedVariable {
 // "int8" through a float32 graph whose weights SetFloatWeights quantises.
 // The caller closes the session.
 func LoadInference(cfg Config, prefix string, o SessionOptions) (*Model, *tf.Session, error) {
-	return loadInference(cfg, []string{prefix}, o, nil)
+	return loadInference(cfg, []string{prefix}, o, nil, false)
 }
 
 // loadInference is LoadInference of the mean of the checkpoints at
 // prefixes (AverageCheckpoints) when there is more than one; with wave,
-// the graph is BuildServing's for those features.
-func loadInference(cfg Config, prefixes []string, o SessionOptions, wave *feature.Config) (*Model, *tf.Session, error) {
-	build := func() (*Model, error) { return Build(cfg, Inference) }
+// the graph is BuildServing's for those features; floatInt8 as build.
+func loadInference(cfg Config, prefixes []string, o SessionOptions, wave *feature.Config, floatInt8 bool) (*Model, *tf.Session, error) {
+	var m *Model
+	var err error
 	if wave != nil {
-		build = func() (*Model, error) { return BuildServing(cfg, wave) }
+		if err = WaveformSupport(cfg, *wave); err == nil {
+			f := wave.WithDefaults()
+			m, err = buildServing(cfg, &f, floatInt8)
+		}
+	} else {
+		m, err = build(cfg, Inference, nil, nil, nil, floatInt8)
 	}
-	m, err := build()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,6 +133,21 @@ func loadInto(m *Model, sess *tf.Session, prefixes []string) error {
 // dropped (no device pins in a SavedModel: the loader's session places
 // it). It returns the metadata written and the embedding width.
 func Export(cfg Config, prefixes []string, dir string, features *feature.Config) (*spec.Meta, int, error) {
+	return ExportWith(cfg, prefixes, dir, features, ExportOptions{})
+}
+
+// ExportOptions change what ExportWith builds; the zero value is Export's.
+type ExportOptions struct {
+	// FloatInt8, with Precision "int8": the kernels stay int8 variables
+	// with their scales, but the graph dequantises them to float32
+	// products instead of multiplying in int8. For converters without
+	// TensorFlow's quantised types (TFLite's builtin ops, tf2onnx), which
+	// reject the int8 products' QuantizedMatMulWithBias and qint8 tensors.
+	FloatInt8 bool
+}
+
+// ExportWith is Export with options o.
+func ExportWith(cfg Config, prefixes []string, dir string, features *feature.Config, o ExportOptions) (*spec.Meta, int, error) {
 	cfg.Device = ""
 	wave := feature.DefaultConfig()
 	if features != nil {
@@ -137,7 +157,7 @@ func Export(cfg Config, prefixes []string, dir string, features *feature.Config)
 	if WaveformSupport(cfg, wave) != nil {
 		wp = nil
 	}
-	m, sess, err := loadInference(cfg, prefixes, SessionOptions{}, wp)
+	m, sess, err := loadInference(cfg, prefixes, SessionOptions{}, wp, o.FloatInt8)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -12,6 +12,7 @@ type denseWeights struct {
 	kernel, bias, alpha tf.Output
 	out                 int
 	act                 string
+	inBound             float64 // > 0: a known bound on |input| (lstmWeights.inBound)
 }
 
 // denseVars creates a dense layer's variables under name: Glorot-uniform
@@ -30,9 +31,12 @@ func (b *builder) denseVars(name string, in, out int, act string) denseWeights {
 // dense returns x @ kernel + bias (pre-activation) and act of it, built
 // with tfgo's Tensor API (MatMul, then a broadcast Add of the bias);
 // x: [batch, in] -> [batch, out] both. With Precision "bf16" the operands
-// are cast to bfloat16 and the product back to float32 before the bias.
+// are cast to bfloat16 and the product back to float32 before the bias;
+// with int8 kernels it is an int8 product (matmulAny).
 func (b *builder) dense(s *op.Scope, x tf.Output, w denseWeights) (pre, post tf.Output) {
-	if b.cfg.Precision == "bf16" {
+	if _, ok := b.int8Of(w.kernel); ok {
+		pre = op.BiasAdd(s.SubScope("bias"), b.matmulAny(s.SubScope("int8"), x, w.kernel, w.inBound), w.bias)
+	} else if b.cfg.Precision == "bf16" {
 		mm := tg.NewTensor(s, b.lowp(s, x)).MatMul(b.lowp(s, w.kernel))
 		pre = mm.Cast(tf.Float).Add(w.bias).Output
 	} else {

@@ -10,6 +10,10 @@ import (
 type lstmWeights struct {
 	kernel, recurrent, bias tf.Output
 	in, units               int
+	// inBound > 0 is a bound on |input| known from the network (the
+	// second BLSTM reads the first's h = o * tanh(c), |h| < 1); int8
+	// products quantise such inputs with a fixed scale (quantizeActs)
+	inBound float64
 }
 
 // lstmVars creates the weights of one LSTM direction under name
@@ -48,12 +52,26 @@ func (b *builder) lstmVars(name string, in, units int) lstmWeights {
 func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps int, reverse, featureMajor bool) []tf.Output {
 	u := w.units
 	// products in Config.Precision: operands through lowp (the recurrent
-	// kernel once, h at every step), results back through product/highp
-	x2 := b.lowp(s, op.Reshape(s.SubScope("flat"), xTM, i32(s, -1, int32(w.in))))
+	// kernel once, h at every step), results back through product/highp;
+	// with int8 kernels (batch major) int8 products, h quantised with the
+	// fixed scale 1/127 (|h| < 1)
+	flat := op.Reshape(s.SubScope("flat"), xTM, i32(s, -1, int32(w.in)))
+	x2 := b.lowp(s, flat)
 	kernel, recurrent := b.lowp(s, w.kernel), b.lowp(s, w.recurrent)
+	rq, int8 := b.int8Of(w.recurrent)
+	int8 = int8 && !featureMajor
+	var recScale tf.Output
+	if int8 {
+		recScale = int8Scale(s, rq, op.Const(s.SubScope("h_scale"), float32(1.0/127)))
+	}
 	var xs []tf.Output
 	gateAxis := int32(1)
-	if featureMajor {
+	if int8 {
+		// [T*batch, 4U] -> [T, batch, 4U], unpacked into the steps
+		proj := op.BiasAdd(s.SubScope("bias"), b.matmulAny(s.SubScope("proj"), flat, w.kernel, w.inBound), w.bias)
+		proj = op.Reshape(s.SubScope("tm"), proj, i32(s, int32(steps), -1, int32(4*u)))
+		xs = op.Unpack(s.SubScope("steps"), proj, int64(steps))
+	} else if featureMajor {
 		// [4U, T*batch], split into the steps' [4U, batch] column blocks
 		proj := b.product(s.SubScope("proj"), kernel, x2, true, true)
 		proj = add(s, proj, op.Reshape(s.SubScope("bias"), w.bias, i32(s, int32(4*u), 1)))
@@ -74,7 +92,10 @@ func (b *builder) lstmUnrolled(s *op.Scope, w lstmWeights, xTM tf.Output, steps 
 		}
 		st := s.SubScope("step")
 		z := xs[t]
-		if k > 0 && featureMajor {
+		if k > 0 && int8 {
+			hq, _ := b.quantizeActs(st.SubScope("quantize"), h, 1)
+			z = add(st, z, b.int8Product(st, hq, rq, recScale))
+		} else if k > 0 && featureMajor {
 			z = add(st, z, b.product(st, recurrent, b.lowp(st, h), true, false))
 		} else if k > 0 {
 			z = add(st, z, b.product(st, b.lowp(st, h), recurrent, false, false))

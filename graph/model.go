@@ -80,7 +80,7 @@ type Model struct {
 // and pair distance. Both have "init" and the save/restore ops. Every
 // panic raised while building becomes the returned error.
 func Build(cfg Config, mode Mode) (m *Model, err error) {
-	return build(cfg, mode, nil, nil, nil)
+	return build(cfg, mode, nil, nil, nil, false)
 }
 
 // BuildTowers builds a Train graph with one tower of the network per
@@ -94,14 +94,15 @@ func BuildTowers(cfg Config, towers []string) (*Model, error) {
 	if len(towers) == 0 {
 		return nil, fmt.Errorf("graph: BuildTowers: no tower devices")
 	}
-	return build(cfg, Train, towers, nil, nil)
+	return build(cfg, Train, towers, nil, nil, false)
 }
 
 // build builds cfg in mode; towers (Train only) are BuildTowers' devices
 // and ws, when not nil, their worker store (BuildWorkerInputTowers); wave,
 // when not nil (Inference only), the features of the embed_waveform part
-// (BuildServing).
-func build(cfg Config, mode Mode, towers []string, ws *WorkerStore, wave *feature.Config) (m *Model, err error) {
+// (BuildServing); floatInt8 builds Precision "int8" with dequantised
+// float32 products (ExportOptions.FloatInt8).
+func build(cfg Config, mode Mode, towers []string, ws *WorkerStore, wave *feature.Config, floatInt8 bool) (m *Model, err error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -111,7 +112,7 @@ func build(cfg Config, mode Mode, towers []string, ws *WorkerStore, wave *featur
 	}
 	defer recoverErr(&err)
 	g := tf.NewGraph()
-	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: dtypeOf(cfg), inference: mode == Inference, ws: ws, wave: wave}
+	b := &builder{cfg: cfg, g: g, root: op.NewScopeWithGraph(g).WithDevice(cfg.Device), dt: dtypeOf(cfg), inference: mode == Inference, ws: ws, wave: wave, floatInt8: floatInt8}
 	m = &Model{Config: cfg, Graph: g}
 	b.inputs(m, mode)
 	w := b.newNet()

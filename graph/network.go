@@ -15,7 +15,7 @@ type netWeights struct {
 // blstm1/{fw,bw}, blstm2/{fw,bw}, dense1, dense2, output.
 func (b *builder) newNet() netWeights {
 	c := b.cfg
-	return netWeights{
+	w := netWeights{
 		l1fw: b.lstmVars("blstm1/fw", c.Bins, c.LSTM1),
 		l1bw: b.lstmVars("blstm1/bw", c.Bins, c.LSTM1),
 		l2fw: b.lstmVars("blstm2/fw", 2*c.LSTM1, c.LSTM2),
@@ -24,6 +24,10 @@ func (b *builder) newNet() netWeights {
 		d2:   b.denseVars("dense2", c.Dense1, c.Dense2, c.DenseActivation),
 		out:  b.denseVars("output", c.Dense2, c.Speakers, c.OutputActivation),
 	}
+	// inputs bounded by |h| < 1: BLSTM2 and dense1 read LSTM outputs
+	// (dropout is off wherever int8 products are built: Inference graphs)
+	w.l2fw.inBound, w.l2bw.inBound, w.d1.inBound = 1, 1, 1
+	return w
 }
 
 // tower builds the network on x: [batch, Frames, Bins] and returns its

@@ -19,6 +19,10 @@ type builder struct {
 	vars   []Var
 	seeds  int64       // next initialiser stream
 	blocks []blockCall // BlockLSTMV2 ops in build order (LSTMImpl "block")
+	// int8s: the int8 form of each kernelVar output by key (Precision "int8")
+	int8s map[string]int8Kernel
+	// floatInt8: int8 kernels multiply as dequantised float32 (no int8s)
+	floatInt8 bool
 	// inference: Build in Inference mode; dropout layers are identities
 	// (no random mask computed and thrown away in served graphs).
 	inference bool

@@ -131,7 +131,8 @@ func TestReducedPrecisionEmbeddings(t *testing.T) {
 }
 
 // checkPrecisionGraph checks the op types of a reduced-precision graph:
-// bf16 has only bfloat16 MatMuls; int8 has int8 kernels and float MatMuls.
+// bf16 has only bfloat16 MatMuls; int8 has int8 kernels and no MatMul
+// (its products are QuantizedMatMulWithBias: TestInt8GraphUsesInt8Products).
 func checkPrecisionGraph(t *testing.T, m *Model) {
 	t.Helper()
 	mm := matmulTypes(m.Graph)
@@ -150,6 +151,9 @@ func checkPrecisionGraph(t *testing.T, m *Model) {
 		// 2 BLSTMs x 2 directions x (kernel, recurrent) + 3 dense kernels
 		if int8s != 11 {
 			t.Errorf("int8 graph has %d int8 variables, want 11 (8 LSTM, 3 dense kernels)", int8s)
+		}
+		if len(mm) != 0 {
+			t.Errorf("int8 graph MatMuls by dtype %v, want none", mm)
 		}
 	}
 }

@@ -61,7 +61,12 @@ func BuildServing(cfg Config, features *feature.Config) (*Model, error) {
 		return nil, err
 	}
 	f = f.WithDefaults()
-	return build(cfg, Inference, nil, nil, &f)
+	return buildServing(cfg, &f, false)
+}
+
+// buildServing is BuildServing of checked features f; floatInt8 as build.
+func buildServing(cfg Config, f *feature.Config, floatInt8 bool) (*Model, error) {
+	return build(cfg, Inference, nil, nil, f, floatInt8)
 }
 
 // waveformPart adds the embed_waveform inputs, features, segments, the

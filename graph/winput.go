@@ -98,7 +98,7 @@ func BuildWorkerInputTowers(cfg Config, towers []string, ws WorkerStore) (*Model
 	if err := ws.validate(); err != nil {
 		return nil, err
 	}
-	return build(cfg, Train, towers, &ws, nil)
+	return build(cfg, Train, towers, &ws, nil, false)
 }
 
 // InputDevice is the device that reads a tower's rows under worker input:

@@ -23,6 +23,10 @@ type ExportOptions struct {
 	// checkpoints the run keeps at or before Checkpoint's step (checkpoint
 	// averaging, WeSpeaker's average_model.py); 0 or 1 exports Checkpoint alone.
 	Average int
+	// FloatInt8, with Precision "int8": int8 kernels with float32 products
+	// (graph.ExportOptions.FloatInt8), for the TFLite and ONNX converters,
+	// which reject TensorFlow's quantised types.
+	FloatInt8 bool
 }
 
 // Exported describes a SavedModel written by Export.
@@ -87,7 +91,7 @@ func Export(o ExportOptions) (*Exported, error) {
 	if o.Layer != "" {
 		cfg.EmbeddingLayer = o.Layer
 	}
-	meta, dim, err := graph.Export(cfg, prefixes, o.Out, &run.Features)
+	meta, dim, err := graph.ExportWith(cfg, prefixes, o.Out, &run.Features, graph.ExportOptions{FloatInt8: o.FloatInt8})
 	if err != nil {
 		return nil, fmt.Errorf("export: %s: %w", o.Run, err)
 	}

@@ -40,7 +40,8 @@ func newExportCommand() *cli.Command {
 			"features, trimming, segments and pooling in the graph), plus\n" +
 			"assets/voxsiam.json (feature settings, segment length, pooling, precision) for voxsiam embed.\n" +
 			"--precision bf16 serves with bfloat16 matrix products (float32 in and out); int8 stores\n" +
-			"int8 kernels with per-output-channel scales, dequantised to float32 products.\n" +
+			"int8 kernels with per-output-channel scales, multiplied in int8 (uint8 activations, exact\n" +
+			"int32 sums; with --format tflite|onnx dequantised to float32 products, which the converters take).\n" +
 			"--average N exports the mean of the weights of the N newest checkpoints the run keeps\n" +
 			"at or before --checkpoint (checkpoint averaging, as WeSpeaker's average_model.py;\n" +
 			"training keeps [train] keep of them besides the best).\n" +
@@ -111,7 +112,8 @@ func exportSavedModel(ctx context.Context, o *exportOptions, text io.Writer) (*e
 			return nil, err
 		}
 	}
-	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer, Average: o.Average})
+	sum, err := train.Export(train.ExportOptions{Run: o.Run, Checkpoint: o.Checkpoint, Out: o.Out, Precision: o.Precision, Layer: o.Layer, Average: o.Average,
+		FloatInt8: o.Format != formatSavedModel})
 	if err != nil {
 		return nil, err
 	}

@@ -87,8 +87,9 @@ type Config struct {
 	// cast to bfloat16, the product cast back to float32; variables, gate
 	// nonlinearities, cell state, softmax, loss and KL stay float32, so
 	// Train graphs keep float32 master weights) or "int8" (Inference graphs
-	// only: int8 kernels with per-output-channel float32 scales,
-	// dequantised before a float32 product; see SetFloatWeights). bf16 and
+	// only: int8 kernels with per-output-channel float32 scales, multiplied
+	// in int8 with uint8 activations, or dequantised to float32 products
+	// for the TFLite/ONNX converters; see graph/doc.go). bf16 and
 	// int8 need dtype float32 and lstm_impl "unrolled".
 	Precision string `toml:"precision" json:"precision"`
 

@@ -45,7 +45,7 @@ var layering = []struct {
 	{pkg: "internal/tfquiet"},
 	{pkg: "internal/archtest"},
 	{pkg: "internal/atomicfile"},
-	{pkg: "internal/convert"}, // runs the TFLite/ONNX converter script in the venv (export --format)
+	{pkg: "internal/convert"},                       // runs the TFLite/ONNX converter script in the venv (export --format)
 	{pkg: "internal/tfserver", may: []string{"tf"}}, // TF_NewServer and friends through cgo, the ServerDef proto; train and cmd/voxsiam (server) use it
 	{pkg: "internal/vecio", may: []string{"internal/errs", "internal/atomicfile"}},
 	{pkg: "internal/spkdb", may: []string{"internal/errs", "internal/atomicfile", "internal/vecio"}}, // the enrollment database of enroll and identify

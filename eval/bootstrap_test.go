@@ -212,3 +212,42 @@ func TestPercentile(t *testing.T) {
 		t.Error("Percentile of no values is not NaN")
 	}
 }
+
+// TestBootstrapSamplesScan checks the sorted, one-pass resample against
+// the weighted ROC it replaces (rocWeighted with the resample's weights,
+// then eerOf and minDCFOf), value for value, on trials with many tied
+// scores (rounded to 1e-3) and 300 resamples, degenerate ones included.
+func TestBootstrapSamplesScan(t *testing.T) {
+	scores, target, a, b := synthTrials(9, 6, 5)
+	counts := SpeakerResamples(9, 300, 7)
+	counts = append(counts, []int{9, 0, 0, 0, 0, 0, 0, 0, 0}) // one speaker: no non-target weight
+	e, d1, d5 := BootstrapSamples(scores, target, a, b, counts)
+	order := scoreOrder(scores)
+	w := make([]float64, len(scores))
+	for r, c := range counts {
+		var wt, wn float64
+		for i := range w {
+			w[i] = float64(c[a[i]] * c[b[i]])
+			if a[i] == b[i] {
+				w[i] = float64(c[a[i]])
+			}
+			if target[i] {
+				wt += w[i]
+			} else {
+				wn += w[i]
+			}
+		}
+		want := [3]float64{math.NaN(), math.NaN(), math.NaN()}
+		if wt > 0 && wn > 0 {
+			pts := rocWeighted(order, scores, target, w, nil)
+			want[0], _ = eerOf(pts)
+			want[1], _ = minDCFOf(pts, DCF01)
+			want[2], _ = minDCFOf(pts, DCF05)
+		}
+		for k, got := range []float64{e[r], d1[r], d5[r]} {
+			if got != want[k] && !(math.IsNaN(got) && math.IsNaN(want[k])) {
+				t.Errorf("resample %d metric %d: %v, weighted ROC %v", r, k, got, want[k])
+			}
+		}
+	}
+}

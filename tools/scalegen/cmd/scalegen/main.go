@@ -2,7 +2,8 @@
 // (bench/scale.sh): an embeddings directory of N utterances by S speakers
 // and, with -store, a feature store of the same utterances; with -trials, trial
 // lists over them; with -shards K, the embeddings (and store) cut into K shards
-// as `embed --shard`/`features --shard` would write them, for `voxsiam merge`.
+// as `embed --shard`/`features --shard` would write them, for `voxsiam merge`,
+// instead of whole.
 //
 //	go run ./tools/scalegen/cmd/scalegen -n 100000 -speakers 1000 -out /tmp/scale/100k
 //	go run ./tools/scalegen/cmd/scalegen -n 100000 -speakers 1000 -out /tmp/scale/100k -embeddings=false -trials 1000000,10000000
@@ -35,7 +36,7 @@ func main() {
 	flag.BoolVar(&so.Float16, "float16", true, "store: float16 frames")
 	trials := flag.String("trials", "", "comma-separated trial counts: OUT/trials-COUNT.txt each (Kaldi layout)")
 	targets := flag.Float64("target-fraction", 0.1, "trials: fraction of same-speaker trials")
-	shards := flag.Int("shards", 0, "also write OUT/shards/KKK/emb (and /store with -store) for K of this many shards")
+	shards := flag.Int("shards", 0, "write OUT/shards/KKK/emb (and /store with -store) for K of this many shards instead of OUT/emb and OUT/store")
 	flag.Parse()
 	var counts []int
 	for _, f := range strings.FieldsFunc(*trials, func(r rune) bool { return r == ',' }) {
@@ -51,7 +52,7 @@ func main() {
 		os.Exit(2)
 	}
 	c, err := scalegen.Generate(o)
-	if err == nil {
+	if err == nil && *shards == 0 {
 		err = run(c, so, *out, *withEmb, *withStore)
 	}
 	for _, n := range counts {

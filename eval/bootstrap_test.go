@@ -251,3 +251,23 @@ func TestBootstrapSamplesScan(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectionMetrics checks the one-scan metrics against EER and MinDCF,
+// value for value, on trials with ties (scores rounded to 1e-3) and on a
+// small list where every score ties.
+func TestDetectionMetrics(t *testing.T) {
+	scores, target, _, _ := synthTrials(10, 5, 11)
+	for _, c := range []struct {
+		name   string
+		scores []float64
+		target []bool
+	}{{"synthetic", scores, target}, {"all tied", []float64{1, 1, 1, 1}, []bool{true, false, false, true}}} {
+		eer, thr, d1, d5 := DetectionMetrics(c.scores, c.target)
+		weer, wthr := EER(c.scores, c.target)
+		wd1, _ := MinDCF(c.scores, c.target, DCF01)
+		wd5, _ := MinDCF(c.scores, c.target, DCF05)
+		if eer != weer || thr != wthr || d1 != wd1 || d5 != wd5 {
+			t.Errorf("%s: %v %v %v %v, EER and MinDCF %v %v %v %v", c.name, eer, thr, d1, d5, weer, wthr, wd1, wd5)
+		}
+	}
+}

@@ -91,9 +91,7 @@ func Score(cfg ScoreConfig) (*ScoreResult, error) {
 	}
 	r.Trials, r.Targets = len(r.scores), lab.targets
 	if bothClasses(lab.target) == nil {
-		eer, thr := eval.EER(lab.scores, lab.target)
-		d1, _ := eval.MinDCF(lab.scores, lab.target, eval.DCF01)
-		d5, _ := eval.MinDCF(lab.scores, lab.target, eval.DCF05)
+		eer, thr, d1, d5 := eval.DetectionMetrics(lab.scores, lab.target)
 		r.EER, r.EERThr, r.MinDCF01, r.MinDCF05 = &eer, &thr, &d1, &d5
 		r.Bootstrap = bootstrap(cfg.Bootstrap, lab.scores, lab.target, lab.spkA, lab.spkB)
 	}

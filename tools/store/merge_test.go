@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,4 +80,36 @@ func TestMergeErrors(t *testing.T) {
 			t.Fatalf("Merge onto an existing store = %v, want ErrExists", err)
 		}
 	})
+}
+
+// TestRelease: frames read after Release (which drops the whole pages of
+// an utterance from the resident set) are the frames written, for
+// utterances of several pages and of less than one, float32 and float16;
+// Release after Close is a no-op.
+func TestRelease(t *testing.T) {
+	for _, f16 := range []bool{false, true} {
+		var utts []testUtt
+		for i, rows := range []int{700, 3, 260, 1100, 9} {
+			f := make([]float32, rows*16)
+			for j := range f {
+				f[j] = float32((i*7+j)%61) / 8 // exact in float16
+			}
+			utts = append(utts, testUtt{Utterance{ID: fmt.Sprintf("u%d", i), Speaker: "s", Source: fmt.Sprintf("src%d", i)}, f})
+		}
+		s, err := Open(build(t, utts, Options{NMels: 16, Float16: f16}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range s.Utterances() {
+			s.Frames(u, nil)
+			s.Release(u)
+		}
+		for i, u := range s.Utterances() {
+			if got := s.Frames(u, nil); !slices.Equal(got, utts[i].frames) {
+				t.Errorf("float16 %v: %s read after Release differs from what was written", f16, u.ID)
+			}
+		}
+		s.Close()
+		s.Release(s.Utterances()[0])
+	}
 }

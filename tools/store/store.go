@@ -161,6 +161,27 @@ func (s *Store) Close() error {
 	return err
 }
 
+// Release tells the kernel that the frames of u will not be read again
+// soon (madvise MADV_DONTNEED over the whole pages they cover): the pages
+// leave the process's resident set, the file stays in the page cache, and
+// a later read of u faults them back in, so every method still works. A
+// pass that reads each utterance once (Merge) calls it to keep its
+// resident set from growing with the store.
+func (s *Store) Release(u Utterance) {
+	if s.mm == nil || u.First+u.Rows > s.info.rows {
+		return
+	}
+	row := int64(s.info.cols) * int64(s.info.dt.size)
+	lo := s.info.dataOffset + u.First*row
+	hi := lo + u.Rows*row
+	page := int64(os.Getpagesize())
+	lo = (lo + page - 1) / page * page // whole pages only: neighbours keep theirs
+	hi = hi / page * page
+	if hi > lo {
+		syscall.Madvise(s.mm[lo:hi], syscall.MADV_DONTNEED) // advice: an error changes nothing
+	}
+}
+
 // Dir is the store's directory.
 func (s *Store) Dir() string { return s.dir }
 

@@ -11,8 +11,9 @@
 #   SCALE_EXACT_MAX  largest N for the forced exact path row (30000)
 #   SCALE_OLD      another voxsiam binary (e.g. built from an older commit) to time as
 #                  "cluster-old" up to SCALE_OLD_MAX (27200) utterances; unset: none
-#   SCALE_STORE_MAX  largest N whose feature store is written (100000; 100 frames of
-#                  128 float16 bins an utterance, 25.6 KB each)
+#   SCALE_STORE_MAX  largest N whose feature store is written (100000; SCALE_FRAMES frames of
+#                  128 float16 bins an utterance, 25.6 KB each at the default 100)
+#   SCALE_FRAMES   frames per utterance of the store (100: 3 segments of 40 for embed)
 #   SCALE_STAGES   stages to run ("cluster path embed"): cluster = gen, store, cluster*;
 #                  path = the rest of the path below but embed (needs the store: up to
 #                  SCALE_STORE_MAX); embed = the embed stage (about 1,000 segments/s, 3 an utterance)
@@ -47,6 +48,7 @@ OLD=${SCALE_OLD:-}
 OLD_MAX=${SCALE_OLD_MAX:-27200}
 STORE_MAX=${SCALE_STORE_MAX:-100000}
 STAGES=${SCALE_STAGES:-cluster path embed}
+FRAMES=${SCALE_FRAMES:-100}
 STEPS=${SCALE_STEPS:-12}
 SHARDS=${SCALE_SHARDS:-100}
 TRIALS=${SCALE_TRIALS:-1000000 10000000}
@@ -127,7 +129,7 @@ path_stages() {
   rm -rf "$d/lists"
   measure split "$n" "$s" "$d.split.log" "$VOXSIAM" split --store "$d/store" --out "$d/lists" --zhaw
   rm -rf "$d/shards" "$d/merged-emb" "$d/merged-store"
-  measure shards "$n" "$s" "$d.shards.log" "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d/gen-shards" -store -shards "$SHARDS"
+  measure shards "$n" "$s" "$d.shards.log" "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d/gen-shards" -store -frames "$FRAMES" -shards "$SHARDS"
   measure merge-emb "$n" "$s" "$d.merge-emb.log" "$VOXSIAM" merge --out "$d/merged-emb" "$d"/gen-shards/shards/*/emb
   measure merge-store "$n" "$s" "$d.merge-store.log" "$VOXSIAM" merge --out "$d/merged-store" "$d"/gen-shards/shards/*/store
   rm -rf "$d/gen-shards" "$d/merged-store" "$d/run" "$d/lists"
@@ -138,7 +140,7 @@ for n in $NS; do
   d=$OUT/n$n
   measure gen "$n" "$s" "$d.gen.log" "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d"
   if [ "$n" -le "$STORE_MAX" ]; then
-    measure store "$n" "$s" "$d.store.log" "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d" -store -embeddings=false
+    measure store "$n" "$s" "$d.store.log" "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d" -store -embeddings=false -frames "$FRAMES"
   fi
   if has cluster; then
     cut=(--embeddings "$d/emb" --speakers "$s" --out "$d/clusters.txt")
@@ -153,17 +155,17 @@ for n in $NS; do
   if has path && [ "$n" -le "$STORE_MAX" ]; then
     path_stages "$n" "$s"
   fi
-  if has embed && [ "$n" -le "$STORE_MAX" ]; then
-    rm -rf "$d/embedded"
-    measure embed "$n" "$s" "$d.embed.log" "$VOXSIAM" embed --in "$d/store" --out "$d/embedded"
-    rm -rf "$d/embedded"
-  fi
   if has path && [ "$n" = "$TRIALS_N" ]; then
     for m in $TRIALS; do
       "$GEN" -n "$n" -speakers "$s" -within "$WITHIN" -out "$d" -embeddings=false -trials "$m"
       measure score "$m" "$s" "$d.score$m.log" "$VOXSIAM" score --embeddings "$d/emb" --trials "$d/trials-$m.txt" --out "$d/scores-$m.txt"
       rm -f "$d/trials-$m.txt" "$d/scores-$m.txt"
     done
+  fi
+  if has embed && [ "$n" -le "$STORE_MAX" ]; then
+    rm -rf "$d/embedded"
+    measure embed "$n" "$s" "$d.embed.log" "$VOXSIAM" embed --in "$d/store" --out "$d/embedded"
+    rm -rf "$d/embedded"
   fi
   rm -rf "$d/store"
 done

@@ -82,8 +82,9 @@ func TestMergeErrors(t *testing.T) {
 	})
 }
 
-// TestRelease: frames read after Release (which drops the whole pages of
-// an utterance from the resident set) are the frames written, for
+// TestRelease: frames read after Release (which drops the pages of an
+// utterance, those it shares with its neighbours too, from the resident
+// set) are the frames written, for
 // utterances of several pages and of less than one, float32 and float16;
 // Release after Close is a no-op.
 func TestRelease(t *testing.T) {

@@ -162,10 +162,12 @@ func (s *Store) Close() error {
 }
 
 // Release tells the kernel that the frames of u will not be read again
-// soon (madvise MADV_DONTNEED over the whole pages they cover): the pages
-// leave the process's resident set, the file stays in the page cache, and
-// a later read of u faults them back in, so every method still works. A
-// pass that reads each utterance once (Merge) calls it to keep its
+// soon (madvise MADV_DONTNEED over the pages they touch, the two it may
+// share with its neighbours included): the pages leave the process's
+// resident set, the file stays in the page cache, and a later read of u
+// or a neighbour faults them back in (the mapping is shared and read-only),
+// so every method still works, also while another goroutine reads. A pass
+// that reads each utterance once (Merge, embed) calls it to keep its
 // resident set from growing with the store.
 func (s *Store) Release(u Utterance) {
 	if s.mm == nil || u.First+u.Rows > s.info.rows {
@@ -175,8 +177,8 @@ func (s *Store) Release(u Utterance) {
 	lo := s.info.dataOffset + u.First*row
 	hi := lo + u.Rows*row
 	page := int64(os.Getpagesize())
-	lo = (lo + page - 1) / page * page // whole pages only: neighbours keep theirs
-	hi = hi / page * page
+	lo = lo / page * page
+	hi = min((hi+page-1)/page*page, int64(len(s.mm)))
 	if hi > lo {
 		syscall.Madvise(s.mm[lo:hi], syscall.MADV_DONTNEED) // advice: an error changes nothing
 	}

@@ -82,15 +82,15 @@ func TestMergeErrors(t *testing.T) {
 	})
 }
 
-// TestRelease: frames read after Release (which drops the pages of an
-// utterance, those it shares with its neighbours too, from the resident
-// set) are the frames written, for
-// utterances of several pages and of less than one, float32 and float16;
-// Release after Close is a no-op.
+// TestRelease: frames read after Release (which drops, in 2 MiB chunks,
+// the pages of every utterance up to the one released) are the frames
+// written, for utterances of several chunks and of less than a page,
+// float32 and float16, released in row order and then out of it; Release
+// after Close is a no-op.
 func TestRelease(t *testing.T) {
 	for _, f16 := range []bool{false, true} {
 		var utts []testUtt
-		for i, rows := range []int{700, 3, 260, 1100, 9} {
+		for i, rows := range []int{700, 3, 26000, 40000, 9, 1100} {
 			f := make([]float32, rows*16)
 			for j := range f {
 				f[j] = float32((i*7+j)%61) / 8 // exact in float16
@@ -101,10 +101,12 @@ func TestRelease(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, u := range s.Utterances() {
+		us := s.Utterances()
+		for _, u := range us {
 			s.Frames(u, nil)
 			s.Release(u)
 		}
+		s.Release(us[2]) // out of order: releases nothing more
 		for i, u := range s.Utterances() {
 			if got := s.Frames(u, nil); !slices.Equal(got, utts[i].frames) {
 				t.Errorf("float16 %v: %s read after Release differs from what was written", f16, u.ID)

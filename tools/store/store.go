@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -33,6 +34,9 @@ type Store struct {
 	utts   []Utterance
 	groups map[string]string
 	fcfg   json.RawMessage
+
+	relMu    sync.Mutex // Release
+	released int64      // bytes of mm released so far
 }
 
 // Open opens and validates the store in dir: all four files present, the
@@ -161,26 +165,30 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Release tells the kernel that the frames of u will not be read again
-// soon (madvise MADV_DONTNEED over the pages they touch, the two it may
-// share with its neighbours included): the pages leave the process's
-// resident set, the file stays in the page cache, and a later read of u
-// or a neighbour faults them back in (the mapping is shared and read-only),
-// so every method still works, also while another goroutine reads. A pass
-// that reads each utterance once (Merge, embed) calls it to keep its
-// resident set from growing with the store.
+// releaseChunk is the granularity of Release: the page cache maps large
+// folios whole (up to 2 MiB), so smaller ranges fault straight back in.
+const releaseChunk = 2 << 20
+
+// Release tells the kernel that a pass reading the utterances in row
+// order is done with u and every utterance before it: the frames before
+// the releaseChunk boundary at or below u's end leave the process's
+// resident set (madvise MADV_DONTNEED, from where the previous Release
+// stopped); the file stays in the page cache, and a later read of any
+// utterance faults its pages back in (the mapping is shared and
+// read-only), so every method still works, also while another goroutine
+// reads. Merge and embed call it to keep their resident set from growing
+// with the store; a pass out of row order only releases less.
 func (s *Store) Release(u Utterance) {
 	if s.mm == nil || u.First+u.Rows > s.info.rows {
 		return
 	}
 	row := int64(s.info.cols) * int64(s.info.dt.size)
-	lo := s.info.dataOffset + u.First*row
-	hi := lo + u.Rows*row
-	page := int64(os.Getpagesize())
-	lo = lo / page * page
-	hi = min((hi+page-1)/page*page, int64(len(s.mm)))
-	if hi > lo {
-		syscall.Madvise(s.mm[lo:hi], syscall.MADV_DONTNEED) // advice: an error changes nothing
+	hi := (s.info.dataOffset + (u.First+u.Rows)*row) / releaseChunk * releaseChunk
+	s.relMu.Lock()
+	defer s.relMu.Unlock()
+	if hi > s.released {
+		syscall.Madvise(s.mm[s.released:hi], syscall.MADV_DONTNEED) // advice: an error changes nothing
+		s.released = hi
 	}
 }
 

@@ -36,7 +36,7 @@ type Store struct {
 	fcfg   json.RawMessage
 
 	relMu    sync.Mutex // Release
-	released int64      // bytes of mm released so far
+	relBytes []int64    // per releaseChunk of mm: frame bytes released so far, -1 once dropped
 }
 
 // Open opens and validates the store in dir: all four files present, the
@@ -169,26 +169,36 @@ func (s *Store) Close() error {
 // folios whole (up to 2 MiB), so smaller ranges fault straight back in.
 const releaseChunk = 2 << 20
 
-// Release tells the kernel that a pass reading the utterances in row
-// order is done with u and every utterance before it: the frames before
-// the releaseChunk boundary at or below u's end leave the process's
-// resident set (madvise MADV_DONTNEED, from where the previous Release
-// stopped); the file stays in the page cache, and a later read of any
-// utterance faults its pages back in (the mapping is shared and
-// read-only), so every method still works, also while another goroutine
-// reads. Merge and embed call it to keep their resident set from growing
-// with the store; a pass out of row order only releases less.
+// Release tells the kernel that a pass which reads each utterance once
+// (Merge, embed) is done with u: once every frame of a releaseChunk of
+// frames.npy has been released, in any order, the chunk leaves the
+// process's resident set (madvise MADV_DONTNEED). The file stays in the
+// page cache and a later read faults its pages back in (the mapping is
+// shared and read-only), so every method still works, also while another
+// goroutine reads; releasing an utterance twice only releases its chunks
+// early. It keeps such a pass's resident set from growing with the store.
 func (s *Store) Release(u Utterance) {
 	if s.mm == nil || u.First+u.Rows > s.info.rows {
 		return
 	}
 	row := int64(s.info.cols) * int64(s.info.dt.size)
-	hi := (s.info.dataOffset + (u.First+u.Rows)*row) / releaseChunk * releaseChunk
+	lo := s.info.dataOffset + u.First*row
+	hi := lo + u.Rows*row
 	s.relMu.Lock()
 	defer s.relMu.Unlock()
-	if hi > s.released {
-		syscall.Madvise(s.mm[s.released:hi], syscall.MADV_DONTNEED) // advice: an error changes nothing
-		s.released = hi
+	if s.relBytes == nil {
+		s.relBytes = make([]int64, (int64(len(s.mm))+releaseChunk-1)/releaseChunk)
+	}
+	for c := lo / releaseChunk; c*releaseChunk < hi; c++ {
+		start, end := c*releaseChunk, min((c+1)*releaseChunk, int64(len(s.mm)))
+		if s.relBytes[c] < 0 {
+			continue // dropped already
+		}
+		s.relBytes[c] += min(end, hi) - max(start, lo)
+		if s.relBytes[c] >= end-max(start, s.info.dataOffset) {
+			syscall.Madvise(s.mm[start:end], syscall.MADV_DONTNEED) // advice: an error changes nothing
+			s.relBytes[c] = -1
+		}
 	}
 }
 

@@ -120,6 +120,25 @@ func (b *batcher) flush(final bool) error {
 	if b.dist != nil {
 		b.dist = b.dist[:copy(b.dist, b.dist[k*dd:])]
 	}
+	return b.spill()
+}
+
+// spill moves the emitted rows to ExtractOptions.EmbOut and DistOut when
+// they are set.
+func (b *batcher) spill() error {
+	r := b.res
+	if o := b.opts.EmbOut; o != nil && len(r.Emb) > 0 {
+		if err := o.Append(r.Emb, r.Dim); err != nil {
+			return err
+		}
+		r.Emb = r.Emb[:0]
+	}
+	if o := b.opts.DistOut; o != nil && len(r.Dist) > 0 {
+		if err := o.Append(r.Dist, r.DistDim); err != nil {
+			return err
+		}
+		r.Dist = r.Dist[:0]
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/voxsiam/voxsiam/internal/errs"
 	"github.com/voxsiam/voxsiam/internal/ordered"
 	"github.com/voxsiam/voxsiam/internal/spec"
+	"github.com/voxsiam/voxsiam/internal/vecio"
 	"github.com/voxsiam/voxsiam/tools/dataset"
 )
 
@@ -26,6 +27,11 @@ type ExtractOptions struct {
 	Batch int
 	// Progress, when set, is called once per input, in input order.
 	Progress func(in Input, segments int)
+	// EmbOut, when set, receives the embedding rows as they are pooled
+	// (and DistOut the distributions) instead of Result.Emb (Result.Dist),
+	// which stay empty: memory does not grow with the inputs but for
+	// their ids and speakers. The caller commits them (WriteStreamed).
+	EmbOut, DistOut *vecio.NpyRows
 }
 
 // Result holds the embeddings of an extraction.

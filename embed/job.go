@@ -87,6 +87,18 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 	work := progress.StartPhase()
 	eo := j.Extract
 	eo.Progress = func(Input, int) { bar.Add(1) }
+	// npy output: the rows go to disk as they are pooled (memory bounded
+	// but for the ids), the other formats write from memory
+	if eo.EmbOut, eo.DistOut, err = streamOut(j.Out, j.Format, eo.Distributions); err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, o := range []*vecio.NpyRows{eo.EmbOut, eo.DistOut} {
+			if o != nil {
+				o.Abort()
+			}
+		}
+	}()
 	res, err := Extract(ctx, m, inputs, eo)
 	bar.Finish()
 	if err != nil {
@@ -96,7 +108,12 @@ func RunJob(ctx context.Context, j Job) (*Summary, error) {
 	if len(res.IDs) == 0 {
 		return nil, errs.BadData("embed: no utterance could be embedded (%d skipped)%s", len(res.Skipped), SkippedList(res.Skipped))
 	}
-	if err := Write(j.Out, res, j.Format); err != nil {
+	if eo.EmbOut != nil {
+		err = WriteStreamed(j.Out, res, eo.EmbOut, eo.DistOut)
+	} else {
+		err = Write(j.Out, res, j.Format)
+	}
+	if err != nil {
 		return nil, err
 	}
 	n := len(inputs) - len(res.Skipped)

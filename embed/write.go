@@ -3,6 +3,7 @@ package embed
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/voxsiam/voxsiam/internal/atomicfile"
@@ -45,4 +46,55 @@ func writeText(path string, r *Result) error {
 		return fmt.Errorf("embed: %w", err)
 	}
 	return nil
+}
+
+// streamOut starts the spilled outputs of an npy-format job in dir
+// (created): embeddings.npy and, with distributions, distributions.npy,
+// their rows written as Extract pools them (ExtractOptions.EmbOut,
+// DistOut). Other formats return nil outputs: they write from memory.
+func streamOut(dir, format string, distributions bool) (emb, dist *vecio.NpyRows, err error) {
+	if format != FormatNpy {
+		return nil, nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("embed: %w", err)
+	}
+	if emb, err = vecio.CreateNpyRows(filepath.Join(dir, vecio.EmbeddingsFile)); err != nil {
+		return nil, nil, err
+	}
+	if distributions {
+		if dist, err = vecio.CreateNpyRows(filepath.Join(dir, vecio.DistributionsFile)); err != nil {
+			emb.Abort()
+			return nil, nil, err
+		}
+	}
+	return emb, dist, nil
+}
+
+// WriteStreamed completes the embeddings directory dir of a result whose
+// rows went to emb (and dist) during Extract: it commits them, then writes
+// utt.list and, when speakers are known, utt2spk/spk2utt; the files are
+// those Write writes for the same rows in FormatNpy.
+func WriteStreamed(dir string, r *Result, emb, dist *vecio.NpyRows) error {
+	if emb.Rows() != len(r.IDs) || (dist != nil && dist.Rows() != len(r.IDs)) {
+		panic("embed: WriteStreamed: the streamed rows do not match the ids")
+	}
+	if err := emb.Commit(); err != nil {
+		return err
+	}
+	if dist != nil {
+		if err := dist.Commit(); err != nil {
+			return err
+		}
+	}
+	if err := vecio.WriteList(filepath.Join(dir, vecio.UttListFile), r.IDs); err != nil {
+		return err
+	}
+	if len(r.Utt2Spk) != len(r.IDs) {
+		return nil
+	}
+	if err := vecio.WriteUtt2Spk(filepath.Join(dir, vecio.Utt2SpkFile), r.IDs, r.Utt2Spk); err != nil {
+		return err
+	}
+	return vecio.WriteSpk2Utt(filepath.Join(dir, vecio.Spk2UttFile), r.IDs, r.Utt2Spk)
 }

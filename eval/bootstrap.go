@@ -3,7 +3,10 @@ package eval
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 )
 
 // Speaker-level bootstrap of the verification metrics.
@@ -89,40 +92,119 @@ func compactSpeakers(spkA, spkB []int) (a, b []int, n int) {
 // BootstrapSamples returns EER, minDCF(0.01) and minDCF(0.05) of each
 // resample counts[r] (speaker ids 0..len(counts[r])-1 as spkA and spkB
 // name them; see the scheme above), NaN for a degenerate resample. The
-// scores are sorted once; a resample costs one pass over the trials.
+// trials are sorted by score once and copied in that order, so that a
+// resample costs two sequential passes over them and no memory of its
+// own; the resamples run on GOMAXPROCS goroutines, each value the same
+// as from the weighted ROC (rocWeighted, eerOf, minDCFOf) it equals.
 func BootstrapSamples(scores []float64, target []bool, spkA, spkB []int, counts [][]int) (eer, dcf01, dcf05 []float64) {
 	if len(scores) != len(target) || len(spkA) != len(scores) || len(spkB) != len(scores) {
 		panic("eval: BootstrapSamples: scores, target, spkA and spkB lengths differ")
 	}
-	order := scoreOrder(scores)
-	w := make([]float64, len(scores))
-	var pts []rocPoint
+	st := sortTrials(scores, target, spkA, spkB)
 	eer, dcf01, dcf05 = make([]float64, len(counts)), make([]float64, len(counts)), make([]float64, len(counts))
-	for r, c := range counts {
-		var wt, wn float64
-		for i := range w {
-			a, b := c[spkA[i]], c[spkB[i]]
-			if spkA[i] == spkB[i] {
-				w[i] = float64(a)
-			} else {
-				w[i] = float64(a * b)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(counts), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := int(next.Add(1) - 1); r < len(counts); r = int(next.Add(1) - 1) {
+				eer[r], dcf01[r], dcf05[r] = st.resample(counts[r])
 			}
-			if target[i] {
-				wt += w[i]
-			} else {
-				wn += w[i]
-			}
+		}()
+	}
+	wg.Wait()
+	return eer, dcf01, dcf05
+}
+
+// sortedTrials are labelled trials in descending score order.
+type sortedTrials struct {
+	score  []float64
+	target []bool
+	a, b   []int32 // speakers of the two sides
+	last   []bool  // the trial ends a run of equal scores: an ROC point follows it
+}
+
+// sortTrials copies the trials in the order of scoreOrder.
+func sortTrials(scores []float64, target []bool, spkA, spkB []int) *sortedTrials {
+	n := len(scores)
+	st := &sortedTrials{score: make([]float64, n), target: make([]bool, n), a: make([]int32, n), b: make([]int32, n), last: make([]bool, n)}
+	for k, i := range scoreOrder(scores) {
+		st.score[k], st.target[k], st.a[k], st.b[k] = scores[i], target[i], int32(spkA[i]), int32(spkB[i])
+	}
+	for k := range n {
+		st.last[k] = k+1 == n || st.score[k+1] != st.score[k]
+	}
+	return st
+}
+
+// weight is trial k's weight in the resample c (see the scheme above).
+func (st *sortedTrials) weight(c []int, k int) float64 {
+	a, b := st.a[k], st.b[k]
+	if a == b {
+		return float64(c[a])
+	}
+	return float64(c[a] * c[b])
+}
+
+// resample returns EER, minDCF(0.01) and minDCF(0.05) of the trials
+// weighted by resample c, NaN when a class has no weight: the points of
+// rocWeighted, scanned as they arise by eerOf's and minDCFOf's rules.
+func (st *sortedTrials) resample(c []int) (eer, dcf01, dcf05 float64) {
+	var nt, nn float64
+	for k, t := range st.target {
+		if t {
+			nt += st.weight(c, k)
+		} else {
+			nn += st.weight(c, k)
 		}
-		if wt == 0 || wn == 0 {
-			eer[r], dcf01[r], dcf05[r] = math.NaN(), math.NaN(), math.NaN()
+	}
+	if nt == 0 || nn == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	prev := rocPoint{Threshold: math.Inf(1), FPR: 0, FNR: 1}
+	s1, s5 := newDCFScan(DCF01), newDCFScan(DCF05)
+	s1.add(prev)
+	s5.add(prev)
+	found := false
+	var tp, fp float64
+	for k, t := range st.target {
+		if t {
+			tp += st.weight(c, k)
+		} else {
+			fp += st.weight(c, k)
+		}
+		if !st.last[k] {
 			continue
 		}
-		pts = rocWeighted(order, scores, target, w, pts)
-		eer[r], _ = eerOf(pts)
-		dcf01[r], _ = minDCFOf(pts, DCF01)
-		dcf05[r], _ = minDCFOf(pts, DCF05)
+		pt := rocPoint{Threshold: st.score[k], FPR: fp / nn, FNR: 1 - tp/nt}
+		if !found && pt.FNR <= pt.FPR {
+			eer, _ = eerOf([]rocPoint{prev, pt})
+			found = true
+		}
+		s1.add(pt)
+		s5.add(pt)
+		prev = pt
 	}
-	return eer, dcf01, dcf05
+	return eer, s1.value(), s5.value()
+}
+
+// dcfScan is minDCFOf over points given one at a time.
+type dcfScan struct {
+	p    DCF
+	best float64
+}
+
+func newDCFScan(p DCF) dcfScan { return dcfScan{p: p, best: math.Inf(1)} }
+
+func (d *dcfScan) add(pt rocPoint) {
+	if c := d.p.CMiss*pt.FNR*d.p.PTarget + d.p.CFA*pt.FPR*(1-d.p.PTarget); c < d.best {
+		d.best = c
+	}
+}
+
+func (d *dcfScan) value() float64 {
+	return d.best / min(d.p.CMiss*d.p.PTarget, d.p.CFA*(1-d.p.PTarget))
 }
 
 // Percentile returns the q-th percentile (0..100) of the non-NaN values of

@@ -212,3 +212,62 @@ func TestPercentile(t *testing.T) {
 		t.Error("Percentile of no values is not NaN")
 	}
 }
+
+// TestBootstrapSamplesScan checks the sorted, one-pass resample against
+// the weighted ROC it replaces (rocWeighted with the resample's weights,
+// then eerOf and minDCFOf), value for value, on trials with many tied
+// scores (rounded to 1e-3) and 300 resamples, degenerate ones included.
+func TestBootstrapSamplesScan(t *testing.T) {
+	scores, target, a, b := synthTrials(9, 6, 5)
+	counts := SpeakerResamples(9, 300, 7)
+	counts = append(counts, []int{9, 0, 0, 0, 0, 0, 0, 0, 0}) // one speaker: no non-target weight
+	e, d1, d5 := BootstrapSamples(scores, target, a, b, counts)
+	order := scoreOrder(scores)
+	w := make([]float64, len(scores))
+	for r, c := range counts {
+		var wt, wn float64
+		for i := range w {
+			w[i] = float64(c[a[i]] * c[b[i]])
+			if a[i] == b[i] {
+				w[i] = float64(c[a[i]])
+			}
+			if target[i] {
+				wt += w[i]
+			} else {
+				wn += w[i]
+			}
+		}
+		want := [3]float64{math.NaN(), math.NaN(), math.NaN()}
+		if wt > 0 && wn > 0 {
+			pts := rocWeighted(order, scores, target, w, nil)
+			want[0], _ = eerOf(pts)
+			want[1], _ = minDCFOf(pts, DCF01)
+			want[2], _ = minDCFOf(pts, DCF05)
+		}
+		for k, got := range []float64{e[r], d1[r], d5[r]} {
+			if got != want[k] && !(math.IsNaN(got) && math.IsNaN(want[k])) {
+				t.Errorf("resample %d metric %d: %v, weighted ROC %v", r, k, got, want[k])
+			}
+		}
+	}
+}
+
+// TestDetectionMetrics checks the one-scan metrics against EER and MinDCF,
+// value for value, on trials with ties (scores rounded to 1e-3) and on a
+// small list where every score ties.
+func TestDetectionMetrics(t *testing.T) {
+	scores, target, _, _ := synthTrials(10, 5, 11)
+	for _, c := range []struct {
+		name   string
+		scores []float64
+		target []bool
+	}{{"synthetic", scores, target}, {"all tied", []float64{1, 1, 1, 1}, []bool{true, false, false, true}}} {
+		eer, thr, d1, d5 := DetectionMetrics(c.scores, c.target)
+		weer, wthr := EER(c.scores, c.target)
+		wd1, _ := MinDCF(c.scores, c.target, DCF01)
+		wd5, _ := MinDCF(c.scores, c.target, DCF05)
+		if eer != weer || thr != wthr || d1 != wd1 || d5 != wd5 {
+			t.Errorf("%s: %v %v %v %v, EER and MinDCF %v %v %v %v", c.name, eer, thr, d1, d5, weer, wthr, wd1, wd5)
+		}
+	}
+}

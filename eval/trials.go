@@ -28,13 +28,29 @@ type Trial struct {
 //
 // Malformed lines are data errors naming the file and line.
 func ReadTrials(file string) ([]Trial, error) {
+	var out []Trial
+	err := ScanTrials(file, func(t Trial) error {
+		out = append(out, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ScanTrials reads the trial list file as ReadTrials does, passing each
+// trial to fn in file order without keeping them (memory does not grow
+// with the list); an error of fn stops the scan and is returned. A list
+// without trials is a data error, as for ReadTrials.
+func ScanTrials(file string, fn func(Trial) error) error {
 	f, err := os.Open(file)
 	if err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
+		return fmt.Errorf("eval: %w", err)
 	}
 	defer f.Close()
-	var out []Trial
 	sc := bufio.NewScanner(f)
+	count := 0
 	for n := 1; sc.Scan(); n++ {
 		fields := strings.Fields(sc.Text())
 		if len(fields) == 0 || strings.HasPrefix(fields[0], "#") {
@@ -42,17 +58,20 @@ func ReadTrials(file string) ([]Trial, error) {
 		}
 		t, err := parseTrial(fields)
 		if err != nil {
-			return nil, errs.BadData("eval: trials %s line %d: %v", file, n, err)
+			return errs.BadData("eval: trials %s line %d: %v", file, n, err)
 		}
-		out = append(out, t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		count++
 	}
 	if err := sc.Err(); err != nil {
-		return nil, errs.BadData("eval: trials %s: %v", file, err)
+		return errs.BadData("eval: trials %s: %v", file, err)
 	}
-	if len(out) == 0 {
-		return nil, errs.BadData("eval: trials %s: no trials", file)
+	if count == 0 {
+		return errs.BadData("eval: trials %s: no trials", file)
 	}
-	return out, nil
+	return nil
 }
 
 func parseTrial(f []string) (Trial, error) {

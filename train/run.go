@@ -143,6 +143,7 @@ func setup(cfg Config, runDir string, out io.Writer, st *store.Store, resume boo
 	// classes are fewer): the loss compares labels only, so the extra units
 	// cost nothing and a run can change its label map on resume.
 	m.Speakers, m.Frames, m.Bins = len(trainSpk), cfg.Train.Segment, st.NMels()
+	noteHeadSize(out, *m)
 	var teacher *Teacher
 	if cfg.Train.Teacher != "" {
 		if teacher, err = LoadTeacher(cfg.Train.Teacher, st, trainSpk, cfg.Train.Segment, cfg.Train.TeacherMissing, m.TeacherDim); err != nil {

@@ -22,9 +22,24 @@ const TextFile = "embeddings.txt"
 // directory the unsharded run wrote). The sources must agree on the dimension, on having distributions
 // (and their width), speakers, an ark/scp pair and embeddings.txt; dst
 // gets the same files. An id in two sources is an error naming both.
+// Shards of float32 embeddings.npy files without archives are merged a
+// row at a time from their files (memory holds ids and speakers, not
+// vectors); the others are read into memory.
 func MergeDirs(dst string, srcs []string) error {
 	if len(srcs) == 0 {
 		return fmt.Errorf("vecio: merge into %s: no input directories", dst)
+	}
+	streamable := true // float32 embeddings.npy everywhere, no archive: rows copied in place (mergeNpy)
+	for _, dir := range srcs {
+		if f := sameFiles(srcs[0], dir); f != "" {
+			return errs.BadData("vecio: merge: %s has %s and %s does not (or the reverse): shards of different runs?", srcs[0], f, dir)
+		}
+		streamable = streamable && exists(filepath.Join(dir, EmbeddingsFile))
+	}
+	if streamable && !hasArchive(srcs[0]) {
+		if ok, err := mergeNpy(dst, srcs); ok || err != nil {
+			return err
+		}
 	}
 	sets := make([]*Set, len(srcs))
 	for i, dir := range srcs {
@@ -55,6 +70,16 @@ func MergeDirs(dst string, srcs []string) error {
 		})
 	}
 	return nil
+}
+
+// hasArchive reports whether dir has an ark, scp or text archive.
+func hasArchive(dir string) bool {
+	for _, f := range []string{ArkFile, ScpFile, TextFile} {
+		if exists(filepath.Join(dir, f)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameShape checks set s (of dir, source i) against the first set a.

@@ -178,12 +178,7 @@ func WriteNpy(path string, data []float32, rows, cols int) error {
 // multiple of 16 bytes), so files are byte-identical to earlier versions';
 // npyio's writer itself reflects over every value, minutes for 10⁸ floats.
 func writeNpy(w io.Writer, data []float32, rows, cols int) error {
-	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
-	total := (12 + len(dict) + 1 + 15) / 16 * 16
-	h := binary.LittleEndian.AppendUint32([]byte("\x93NUMPY\x02\x00"), uint32(total-12))
-	h = append(h, dict...)
-	h = append(h, strings.Repeat(" ", total-1-len(h))...)
-	if _, err := w.Write(append(h, '\n')); err != nil {
+	if _, err := w.Write(npyHeader(rows, cols)); err != nil {
 		return err
 	}
 	buf := make([]byte, 0, 1<<16)
@@ -197,4 +192,15 @@ func writeNpy(w io.Writer, data []float32, rows, cols int) error {
 		}
 	}
 	return nil
+}
+
+// npyHeader is the .npy header of a C-order [rows, cols] <f4 array that
+// writeNpy writes: format 2.0, padded with spaces to a multiple of 16 bytes.
+func npyHeader(rows, cols int) []byte {
+	dict := fmt.Sprintf("{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }", rows, cols)
+	total := (12 + len(dict) + 1 + 15) / 16 * 16
+	h := binary.LittleEndian.AppendUint32([]byte("\x93NUMPY\x02\x00"), uint32(total-12))
+	h = append(h, dict...)
+	h = append(h, strings.Repeat(" ", total-1-len(h))...)
+	return append(h, '\n')
 }

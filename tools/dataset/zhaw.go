@@ -47,6 +47,7 @@ func DeriveZHAW(ctx context.Context, s *store.Store, speakers []string, dir stri
 			buf = buf[:0]
 			for _, id := range part {
 				buf = append(buf, s.Frames(byID[id], nil)...)
+				s.Release(byID[id])
 				u.Duration += byID[id].Duration
 			}
 			if err := zw.Add(u, buf); err != nil {

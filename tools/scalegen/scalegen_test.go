@@ -3,10 +3,14 @@ package scalegen
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/voxsiam/voxsiam/internal/vecio"
+	"github.com/voxsiam/voxsiam/tools/shard"
 	"github.com/voxsiam/voxsiam/tools/store"
 )
 
@@ -106,10 +110,82 @@ func TestWrite(t *testing.T) {
 	}
 	defer s.Close()
 	u := s.Utterances()
-	if len(u) != 30 || u[3].Rows != 40 || u[3].Speaker != SpeakerName(c.Speaker[3]) || s.NMels() != 128 {
-		t.Errorf("store: %d utterances, %+v, %d mels", len(u), u[3], s.NMels())
+	k := slices.IndexFunc(u, func(x store.Utterance) bool { return x.ID == c.IDs[3] })
+	if len(u) != 30 || k < 0 || u[k].Rows != 40 || u[k].Speaker != SpeakerName(c.Speaker[3]) || s.NMels() != 128 {
+		t.Errorf("store: %d utterances, %d, %d mels", len(u), k, s.NMels())
+	}
+	if !slices.IsSortedFunc(u, func(a, b store.Utterance) int { return strings.Compare(a.ID, b.ID) }) {
+		t.Error("store not in id order")
 	}
 	if err := c.WriteStore(filepath.Join(dir, "short"), StoreOptions{Frames: 10}); err == nil {
 		t.Error("10-frame utterances accepted")
+	}
+}
+
+// TestWriteTrials reads a generated trial list back (Kaldi lines "utt1 utt2
+// target|nontarget", as eval.ReadTrials reads them): the count asked, about
+// the target fraction asked, every target trial two different utterances of
+// one speaker, every non-target two speakers.
+func TestWriteTrials(t *testing.T) {
+	c, err := Generate(Options{Utterances: 300, Speakers: 7, Dim: 4, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spk := map[string]int{}
+	for i, id := range c.IDs {
+		spk[id] = c.Speaker[i]
+	}
+	path := filepath.Join(t.TempDir(), "trials.txt")
+	if err := c.WriteTrials(path, 5000, 0.2, 9); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trials := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	targets := 0
+	for _, line := range trials {
+		f := strings.Fields(line)
+		if len(f) != 3 || (f[2] != "target" && f[2] != "nontarget") {
+			t.Fatalf("line %q", line)
+		}
+		_, ok1 := spk[f[0]]
+		_, ok2 := spk[f[1]]
+		if same := spk[f[0]] == spk[f[1]]; !ok1 || !ok2 || f[0] == f[1] || same != (f[2] == "target") {
+			t.Fatalf("trial %q: speakers %d, %d", line, spk[f[0]], spk[f[1]])
+		}
+		if f[2] == "target" {
+			targets++
+		}
+	}
+	if len(trials) != 5000 || targets < 900 || targets > 1100 {
+		t.Errorf("%d trials, %d targets (want 5000, about 1000)", len(trials), targets)
+	}
+}
+
+// TestShard checks that the shards partition the corpus as shard.Of
+// assigns ids, each in the corpus order with its rows.
+func TestShard(t *testing.T) {
+	c, err := Generate(Options{Utterances: 500, Speakers: 5, Dim: 3, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	for k := range 7 {
+		s := c.Shard(k, 7)
+		if s.Utterances != len(s.IDs) || len(s.Emb) != len(s.IDs)*3 {
+			t.Fatalf("shard %d: %d utterances, %d ids, %d values", k, s.Utterances, len(s.IDs), len(s.Emb))
+		}
+		for r, id := range s.IDs {
+			i := slices.Index(c.IDs, id)
+			if shard.Of(id, 7) != k || s.Speaker[r] != c.Speaker[i] || s.Emb[3*r+2] != c.Emb[3*i+2] || (r > 0 && i < slices.Index(c.IDs, s.IDs[r-1])) {
+				t.Fatalf("shard %d row %d: %s (corpus row %d)", k, r, id, i)
+			}
+		}
+		seen += len(s.IDs)
+	}
+	if seen != 500 {
+		t.Errorf("the shards hold %d utterances, want 500", seen)
 	}
 }

@@ -3,6 +3,7 @@ package scalegen
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 
 	"github.com/voxsiam/voxsiam/tools/feature"
 	"github.com/voxsiam/voxsiam/tools/store"
@@ -16,7 +17,8 @@ type StoreOptions struct {
 }
 
 // WriteStore writes a feature store for the utterances of c (ids,
-// speakers, one group per speaker) under the default feature config:
+// speakers, one group per speaker), in id order as `voxsiam features`
+// writes a corpus, under the default feature config:
 // Frames frames of 128 log-mel bins each, the speaker's mean spectrum
 // (a random walk across bins, in the 0..4 range of log10(1 + 10000 x))
 // plus per-frame Gaussian noise of standard deviation 0.5. The embeddings
@@ -47,8 +49,13 @@ func (c *Corpus) WriteStore(dir string, o StoreOptions) error {
 	}
 	frames := make([]float32, o.Frames*cfg.NMels)
 	dur := float64(o.Frames*cfg.Hop) / float64(cfg.SampleRate)
-	for i, id := range c.IDs {
-		s := c.Speaker[i]
+	order := make([]int, len(c.IDs)) // id order, as voxsiam features writes a corpus
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return c.IDs[order[a]] < c.IDs[order[b]] })
+	for _, i := range order {
+		id, s := c.IDs[i], c.Speaker[i]
 		p := profile[s*cfg.NMels : (s+1)*cfg.NMels]
 		for f := range frames {
 			frames[f] = p[f%cfg.NMels] + float32(0.5*rng.NormFloat64())

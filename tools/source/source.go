@@ -202,7 +202,9 @@ func FromStore(s *store.Store, keep map[string]bool) *Set {
 		}
 		src.Inputs = append(src.Inputs, Input{ID: u.ID, Speaker: u.Speaker, Source: s.Dir() + ":" + u.ID,
 			Load: func(context.Context) ([]float32, int, float64, error) {
-				return s.Frames(u, nil), int(u.Rows), u.Duration, nil
+				f := s.Frames(u, nil)
+				s.Release(u) // read once: the mapped frames do not pile up in the resident set
+				return f, int(u.Rows), u.Duration, nil
 			}})
 	}
 	return src

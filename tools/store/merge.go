@@ -21,7 +21,8 @@ type MergeOptions struct {
 // (its scan is sorted by id): n merged shards are byte for byte the
 // unsharded store. The sources must agree on n_mels, dtype and
 // features.json; an utterance id in two sources is an error naming both.
-// Frames are copied one utterance at a time (constant memory), through
+// Frames are copied one utterance at a time (constant memory; each
+// source's pages are released once read, Store.Release), through
 // dst.partial like every store write; ctx cancels between utterances.
 func Merge(ctx context.Context, dst string, srcs []string, opts MergeOptions) (err error) {
 	if len(srcs) == 0 {
@@ -119,6 +120,7 @@ func writeMerged(ctx context.Context, dst string, stores []*Store, rows []merged
 			return err
 		}
 		buf = stores[r.Src].Frames(r.Utt, buf)
+		stores[r.Src].Release(r.Utt) // read once: resident memory stays flat
 		if err := w.Add(r.Utt, buf); err != nil {
 			return err
 		}

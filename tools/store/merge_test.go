@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -78,4 +80,39 @@ func TestMergeErrors(t *testing.T) {
 			t.Fatalf("Merge onto an existing store = %v, want ErrExists", err)
 		}
 	})
+}
+
+// TestRelease: frames read after Release (which drops, in 2 MiB chunks,
+// the pages of every utterance up to the one released) are the frames
+// written, for utterances of several chunks and of less than a page,
+// float32 and float16, released in row order and then out of it; Release
+// after Close is a no-op.
+func TestRelease(t *testing.T) {
+	for _, f16 := range []bool{false, true} {
+		var utts []testUtt
+		for i, rows := range []int{700, 3, 26000, 40000, 9, 1100} {
+			f := make([]float32, rows*16)
+			for j := range f {
+				f[j] = float32((i*7+j)%61) / 8 // exact in float16
+			}
+			utts = append(utts, testUtt{Utterance{ID: fmt.Sprintf("u%d", i), Speaker: "s", Source: fmt.Sprintf("src%d", i)}, f})
+		}
+		s, err := Open(build(t, utts, Options{NMels: 16, Float16: f16}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		us := s.Utterances()
+		for _, u := range us {
+			s.Frames(u, nil)
+			s.Release(u)
+		}
+		s.Release(us[2]) // out of order: releases nothing more
+		for i, u := range s.Utterances() {
+			if got := s.Frames(u, nil); !slices.Equal(got, utts[i].frames) {
+				t.Errorf("float16 %v: %s read after Release differs from what was written", f16, u.ID)
+			}
+		}
+		s.Close()
+		s.Release(s.Utterances()[0])
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -33,6 +34,9 @@ type Store struct {
 	utts   []Utterance
 	groups map[string]string
 	fcfg   json.RawMessage
+
+	relMu    sync.Mutex // Release
+	relBytes []int64    // per releaseChunk of mm: frame bytes released so far, -1 once dropped
 }
 
 // Open opens and validates the store in dir: all four files present, the
@@ -159,6 +163,43 @@ func (s *Store) Close() error {
 	err := syscall.Munmap(s.mm)
 	s.mm, s.data = nil, nil
 	return err
+}
+
+// releaseChunk is the granularity of Release: the page cache maps large
+// folios whole (up to 2 MiB), so smaller ranges fault straight back in.
+const releaseChunk = 2 << 20
+
+// Release tells the kernel that a pass which reads each utterance once
+// (Merge, embed) is done with u: once every frame of a releaseChunk of
+// frames.npy has been released, in any order, the chunk leaves the
+// process's resident set (madvise MADV_DONTNEED). The file stays in the
+// page cache and a later read faults its pages back in (the mapping is
+// shared and read-only), so every method still works, also while another
+// goroutine reads; releasing an utterance twice only releases its chunks
+// early. It keeps such a pass's resident set from growing with the store.
+func (s *Store) Release(u Utterance) {
+	if s.mm == nil || u.First+u.Rows > s.info.rows {
+		return
+	}
+	row := int64(s.info.cols) * int64(s.info.dt.size)
+	lo := s.info.dataOffset + u.First*row
+	hi := lo + u.Rows*row
+	s.relMu.Lock()
+	defer s.relMu.Unlock()
+	if s.relBytes == nil {
+		s.relBytes = make([]int64, (int64(len(s.mm))+releaseChunk-1)/releaseChunk)
+	}
+	for c := lo / releaseChunk; c*releaseChunk < hi; c++ {
+		start, end := c*releaseChunk, min((c+1)*releaseChunk, int64(len(s.mm)))
+		if s.relBytes[c] < 0 {
+			continue // dropped already
+		}
+		s.relBytes[c] += min(end, hi) - max(start, lo)
+		if s.relBytes[c] >= end-max(start, s.info.dataOffset) {
+			syscall.Madvise(s.mm[start:end], syscall.MADV_DONTNEED) // advice: an error changes nothing
+			s.relBytes[c] = -1
+		}
+	}
 }
 
 // Dir is the store's directory.

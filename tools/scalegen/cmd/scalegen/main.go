@@ -1,8 +1,12 @@
 // Command scalegen writes a synthetic corpus for the scale harness
 // (bench/scale.sh): an embeddings directory of N utterances by S speakers
-// and, with -store, a feature store of the same utterances.
+// and, with -store, a feature store of the same utterances; with -trials, trial
+// lists over them; with -shards K, the embeddings (and store) cut into K shards
+// as `embed --shard`/`features --shard` would write them, for `voxsiam merge`,
+// instead of whole.
 //
 //	go run ./tools/scalegen/cmd/scalegen -n 100000 -speakers 1000 -out /tmp/scale/100k
+//	go run ./tools/scalegen/cmd/scalegen -n 100000 -speakers 1000 -out /tmp/scale/100k -embeddings=false -trials 1000000,10000000
 package main
 
 import (
@@ -10,6 +14,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/voxsiam/voxsiam/tools/scalegen"
 )
@@ -28,22 +34,42 @@ func main() {
 	withEmb := flag.Bool("embeddings", true, "write the embeddings directory")
 	flag.IntVar(&so.Frames, "frames", 100, "store: frames per utterance")
 	flag.BoolVar(&so.Float16, "float16", true, "store: float16 frames")
+	trials := flag.String("trials", "", "comma-separated trial counts: OUT/trials-COUNT.txt each (Kaldi layout)")
+	targets := flag.Float64("target-fraction", 0.1, "trials: fraction of same-speaker trials")
+	shards := flag.Int("shards", 0, "write OUT/shards/KKK/emb (and /store with -store) for K of this many shards instead of OUT/emb and OUT/store")
 	flag.Parse()
-	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: scalegen -out DIR [-n N] [-speakers S] [-dim D] [-within W] [-store]")
+	var counts []int
+	for _, f := range strings.FieldsFunc(*trials, func(r rune) bool { return r == ',' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "scalegen: -trials %q: want positive counts\n", *trials)
+			os.Exit(2)
+		}
+		counts = append(counts, n)
+	}
+	if *out == "" || flag.NArg() > 0 || *shards < 0 {
+		fmt.Fprintln(os.Stderr, "usage: scalegen -out DIR [-n N] [-speakers S] [-dim D] [-within W] [-store] [-trials N,...] [-shards K]")
 		os.Exit(2)
 	}
-	if err := run(o, so, *out, *withEmb, *withStore); err != nil {
+	c, err := scalegen.Generate(o)
+	if err == nil && *shards == 0 {
+		err = run(c, so, *out, *withEmb, *withStore)
+	}
+	for _, n := range counts {
+		if err == nil {
+			err = c.WriteTrials(filepath.Join(*out, fmt.Sprintf("trials-%d.txt", n)), n, *targets, o.Seed)
+		}
+	}
+	for k := 0; k < *shards && err == nil; k++ {
+		err = run(c.Shard(k, *shards), so, filepath.Join(*out, "shards", fmt.Sprintf("%03d", k)), *withEmb, *withStore)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(o scalegen.Options, so scalegen.StoreOptions, out string, withEmb, withStore bool) error {
-	c, err := scalegen.Generate(o)
-	if err != nil {
-		return err
-	}
+func run(c *scalegen.Corpus, so scalegen.StoreOptions, out string, withEmb, withStore bool) error {
 	if withEmb {
 		if err := c.WriteEmbeddings(filepath.Join(out, "emb")); err != nil {
 			return err

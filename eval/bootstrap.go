@@ -162,11 +162,7 @@ func (st *sortedTrials) resample(c []int) (eer, dcf01, dcf05 float64) {
 	if nt == 0 || nn == 0 {
 		return math.NaN(), math.NaN(), math.NaN()
 	}
-	prev := rocPoint{Threshold: math.Inf(1), FPR: 0, FNR: 1}
-	s1, s5 := newDCFScan(DCF01), newDCFScan(DCF05)
-	s1.add(prev)
-	s5.add(prev)
-	found := false
+	scan := newDetScan()
 	var tp, fp float64
 	for k, t := range st.target {
 		if t {
@@ -174,19 +170,44 @@ func (st *sortedTrials) resample(c []int) (eer, dcf01, dcf05 float64) {
 		} else {
 			fp += st.weight(c, k)
 		}
-		if !st.last[k] {
-			continue
+		if st.last[k] {
+			scan.add(rocPoint{Threshold: st.score[k], FPR: fp / nn, FNR: 1 - tp/nt})
 		}
-		pt := rocPoint{Threshold: st.score[k], FPR: fp / nn, FNR: 1 - tp/nt}
-		if !found && pt.FNR <= pt.FPR {
-			eer, _ = eerOf([]rocPoint{prev, pt})
-			found = true
-		}
-		s1.add(pt)
-		s5.add(pt)
-		prev = pt
 	}
-	return eer, s1.value(), s5.value()
+	eer, _, dcf01, dcf05 = scan.result()
+	return eer, dcf01, dcf05
+}
+
+// detScan applies eerOf's and minDCFOf's (DCF01, DCF05) rules to ROC
+// points given one at a time in descending threshold order, from the
+// point (FPR 0, FNR 1) above every score: no curve is held.
+type detScan struct {
+	prev           rocPoint
+	found          bool
+	eer, threshold float64
+	s1, s5         dcfScan
+}
+
+func newDetScan() *detScan {
+	d := &detScan{prev: rocPoint{Threshold: math.Inf(1), FPR: 0, FNR: 1}, s1: newDCFScan(DCF01), s5: newDCFScan(DCF05)}
+	d.s1.add(d.prev)
+	d.s5.add(d.prev)
+	return d
+}
+
+func (d *detScan) add(pt rocPoint) {
+	if !d.found && pt.FNR <= pt.FPR {
+		d.eer, d.threshold = eerOf([]rocPoint{d.prev, pt})
+		d.found = true
+	}
+	d.s1.add(pt)
+	d.s5.add(pt)
+	d.prev = pt
+}
+
+// result is the EER, its threshold and the two normalised minimum costs.
+func (d *detScan) result() (eer, threshold, minDCF01, minDCF05 float64) {
+	return d.eer, d.threshold, d.s1.value(), d.s5.value()
 }
 
 // dcfScan is minDCFOf over points given one at a time.

@@ -223,11 +223,7 @@ func DetectionMetrics(scores []float64, target []bool) (eer, threshold, minDCF01
 			nn++
 		}
 	}
-	prev := rocPoint{Threshold: math.Inf(1), FPR: 0, FNR: 1}
-	s1, s5 := newDCFScan(DCF01), newDCFScan(DCF05)
-	s1.add(prev)
-	s5.add(prev)
-	found := false
+	scan := newDetScan()
 	var tp, fp float64
 	idx := scoreOrder(scores)
 	for k, i := range idx {
@@ -236,17 +232,9 @@ func DetectionMetrics(scores []float64, target []bool) (eer, threshold, minDCF01
 		} else {
 			fp++
 		}
-		if k+1 < len(idx) && scores[idx[k+1]] == scores[i] {
-			continue
+		if k+1 == len(idx) || scores[idx[k+1]] != scores[i] {
+			scan.add(rocPoint{Threshold: scores[i], FPR: fp / nn, FNR: 1 - tp/nt})
 		}
-		pt := rocPoint{Threshold: scores[i], FPR: fp / nn, FNR: 1 - tp/nt}
-		if !found && pt.FNR <= pt.FPR {
-			eer, threshold = eerOf([]rocPoint{prev, pt})
-			found = true
-		}
-		s1.add(pt)
-		s5.add(pt)
-		prev = pt
 	}
-	return eer, threshold, s1.value(), s5.value()
+	return scan.result()
 }

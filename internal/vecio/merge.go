@@ -50,9 +50,6 @@ func MergeDirs(dst string, srcs []string) error {
 		if err := sameShape(srcs[0], sets[0], dir, s, i); err != nil {
 			return err
 		}
-		if sameFiles(srcs[0], dir) != "" {
-			return errs.BadData("vecio: merge: %s has %s and %s does not (or the reverse): shards of different runs?", srcs[0], sameFiles(srcs[0], dir), dir)
-		}
 		sets[i] = s
 	}
 	m, err := mergeSets(srcs, sets)
@@ -109,27 +106,46 @@ func sameFiles(a, b string) string {
 	return ""
 }
 
-// mergeSets stacks the rows of sets in id order.
-func mergeSets(dirs []string, sets []*Set) (*Set, error) {
-	type row struct{ set, i int }
-	var rows []row
-	for si, s := range sets {
-		for i := range s.IDs {
-			rows = append(rows, row{si, i})
+// mergeRow is row i of source set.
+type mergeRow struct{ set, i int }
+
+// mergeOrder lists the rows of the sources' id lists in id order (stable:
+// sources in the given order), refusing an id that two sources hold.
+func mergeOrder(dirs []string, ids [][]string) ([]mergeRow, error) {
+	var rows []mergeRow
+	for si, l := range ids {
+		for i := range l {
+			rows = append(rows, mergeRow{si, i})
 		}
 	}
-	id := func(r row) string { return sets[r.set].IDs[r.i] }
+	id := func(r mergeRow) string { return ids[r.set][r.i] }
 	sort.SliceStable(rows, func(i, j int) bool { return id(rows[i]) < id(rows[j]) })
+	for k := 1; k < len(rows); k++ {
+		if id(rows[k-1]) == id(rows[k]) {
+			return nil, errs.BadData("vecio: merge: id %s is in both %s and %s (overlapping shards?)", id(rows[k]), dirs[rows[k-1].set], dirs[rows[k].set])
+		}
+	}
+	return rows, nil
+}
+
+// mergeSets stacks the rows of sets in id order.
+func mergeSets(dirs []string, sets []*Set) (*Set, error) {
+	ids := make([][]string, len(sets))
+	for i, s := range sets {
+		ids[i] = s.IDs
+	}
+	rows, err := mergeOrder(dirs, ids)
+	if err != nil {
+		return nil, err
+	}
+	id := func(r mergeRow) string { return sets[r.set].IDs[r.i] }
 	a := sets[0]
 	m := &Set{Dim: a.Dim, DistDim: a.DistDim}
 	if a.Utt2Spk != nil {
 		m.Utt2Spk = map[string]string{}
 	}
-	for k, r := range rows {
+	for _, r := range rows {
 		s := sets[r.set]
-		if k > 0 && id(rows[k-1]) == id(r) {
-			return nil, errs.BadData("vecio: merge: id %s is in both %s and %s (overlapping shards?)", id(r), dirs[rows[k-1].set], dirs[r.set])
-		}
 		m.IDs = append(m.IDs, id(r))
 		m.Emb = append(m.Emb, s.Row(r.i)...)
 		if m.DistDim > 0 {

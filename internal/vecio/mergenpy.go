@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/voxsiam/voxsiam/internal/errs"
@@ -165,20 +164,17 @@ func mergeNpy(dst string, srcs []string) (ok bool, err error) {
 			return true, err
 		}
 	}
-	type row struct{ shard, i int }
-	var rows []row
+	lists := make([][]string, len(shards))
 	for k, s := range shards {
-		for i := range s.ids {
-			rows = append(rows, row{k, i})
-		}
+		lists[k] = s.ids
 	}
-	id := func(r row) string { return shards[r.shard].ids[r.i] }
-	sort.SliceStable(rows, func(i, j int) bool { return id(rows[i]) < id(rows[j]) })
+	rows, err := mergeOrder(srcs, lists)
+	if err != nil {
+		return true, err
+	}
+	id := func(r mergeRow) string { return shards[r.set].ids[r.i] }
 	ids := make([]string, len(rows))
 	for k, r := range rows {
-		if k > 0 && id(rows[k-1]) == id(r) {
-			return true, errs.BadData("vecio: merge: id %s is in both %s and %s (overlapping shards?)", id(r), srcs[rows[k-1].shard], srcs[r.shard])
-		}
 		ids[k] = id(r)
 	}
 	if err := os.MkdirAll(dst, 0o755); err != nil {
@@ -192,7 +188,7 @@ func mergeNpy(dst string, srcs []string) (ok bool, err error) {
 		defer out.Abort()
 		var v []float32
 		for _, r := range rows {
-			f := file(shards[r.shard])
+			f := file(shards[r.set])
 			if v, err = f.row(v, r.i); err != nil {
 				return err
 			}
@@ -218,7 +214,7 @@ func mergeNpy(dst string, srcs []string) (ok bool, err error) {
 	}
 	u2s := make(map[string]string, len(ids))
 	for _, r := range rows {
-		if spk, ok := shards[r.shard].utt2spk[id(r)]; ok {
+		if spk, ok := shards[r.set].utt2spk[id(r)]; ok {
 			u2s[id(r)] = spk
 		}
 	}

@@ -87,14 +87,9 @@ func WriteStreamed(dir string, r *Result, emb, dist *vecio.NpyRows) error {
 			return err
 		}
 	}
-	if err := vecio.WriteList(filepath.Join(dir, vecio.UttListFile), r.IDs); err != nil {
-		return err
+	u2s := r.Utt2Spk
+	if len(u2s) != len(r.IDs) {
+		u2s = nil
 	}
-	if len(r.Utt2Spk) != len(r.IDs) {
-		return nil
-	}
-	if err := vecio.WriteUtt2Spk(filepath.Join(dir, vecio.Utt2SpkFile), r.IDs, r.Utt2Spk); err != nil {
-		return err
-	}
-	return vecio.WriteSpk2Utt(filepath.Join(dir, vecio.Spk2UttFile), r.IDs, r.Utt2Spk)
+	return vecio.WriteIDLists(dir, r.IDs, u2s)
 }

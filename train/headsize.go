@@ -26,11 +26,11 @@ func headWeights(m spec.Config) int64 {
 // exceeds headBytesNote: the step time and memory of the published head
 // grow with the square of the speakers, and [model] dense1/dense2 bound it.
 func noteHeadSize(w io.Writer, m spec.Config) {
+	m = m.WithDefaults()
 	n := headWeights(m)
 	if b := 16 * n; b > headBytesNote {
-		mm := m.WithDefaults()
 		fmt.Fprintf(w, "note: the dense head (%d -> %d -> %d -> %d speakers) has %.0fM weights, %.1f GiB with gradients and Adam's slots; "+
 			"its cost grows with the square of the speakers: [model] dense1 and dense2 set narrower layers\n",
-			2*mm.LSTM2, mm.Dense1, mm.Dense2, mm.Speakers, float64(n)/1e6, float64(b)/(1<<30))
+			2*m.LSTM2, m.Dense1, m.Dense2, m.Speakers, float64(n)/1e6, float64(b)/(1<<30))
 	}
 }

@@ -87,23 +87,30 @@ func WriteDir(dir string, ids []string, emb []float32, dim int, opts WriteOption
 	if err := WriteNpy(filepath.Join(dir, EmbeddingsFile), emb, len(ids), dim); err != nil {
 		return err
 	}
-	if err := WriteList(filepath.Join(dir, UttListFile), ids); err != nil {
+	if err := WriteIDLists(dir, ids, opts.Utt2Spk); err != nil {
 		return err
 	}
 	return writeOptional(dir, ids, emb, dim, opts)
 }
 
+// WriteIDLists writes the id files of an embeddings directory dir for the
+// rows ids: utt.list and, when utt2spk is non-nil, utt2spk and spk2utt.
+func WriteIDLists(dir string, ids []string, utt2spk map[string]string) error {
+	if err := WriteList(filepath.Join(dir, UttListFile), ids); err != nil {
+		return err
+	}
+	if utt2spk == nil {
+		return nil
+	}
+	if err := WriteUtt2Spk(filepath.Join(dir, Utt2SpkFile), ids, utt2spk); err != nil {
+		return err
+	}
+	return WriteSpk2Utt(filepath.Join(dir, Spk2UttFile), ids, utt2spk)
+}
+
 func writeOptional(dir string, ids []string, emb []float32, dim int, opts WriteOptions) error {
 	if opts.Dist != nil {
 		if err := WriteNpy(filepath.Join(dir, DistributionsFile), opts.Dist, len(ids), opts.DistDim); err != nil {
-			return err
-		}
-	}
-	if opts.Utt2Spk != nil {
-		if err := WriteUtt2Spk(filepath.Join(dir, Utt2SpkFile), ids, opts.Utt2Spk); err != nil {
-			return err
-		}
-		if err := WriteSpk2Utt(filepath.Join(dir, Spk2UttFile), ids, opts.Utt2Spk); err != nil {
 			return err
 		}
 	}

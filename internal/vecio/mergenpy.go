@@ -206,20 +206,14 @@ func mergeNpy(dst string, srcs []string) (ok bool, err error) {
 			return true, err
 		}
 	}
-	if err := WriteList(filepath.Join(dst, UttListFile), ids); err != nil {
-		return true, err
-	}
-	if shards[0].utt2spk == nil {
-		return true, nil
-	}
-	u2s := make(map[string]string, len(ids))
-	for _, r := range rows {
-		if spk, ok := shards[r.set].utt2spk[id(r)]; ok {
-			u2s[id(r)] = spk
+	var u2s map[string]string
+	if shards[0].utt2spk != nil {
+		u2s = make(map[string]string, len(ids))
+		for _, r := range rows {
+			if spk, ok := shards[r.set].utt2spk[id(r)]; ok {
+				u2s[id(r)] = spk
+			}
 		}
 	}
-	if err := WriteUtt2Spk(filepath.Join(dst, Utt2SpkFile), ids, u2s); err != nil {
-		return true, err
-	}
-	return true, WriteSpk2Utt(filepath.Join(dst, Spk2UttFile), ids, u2s)
+	return true, WriteIDLists(dst, ids, u2s)
 }
